@@ -1,0 +1,3 @@
+import XCTest
+import Genome
+final class GenomeSmokeTests: XCTestCase { func testNothingYet() {} }

@@ -1,0 +1,3 @@
+import XCTest
+import ImageIO
+final class ImageIOSmokeTests: XCTestCase { func testNothingYet() {} }

@@ -1,0 +1,3 @@
+import XCTest
+import Imaging
+final class ImagingSmokeTests: XCTestCase { func testNothingYet() {} }

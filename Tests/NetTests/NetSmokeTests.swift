@@ -1,0 +1,3 @@
+import XCTest
+import Net
+final class NetSmokeTests: XCTestCase { func testNothingYet() {} }

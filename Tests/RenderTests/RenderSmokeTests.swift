@@ -1,0 +1,3 @@
+import XCTest
+import Render
+final class RenderSmokeTests: XCTestCase { func testNothingYet() {} }
