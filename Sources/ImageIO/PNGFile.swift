@@ -1,0 +1,160 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import CPNG
+import Imaging
+
+/// A PNG file's pixels and text chunks.
+public struct DecodedPNG: Sendable, Equatable {
+    /// The pixels: 8-bit samples divided by 255, 16-bit samples by 65535; grey is copied to
+    /// R, G and B; palettes are expanded; alpha is handled as the reader was asked.
+    public var image: Image
+    /// Every `tEXt`, `zTXt` and `iTXt` chunk, key → value (a later chunk with the same key wins).
+    public var text: [String: String]
+    /// Bits per decoded sample: 16 for 16-bit files, 8 for everything else.
+    public var bitDepth: Int
+    /// Whether the file had an alpha channel or `tRNS` transparency.
+    public var hadAlpha: Bool
+}
+
+/// Reading and writing PNG files through libpng.
+///
+/// Colour values are taken as stored: no gamma, ICC or `sRGB` chunk is applied.
+public enum PNGFile {
+    /// Reads any PNG: grey, grey+alpha, RGB, RGBA or palette; 1 to 16 bits; interlaced or not.
+    ///
+    /// - Parameters:
+    ///   - path: the file to read.
+    ///   - alpha: what to do with transparency; by default it is composited over white.
+    /// - Throws: `ImageIOError` naming the file: `.fileNotFound`, `.notAFile`, `.unreadable`,
+    ///   `.notPNG`, `.truncated`, `.corrupt` (with libpng's message) or `.unsupported`.
+    public static func read(_ path: String, alpha: AlphaHandling = .compositeOverWhite) throws -> DecodedPNG {
+        var decoded = cpng_decoded()
+        var status = cpng_status()
+        let code = cpng_read(path, &decoded, &status)
+        defer { cpng_decoded_free(&decoded) }
+        if code != Int32(CPNG_OK.rawValue) { throw error(reading: path, status: &status) }
+        guard let pixels = decoded.pixels else {
+            throw ImageIOError.corrupt(path: path, detail: "libpng returned no pixel data")
+        }
+        let width = Int(decoded.width), height = Int(decoded.height)
+        guard width.multipliedReportingOverflow(by: height).partialValue <= Int(Int32.max) / 3 else {
+            throw ImageIOError.unsupported(path: path, reason: "\(width)×\(height) pixels is too many")
+        }
+        let image: Image
+        if decoded.bit_depth == 16 {
+            image = PNGPixels.planar(rgba: pixels.assumingMemoryBound(to: UInt16.self), width: width,
+                                     height: height, maxValue: 65535, alpha: alpha)
+        } else {
+            image = PNGPixels.planar(rgba: pixels.assumingMemoryBound(to: UInt8.self), width: width,
+                                     height: height, maxValue: 255, alpha: alpha)
+        }
+        var text: [String: String] = [:]
+        for i in 0..<Int(decoded.text_count) {
+            let entry = decoded.texts[i]
+            let key = entry.key.map { bytes($0, entry.key_length) { PNGText.decode($0, utf8: false) } } ?? ""
+            let value = entry.text.map {
+                bytes($0, entry.text_length) { PNGText.decode($0, utf8: entry.is_utf8 != 0) }
+            } ?? ""
+            text[key] = value
+        }
+        return DecodedPNG(image: image, text: text, bitDepth: Int(decoded.bit_depth),
+                          hadAlpha: decoded.has_alpha != 0)
+    }
+
+    /// Writes `image` as an 8-bit RGB PNG with `text` stored as UTF-8 `iTXt` chunks.
+    ///
+    /// Samples are clamped to [0, 1] and stored as `round(v * 255)`. Chunks are written in key
+    /// order, before the image data. The write is atomic: the PNG goes to a temporary file in
+    /// the same directory, is flushed to disk, then renamed over `path`, so an interrupted
+    /// write never leaves a partial PNG at `path`.
+    /// - Throws: `.invalidTextKey` (keys must be 1–79 printable Latin-1 characters),
+    ///   `.invalidTextValue` (no NUL), `.writeFailed` naming the file and the system's reason.
+    public static func write(_ image: Image, to path: String, text: [String: String] = [:]) throws {
+        let keys = text.keys.sorted()
+        let encoded = try keys.map { key in
+            (try PNGText.encodeKey(key) + [0], try PNGText.encodeValue(text[key] ?? "", key: key) + [0])
+        }
+        guard image.width <= Int(Int32.max), image.height <= Int(Int32.max) else {
+            throw ImageIOError.writeFailed(path: path, reason: "PNG cannot store \(image.width)×\(image.height) pixels")
+        }
+        let rgb = image.interleavedRGB8()
+        let temporary = temporaryPath(beside: path)
+        var status = cpng_status()
+        let code = withTextEntries(encoded) { entries in
+            rgb.withUnsafeBufferPointer { rgbBuffer in
+                cpng_write_rgb8(temporary, UInt32(image.width), UInt32(image.height), rgbBuffer.baseAddress,
+                                entries.baseAddress, Int32(entries.count), &status)
+            }
+        }
+        if code != Int32(CPNG_OK.rawValue) {
+            throw ImageIOError.writeFailed(path: path, reason: message(of: &status))
+        }
+        if rename(temporary, path) != 0 {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            throw ImageIOError.writeFailed(path: path, reason: reason)
+        }
+    }
+
+    // MARK: Helpers
+
+    /// A fresh, hidden file name in the directory of `path`.
+    private static func temporaryPath(beside path: String) -> String {
+        let slash = path.lastIndex(of: "/")
+        let directory = slash.map { String(path[...$0]) } ?? ""
+        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        let tag = String(UInt64.random(in: 0...UInt64.max), radix: 36)
+        return "\(directory).\(name).\(getpid())-\(tag).tmp"
+    }
+
+    /// Calls `body` with C text entries pointing into `encoded` (NUL-terminated byte arrays).
+    private static func withTextEntries<R>(
+        _ encoded: [([UInt8], [UInt8])], _ body: (UnsafeBufferPointer<cpng_text_entry>) -> R
+    ) -> R {
+        let flat = encoded.flatMap { $0.0 + $0.1 }
+        return flat.withUnsafeBufferPointer { storage in
+            var entries: [cpng_text_entry] = []
+            var offset = 0
+            for (key, value) in encoded {
+                let base = storage.baseAddress.map { UnsafeRawPointer($0) }
+                let keyPointer = base.map { ($0 + offset).assumingMemoryBound(to: CChar.self) }
+                let valuePointer = base.map { ($0 + offset + key.count).assumingMemoryBound(to: CChar.self) }
+                entries.append(cpng_text_entry(key: keyPointer, key_length: key.count - 1, text: valuePointer,
+                                               text_length: value.count - 1, is_utf8: 1))
+                offset += key.count + value.count
+            }
+            return entries.withUnsafeBufferPointer(body)
+        }
+    }
+
+    private static func bytes<R>(_ pointer: UnsafePointer<CChar>, _ count: Int,
+                                 _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        pointer.withMemoryRebound(to: UInt8.self, capacity: max(count, 1)) {
+            body(UnsafeBufferPointer(start: $0, count: count))
+        }
+    }
+
+    private static func message(of status: inout cpng_status) -> String {
+        withUnsafeBytes(of: &status.message) { raw in
+            let bytes = raw.prefix { $0 != 0 }
+            return String(decoding: bytes, as: UTF8.self)
+        }
+    }
+
+    private static func error(reading path: String, status: inout cpng_status) -> ImageIOError {
+        let text = message(of: &status)
+        switch cpng_code(rawValue: UInt32(bitPattern: status.code)) {
+        case CPNG_ERR_OPEN:
+            return status.os_error == ENOENT ? .fileNotFound(path: path) : .unreadable(path: path, reason: text)
+        case CPNG_ERR_NOT_FILE: return .notAFile(path: path)
+        case CPNG_ERR_SIGNATURE: return .notPNG(path: path)
+        case CPNG_ERR_TRUNCATED: return .truncated(path: path)
+        case CPNG_ERR_TOO_LARGE, CPNG_ERR_NO_MEMORY: return .unsupported(path: path, reason: text)
+        case CPNG_ERR_IO: return .unreadable(path: path, reason: text)
+        default: return .corrupt(path: path, detail: text)
+        }
+    }
+}

@@ -1,3 +1,0 @@
-import XCTest
-import ImageIO
-final class ImageIOSmokeTests: XCTestCase { func testNothingYet() {} }

@@ -1,3 +1,0 @@
-import XCTest
-import Imaging
-final class ImagingSmokeTests: XCTestCase { func testNothingYet() {} }
