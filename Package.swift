@@ -38,7 +38,7 @@ let package = Package(
         ]),
 
         // MARK: Tests
-        .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging"], resources: [.copy("Fixtures")]),
         .testTarget(name: "GenomeTests", dependencies: ["Genome"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "Genome", "Imaging"]),
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "Imaging"],
