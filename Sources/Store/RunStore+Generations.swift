@@ -102,8 +102,9 @@ extension RunStore {
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT * FROM generations WHERE run_id = ? AND idx = ?
                 """, arguments: [id, index]) else {
-                throw StoreError.corruptValue(path: path, table: "runs", column: "generations",
-                                              message: "generation \(index) is missing")
+                throw StoreError.corruptValue(
+                    path: path, detail: "run \(id) counts \(run.generations) generations but "
+                        + "generation \(index) is missing")
             }
             return GenerationSnapshot(
                 stats: try decodeStats(row),
@@ -119,6 +120,21 @@ extension RunStore {
         try read("reading generation \(generation) of run \(id)") { db in
             _ = try fetchRun(db, id: id)
             return try fetchPopulation(db, run: id, generation: generation)
+        }
+    }
+
+    /// Deletes the populations of all but the last `keep` committed generations of run `id`
+    /// (at least 1 is always kept), keeping every generation's statistics and every record.
+    ///
+    /// `lastGeneration`, and so `resume`, is unaffected. Returns the number of individuals
+    /// deleted. Space is reused by later commits; the file does not shrink.
+    @discardableResult
+    public func prunePopulations(run id: Int64, keepingLast keep: Int) throws -> Int {
+        try transaction("pruning the populations of run \(id)") { db in
+            let run = try fetchRun(db, id: id)
+            try db.execute(sql: "DELETE FROM individuals WHERE run_id = ? AND generation < ?",
+                           arguments: [id, run.generations - max(1, keep)])
+            return db.changesCount
         }
     }
 

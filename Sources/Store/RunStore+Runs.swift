@@ -140,8 +140,7 @@ extension RunStore {
     private func decodeStatus(_ row: Row) throws -> RunStatus {
         let text = try row.decode(String.self, forColumn: "status")
         guard let status = RunStatus(rawValue: text) else {
-            throw StoreError.corruptValue(path: path, table: "runs", column: "status",
-                                          message: "unknown status '\(text)'")
+            throw StoreError.corruptValue(path: path, detail: "runs.status is '\(text)'")
         }
         return status
     }

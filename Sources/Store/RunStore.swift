@@ -158,8 +158,7 @@ public final class RunStore: Sendable {
                           operation: String) -> any Error {
         if error is StoreError { return error }
         if let decoding = error as? RowDecodingError {
-            return StoreError.corruptValue(path: path, table: "?", column: "?",
-                                           message: String(describing: decoding))
+            return StoreError.corruptValue(path: path, detail: String(describing: decoding))
         }
         guard let sqlite = error as? DatabaseError else {
             return StoreError.database(path: path, operation: operation,

@@ -19,7 +19,7 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     /// Any other SQLite failure; carries SQLite's message and what was being done.
     case database(path: String, operation: String, message: String)
     /// A stored value cannot be read back (hand-edited or damaged database).
-    case corruptValue(path: String, table: String, column: String, message: String)
+    case corruptValue(path: String, detail: String)
 
     /// A run with this name already exists.
     case runExists(name: String)
@@ -77,8 +77,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         case let .database(path, operation, message):
             return "database error in '\(path)' while \(operation): \(message); run "
                 + "`sqlite3 '\(path)' 'PRAGMA integrity_check'` to check the file"
-        case let .corruptValue(path, table, column, message):
-            return "cannot read \(table).\(column) in '\(path)': \(message); the database "
+        case let .corruptValue(path, detail):
+            return "cannot read a stored value in '\(path)': \(detail); the database "
                 + "was edited or damaged: restore it or start a new one with --db"
         case let .runExists(name):
             return "a run named '\(name)' already exists; choose another name with --run "

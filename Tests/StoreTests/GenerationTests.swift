@@ -200,6 +200,49 @@ final class GenerationTests: StoreTestCase {
         XCTAssertEqual(try store.records(run: run.id), records)
     }
 
+    func testPruningKeepsStatsRecordsAndTheLastPopulations() throws {
+        let store = try RunStore(path: dbPath())
+        let run = try store.createRun(newRun("crab"))
+        var rng = SplitMix64(seed: 21)
+        var commits: [GenerationCommit] = []
+        for index in 0..<6 {
+            commits.append(makeCommit(run: run.id, index: index, size: 20, rng: &rng))
+            try store.commitGeneration(commits[index])
+        }
+        let stats = try store.generations(run: run.id)
+        let records = try store.records(run: run.id)
+        XCTAssertEqual(try store.prunePopulations(run: run.id, keepingLast: 2), 4 * 20)
+        for index in 0..<6 {
+            XCTAssertEqual(try store.population(run: run.id, generation: index),
+                           index < 4 ? [] : commits[index].population)
+        }
+        XCTAssertEqual(try store.prunePopulations(run: run.id, keepingLast: 0), 20, "keeps 1")
+        XCTAssertEqual(try store.lastGeneration(run: run.id)?.population, commits[5].population)
+        XCTAssertEqual(try store.generations(run: run.id), stats)
+        XCTAssertEqual(try store.records(run: run.id), records)
+        try store.commitGeneration(makeCommit(run: run.id, index: 6, rng: &rng))
+        XCTAssertTrue(try store.integrityCheck())
+    }
+
+    func testHandEditedValuesAreReportedNotTrusted() throws {
+        let store = try RunStore(path: dbPath())
+        let run = try store.createRun(newRun("crab"))
+        try DatabaseQueue(path: dbPath()).writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA ignore_check_constraints = ON")
+            try db.execute(sql: "UPDATE runs SET status = 'zombie'")
+        }
+        assertThrows(.corruptValue(path: dbPath(), detail: "runs.status is 'zombie'")) {
+            try store.run(id: run.id)
+        }
+        try DatabaseQueue(path: dbPath()).write { db in
+            try db.execute(sql: "UPDATE runs SET status = 'paused', generations = 3")
+        }
+        assertThrows(.corruptValue(path: dbPath(), detail: "run \(run.id) counts 3 generations "
+                                   + "but generation 2 is missing")) {
+            try store.lastGeneration(run: run.id)
+        }
+    }
+
     // MARK: Helpers
 
     /// Everything the public API shows about a run, for before/after comparisons.
