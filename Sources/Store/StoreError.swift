@@ -1,0 +1,124 @@
+/// Every failure of the run database a user can cause; each names the input and the fix.
+public enum StoreError: Error, CustomStringConvertible, Equatable {
+    /// The database file's directory does not exist.
+    case directoryMissing(path: String, directory: String)
+    /// The database path names a directory, not a file.
+    case pathIsDirectory(path: String)
+    /// The file exists but is not an SQLite database.
+    case notADatabase(path: String)
+    /// The file is an SQLite database written by some other program.
+    case foreignDatabase(path: String, tables: [String])
+    /// The database was migrated by a newer Pareidolia: it lists migrations this build lacks.
+    case schemaTooNew(path: String, unknown: [String], supported: [String])
+    /// Another process kept the database locked for longer than the busy timeout.
+    case busy(path: String, seconds: Double)
+    /// The file cannot be opened or written (permissions, read-only file system).
+    case cannotWrite(path: String, message: String)
+    /// The disk is full.
+    case diskFull(path: String)
+    /// Any other SQLite failure; carries SQLite's message and what was being done.
+    case database(path: String, operation: String, message: String)
+    /// A stored value cannot be read back (hand-edited or damaged database).
+    case corruptValue(path: String, detail: String)
+
+    /// A run with this name already exists.
+    case runExists(name: String)
+    /// No run has this name; `existing` lists the stored names, closest first.
+    case runNotFound(name: String, existing: [String])
+    /// No run has this id (a stale id held by the caller).
+    case runIDNotFound(id: Int64)
+    /// The run name cannot be used (it also names the gallery directory).
+    case invalidRunName(name: String, reason: String)
+    /// The run configuration is not JSON text.
+    case invalidConfig(run: String, message: String)
+
+    /// A generation was committed with an index other than the run's next one.
+    case generationOutOfOrder(run: String, expected: Int, got: Int)
+    /// A commit carried no individuals.
+    case emptyPopulation(run: String, generation: Int)
+    /// A generation's statistics are invalid (negative counts or times).
+    case invalidStats(run: String, generation: Int, reason: String)
+    /// A population entry is invalid; nothing of its generation was written.
+    case invalidIndividual(run: String, generation: Int, position: Int, reason: String)
+    /// A record is invalid (empty genome, negative counts, unknown generation).
+    case invalidRecord(run: String, generation: Int, reason: String)
+    /// No record has this id.
+    case recordNotFound(id: Int64)
+
+    public var description: String {
+        switch self {
+        case let .directoryMissing(path, directory):
+            return "cannot create database '\(path)': directory '\(directory)' does not exist; "
+                + "create it with `mkdir -p '\(directory)'` or choose another file with --db"
+        case let .pathIsDirectory(path):
+            return "database path '\(path)' is a directory; give a file name such as "
+                + "'\(path)/pareidolia.sqlite' with --db"
+        case let .notADatabase(path):
+            return "'\(path)' is not an SQLite database (wrong header or encrypted); "
+                + "choose another file with --db, or move this one aside"
+        case let .foreignDatabase(path, tables):
+            return "'\(path)' is an SQLite database of another program (tables: "
+                + "\(tables.joined(separator: ", "))); Pareidolia will not modify it: "
+                + "choose another file with --db"
+        case let .schemaTooNew(path, unknown, supported):
+            return "'\(path)' was written by a newer Pareidolia (found schema migrations "
+                + "\(unknown.joined(separator: ", ")); this program supports "
+                + "\(supported.joined(separator: ", "))); upgrade pareidolia, or choose another "
+                + "file with --db. The database was not modified"
+        case let .busy(path, seconds):
+            return "'\(path)' stayed locked by another process for \(seconds) s; wait for the "
+                + "other pareidolia to finish, or use another file with --db"
+        case let .cannotWrite(path, message):
+            return "cannot open or write '\(path)': \(message); check the file's and its "
+                + "directory's permissions, or choose another file with --db"
+        case let .diskFull(path):
+            return "disk full while writing '\(path)'; free some space and run the command "
+                + "again (committed generations are intact)"
+        case let .database(path, operation, message):
+            return "database error in '\(path)' while \(operation): \(message); run "
+                + "`sqlite3 '\(path)' 'PRAGMA integrity_check'` to check the file"
+        case let .corruptValue(path, detail):
+            return "cannot read a stored value in '\(path)': \(detail); the database "
+                + "was edited or damaged: restore it or start a new one with --db"
+        case let .runExists(name):
+            return "a run named '\(name)' already exists; choose another name with --run "
+                + "(e.g. '\(name)-2'), or continue it with `pareidolia resume \(name)`"
+        case let .runNotFound(name, existing):
+            guard let closest = existing.first else {
+                return "no run named '\(name)': the database has no runs yet; "
+                    + "start one with `pareidolia evolve --run \(name)`"
+            }
+            let list = existing.prefix(10).joined(separator: ", ")
+            let more = existing.count > 10 ? ", … (\(existing.count) runs)" : ""
+            return "no run named '\(name)'; did you mean '\(closest)'? Known runs: "
+                + "\(list)\(more) (see `pareidolia runs`)"
+        case let .runIDNotFound(id):
+            return "no run with id \(id) (it may have been deleted); list runs with "
+                + "`pareidolia runs`"
+        case let .invalidRunName(name, reason):
+            return "invalid run name '\(name)': \(reason); use 1–64 letters, digits, '.', '_' "
+                + "or '-', not starting with '.'"
+        case let .invalidConfig(run, message):
+            return "configuration of run '\(run)' is not valid JSON (\(message)); "
+                + "encode the configuration with JSONEncoder"
+        case let .generationOutOfOrder(run, expected, got):
+            return "run '\(run)' cannot commit generation \(got): the next generation is "
+                + "\(expected); resume from the last committed generation instead"
+        case let .emptyPopulation(run, generation):
+            return "run '\(run)' generation \(generation) has an empty population; "
+                + "commit at least one individual"
+        case let .invalidStats(run, generation, reason):
+            return "run '\(run)' generation \(generation) statistics: \(reason); "
+                + "nothing of generation \(generation) was written"
+        case let .invalidIndividual(run, generation, position, reason):
+            return "run '\(run)' generation \(generation) individual \(position): \(reason); "
+                + "nothing of generation \(generation) was written"
+        case let .invalidRecord(run, generation, reason):
+            return "run '\(run)' record at generation \(generation): \(reason); "
+                + "nothing was written"
+        case let .recordNotFound(id):
+            return "no record with id \(id) (it may have been deleted with its run); "
+                + "re-read the run's records"
+        }
+    }
+}
