@@ -1,0 +1,153 @@
+/// Branch-free `Float` elementary functions that the compiler can vectorise.
+///
+/// libm calls do not vectorise, so the renderer's per-element kernels (and the reference
+/// evaluator, which must agree with them bit for bit) use these instead. Each is total on
+/// finite input, accurate to a few 10⁻⁷ absolute on the ranges the primitives use, and built
+/// only from `+ − × ÷`, `sqrt`, comparisons/selects and integer bit tricks.
+public enum FastMath {
+    /// Largest integer ≤ x, for any finite x (no libm, no SSE4.1 `roundps` needed).
+    @inlinable @inline(__always)
+    public static func floor(_ x: Float) -> Float {
+        let a = x.magnitude
+        // Adding and removing 2²³ rounds |x| < 2²³ to the nearest integer; larger floats are integers.
+        var r = (a + 8_388_608) - 8_388_608
+        r = a < 8_388_608 ? r : a
+        r = x < 0 ? -r : r
+        return r > x ? r - 1 : r
+    }
+
+    /// Nearest integer to x (ties to even), for any finite x.
+    @inlinable @inline(__always)
+    public static func round(_ x: Float) -> Float {
+        let a = x.magnitude
+        var r = (a + 8_388_608) - 8_388_608
+        r = a < 8_388_608 ? r : a
+        return x < 0 ? -r : r
+    }
+
+    /// Nearest integer to v for |v| < 2²²: adding and removing 1.5·2²³ rounds in two operations.
+    @inlinable @inline(__always)
+    static func roundSmall(_ v: Float) -> Float {
+        (v + 12_582_912) - 12_582_912
+    }
+
+    /// Reduces x (clamped to ±2²⁰) to f ∈ [-π/2, π/2] with x = n·π + f; returns f and whether
+    /// n is odd.
+    @inlinable @inline(__always)
+    static func reduceHalfTurn(_ x: Float) -> (f: Float, odd: Bool) {
+        let xc = Swift.min(Swift.max(x, -1_048_576), 1_048_576)
+        let n = roundSmall(xc * 0.318_309_886_183_790_67)
+        // Cody–Waite: π split in three parts so n·part is (nearly) exact.
+        var f = xc - n * 3.140_625
+        f = f - n * 9.675_025_939_941_406_25e-4
+        f = f - n * 1.509_957_990_978_376_432e-7
+        let odd = Int32(n) & 1 != 0
+        return (f, odd)
+    }
+
+    /// Sine of x (radians).
+    @inlinable @inline(__always)
+    public static func sin(_ x: Float) -> Float {
+        let (f, odd) = reduceHalfTurn(x)
+        let z = f * f
+        // Taylor series to f¹¹ on [-π/2, π/2]: error < 6·10⁻⁸.
+        var p: Float = -2.505_210_838_544_172e-8
+        p = p * z + 2.755_731_922_398_589e-6
+        p = p * z - 1.984_126_984_126_984e-4
+        p = p * z + 8.333_333_333_333_333e-3
+        p = p * z - 0.166_666_666_666_666_66
+        let s = f + f * z * p
+        return odd ? -s : s
+    }
+
+    /// Cosine of x (radians).
+    @inlinable @inline(__always)
+    public static func cos(_ x: Float) -> Float {
+        let (f, odd) = reduceHalfTurn(x)
+        let z = f * f
+        // Taylor series to f¹² on [-π/2, π/2]: error < 10⁻⁸.
+        var p: Float = 2.087_675_698_786_81e-9
+        p = p * z - 2.755_731_922_398_589e-7
+        p = p * z + 2.480_158_730_158_73e-5
+        p = p * z - 1.388_888_888_888_889e-3
+        p = p * z + 4.166_666_666_666_666_4e-2
+        p = p * z - 0.5
+        let c = 1 + z * p
+        return odd ? -c : c
+    }
+
+    /// e^x, with x clamped to [-87, 88] so the result is a finite normal number.
+    @inlinable @inline(__always)
+    public static func exp(_ x: Float) -> Float {
+        let xc = Swift.min(Swift.max(x, -87), 88)
+        let n = roundSmall(xc * 1.442_695_040_888_963_4)
+        var f = xc - n * 0.693_145_751_953_125
+        f = f - n * 1.428_606_765_330_187_045e-6
+        // Taylor series of e^f on |f| ≤ ln2/2 to f⁶: relative error < 2·10⁻⁷.
+        var p: Float = 1.388_888_888_888_889e-3
+        p = p * f + 8.333_333_333_333_333e-3
+        p = p * f + 4.166_666_666_666_666_4e-2
+        p = p * f + 0.166_666_666_666_666_66
+        p = p * f + 0.5
+        p = p * f + 1
+        p = p * f + 1
+        let scale = Float(bitPattern: UInt32(truncatingIfNeeded: Int32(n) + 127) << 23)
+        return p * scale
+    }
+
+    /// Natural logarithm of x > 0 (x must be a positive normal number).
+    @inlinable @inline(__always)
+    public static func log(_ x: Float) -> Float {
+        let bits = x.bitPattern
+        var e = Float(Int32(truncatingIfNeeded: (bits >> 23) & 0xFF) - 127)
+        var m = Float(bitPattern: (bits & 0x7F_FFFF) | 0x3F80_0000)   // [1, 2)
+        let big = m > 1.414_213_562_373_095
+        m = big ? m * 0.5 : m
+        e = big ? e + 1 : e
+        let s = (m - 1) / (m + 1)                                     // |s| ≤ 0.1716
+        let z = s * s
+        // 2·atanh(s) series to s⁹: error < 4·10⁻⁹.
+        var p: Float = 0.111_111_111_111_111_11
+        p = p * z + 0.142_857_142_857_142_85
+        p = p * z + 0.2
+        p = p * z + 0.333_333_333_333_333_3
+        let lm = 2 * (s + s * z * p)
+        return e * 0.693_147_180_559_945_3 + lm
+    }
+
+    /// Arctangent of z ∈ [0, 1].
+    @inlinable @inline(__always)
+    static func atanUnit(_ z: Float) -> Float {
+        // atan(z) = π/4 + atan((z − 1)/(z + 1)) folds [tan(π/8), 1] onto |w| ≤ tan(π/8).
+        let fold = z > 0.414_213_562_373_095
+        let w = fold ? (z - 1) / (z + 1) : z
+        let w2 = w * w
+        // Cephes atanf polynomial.
+        var p: Float = 8.053_744_495_38e-2
+        p = p * w2 - 1.387_768_560_32e-1
+        p = p * w2 + 1.997_771_064_78e-1
+        p = p * w2 - 3.333_294_915_39e-1
+        let a = w + w * w2 * p
+        return fold ? a + 0.785_398_163_397_448_3 : a
+    }
+
+    /// atan2(y, x) in (-π, π]; atan2(0, 0) = 0.
+    @inlinable @inline(__always)
+    public static func atan2(_ y: Float, _ x: Float) -> Float {
+        let ax = x.magnitude, ay = y.magnitude
+        let lo = Swift.min(ax, ay), hi = Swift.max(ax, ay)
+        let z = lo / Swift.max(hi, Float.leastNormalMagnitude)
+        var a = atanUnit(z)
+        a = ay > ax ? 1.570_796_326_794_896_6 - a : a
+        a = x < 0 ? 3.141_592_653_589_793 - a : a
+        return y < 0 ? -a : a
+    }
+
+    /// Hyperbolic tangent of x.
+    @inlinable @inline(__always)
+    public static func tanh(_ x: Float) -> Float {
+        let e = exp(-2 * Swift.min(x.magnitude, 9))
+        let t = (1 - e) / (1 + e)
+        return x < 0 ? -t : t
+    }
+}

@@ -1,0 +1,75 @@
+/// Everything that can go wrong reading or building a genome. Positions are 1-based
+/// (line, column in characters); 0 means "not from text".
+public enum GenomeError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// The text holds no expression (only whitespace and comments).
+    case empty
+    /// A token where another was expected (e.g. a stray `)`, text after the expression).
+    case unexpectedToken(found: String, expected: String, line: Int, column: Int)
+    /// The text ended inside an expression opened at (line, column).
+    case unexpectedEnd(expected: String, openLine: Int, openColumn: Int)
+    /// An operator name that is not in the primitive set.
+    case unknownOperator(name: String, suggestions: [String], line: Int, column: Int)
+    /// An operator used with the wrong number of arguments.
+    case wrongArity(op: String, expected: Int, found: Int, line: Int, column: Int)
+    /// A token that starts like a number but is not a decimal number.
+    case badNumber(text: String, line: Int, column: Int)
+    /// A number that is infinite, NaN or beyond ±10⁶.
+    case constantOutOfRange(text: String, line: Int, column: Int)
+    /// Nesting deeper than the limit, first exceeded at (line, column).
+    case tooDeep(limit: Int, line: Int, column: Int)
+    /// More nodes than the limit.
+    case tooManyNodes(count: Int, limit: Int)
+    /// A byte that cannot appear in genome text (control character, non-ASCII outside a comment).
+    case invalidByte(UInt8, line: Int, column: Int)
+    /// A node array that is not one complete expression.
+    case invalidNodes(reason: String)
+    /// A random-generator state that is not four words or is all zero.
+    case invalidGeneratorState([UInt64])
+    /// Limits that no genome can satisfy.
+    case invalidLimits(maxDepth: Int, maxNodes: Int)
+
+    public var description: String {
+        switch self {
+        case .empty:
+            return "empty genome: the text holds no expression; write one, e.g. (rgb x y r)"
+        case let .unexpectedToken(found, expected, line, column):
+            return "line \(line), column \(column): found \(found), expected \(expected)"
+        case let .unexpectedEnd(expected, line, column):
+            return "unexpected end of text: expected \(expected) to close the '(' opened at line \(line), column \(column)"
+        case let .unknownOperator(name, suggestions, line, column):
+            let hint = suggestions.isEmpty
+                ? "see the primitive table (Primitive.markdownTable)"
+                : "did you mean " + suggestions.map { "'\($0)'" }.joined(separator: " or ") + "?"
+            return "line \(line), column \(column): unknown operator '\(name)'; \(hint)"
+        case let .wrongArity(op, expected, found, line, column):
+            let args = expected == 1 ? "argument" : "arguments"
+            if expected == 0 {
+                return "line \(line), column \(column): '\(op)' takes no arguments; write it without parentheses"
+            }
+            if found == 0 {
+                return "line \(line), column \(column): '\(op)' takes \(expected) \(args); write (\(op) …)"
+            }
+            return "line \(line), column \(column): '\(op)' takes \(expected) \(args), found \(found)"
+        case let .badNumber(text, line, column):
+            return "line \(line), column \(column): bad number '\(text)'; write a decimal such as 3.1, -2 or 1e-3"
+        case let .constantOutOfRange(text, line, column):
+            let at = line > 0 ? "line \(line), column \(column): " : ""
+            return "\(at)constant \(text) is out of range; constants must be finite with magnitude ≤ 1e6"
+        case let .tooDeep(limit, line, column):
+            let at = line > 0 ? "line \(line), column \(column): " : ""
+            return "\(at)expression nested deeper than \(limit) levels; simplify the genome"
+        case let .tooManyNodes(count, limit):
+            return "genome has \(count)+ nodes, more than the limit of \(limit)"
+        case let .invalidByte(byte, line, column):
+            let hex = String(byte, radix: 16, uppercase: true)
+            return "line \(line), column \(column): invalid byte 0x\(hex.count == 1 ? "0" + hex : hex); "
+                + "genome text is ASCII S-expressions (other characters only after ';')"
+        case let .invalidNodes(reason):
+            return "invalid genome nodes: \(reason)"
+        case let .invalidGeneratorState(words):
+            return "invalid random generator state \(words): need 4 words, not all zero"
+        case let .invalidLimits(maxDepth, maxNodes):
+            return "invalid limits maxDepth \(maxDepth), maxNodes \(maxNodes): both must be at least 1"
+        }
+    }
+}

@@ -1,0 +1,63 @@
+/// Size limits every genetic operator enforces on its output (bloat control).
+public struct Limits: Sendable, Hashable, Codable {
+    /// Maximum depth (nodes on the longest root-to-leaf path; a terminal has depth 1).
+    public var maxDepth: Int
+    /// Maximum number of nodes.
+    public var maxNodes: Int
+
+    /// Limits with both bounds at least 1 (and at most the global `Genome` limits).
+    public init(maxDepth: Int, maxNodes: Int) throws {
+        guard maxDepth >= 1, maxNodes >= 1 else { throw GenomeError.invalidLimits(maxDepth: maxDepth, maxNodes: maxNodes) }
+        self.maxDepth = Swift.min(maxDepth, Genome.maxDepth)
+        self.maxNodes = Swift.min(maxNodes, Genome.maxNodes)
+    }
+
+    /// Depth 12, 120 nodes: room for rich images, still cheap to render.
+    public static let standard = Limits(uncheckedDepth: 12, nodes: 120)
+
+    init(uncheckedDepth: Int, nodes: Int) {
+        maxDepth = uncheckedDepth
+        maxNodes = nodes
+    }
+
+    /// Whether `genome` is within both limits.
+    public func admits(_ genome: Genome) -> Bool {
+        genome.nodeCount <= maxNodes && genome.depth <= maxDepth
+    }
+}
+
+/// Which primitives random generation and mutation may draw, and the constant range.
+public struct PrimitiveSet: Sendable, Hashable {
+    /// Operators with arguments that may be drawn.
+    public var functions: [Op]
+    /// Terminals that may be drawn (`x`, `y`, `r`, `t`, and `.constant` for a random constant).
+    public var terminals: [Op]
+    /// Range of freshly drawn constants (rounded to 3 decimals).
+    public var constantRange: ClosedRange<Float>
+
+    /// A primitive set; `functions` must have arity > 0, `terminals` arity 0, neither empty.
+    public init(functions: [Op], terminals: [Op], constantRange: ClosedRange<Float> = -3...3) {
+        precondition(!functions.isEmpty && functions.allSatisfy { $0.arity > 0 }, "functions need arity > 0")
+        precondition(!terminals.isEmpty && terminals.allSatisfy { $0.arity == 0 }, "terminals need arity 0")
+        self.functions = functions
+        self.terminals = terminals
+        self.constantRange = Swift.max(constantRange.lowerBound, -Semantics.bound)...Swift.min(constantRange.upperBound, Semantics.bound)
+    }
+
+    /// Every operator; constants in [-3, 3].
+    public static let standard = PrimitiveSet(
+        functions: Op.allCases.filter { $0.arity > 0 },
+        terminals: [.x, .y, .r, .t, .constant])
+
+    /// A random terminal node (a constant gets a fresh value).
+    func randomTerminal(using rng: inout some RandomNumberGenerator) -> Node {
+        let op = terminals[rng.below(terminals.count)]
+        return op == .constant ? .constant(randomConstant(using: &rng)) : Node(op)
+    }
+
+    /// A fresh constant, uniform in `constantRange`, rounded to 3 decimals.
+    func randomConstant(using rng: inout some RandomNumberGenerator) -> Float {
+        let v = constantRange.lowerBound + (constantRange.upperBound - constantRange.lowerBound) * rng.unit()
+        return Genome.admissible((v * 1000).rounded() / 1000)
+    }
+}

@@ -1,0 +1,59 @@
+import Genome
+
+/// Render throughput in pixel·nodes per second (pixels rendered × genome nodes ÷ seconds).
+public struct RenderThroughput: Sendable, Hashable {
+    /// Total pixels × nodes rendered.
+    public let pixelNodes: Double
+    /// Wall-clock seconds.
+    public let seconds: Double
+    /// Number of renders timed.
+    public let renders: Int
+
+    /// pixel·nodes per second.
+    public var pixelNodesPerSecond: Double { seconds > 0 ? pixelNodes / seconds : 0 }
+    /// Mean seconds per render.
+    public var secondsPerRender: Double { renders > 0 ? seconds / Double(renders) : 0 }
+}
+
+/// Timing of the compiled renderer and of the reference evaluator on a set of genomes, for
+/// `pareidolia bench render`.
+public enum RenderBenchmark {
+    /// Compiles and renders every genome `repeats` times at `width`×`height` on `threads`
+    /// threads (after one untimed warm-up pass); compilation is included in the time.
+    public static func run(genomes: [Genome], width: Int, height: Int, threads: Int,
+                           repeats: Int) throws -> RenderThroughput {
+        for g in genomes { _ = try Renderer.render(g, width: width, height: height, threads: threads) }
+        let clock = ContinuousClock()
+        var pixelNodes = 0.0
+        let start = clock.now
+        for _ in 0..<Swift.max(1, repeats) {
+            for g in genomes {
+                _ = try Renderer.render(g, width: width, height: height, threads: threads)
+                pixelNodes += Double(width * height * g.nodeCount)
+            }
+        }
+        return RenderThroughput(pixelNodes: pixelNodes, seconds: seconds(clock.now - start),
+                                renders: Swift.max(1, repeats) * genomes.count)
+    }
+
+    /// Renders every genome `repeats` times with `ReferenceEvaluator` (single-threaded).
+    public static func runReference(genomes: [Genome], width: Int, height: Int,
+                                    repeats: Int) throws -> RenderThroughput {
+        let clock = ContinuousClock()
+        var pixelNodes = 0.0
+        let start = clock.now
+        for _ in 0..<Swift.max(1, repeats) {
+            for g in genomes {
+                _ = try ReferenceEvaluator.render(g, width: width, height: height)
+                pixelNodes += Double(width * height * g.nodeCount)
+            }
+        }
+        return RenderThroughput(pixelNodes: pixelNodes, seconds: seconds(clock.now - start),
+                                renders: Swift.max(1, repeats) * genomes.count)
+    }
+
+    static func seconds(_ d: Duration) -> Double {
+        let (s, atto) = d.components
+        return Double(s) + Double(atto) * 1e-18
+    }
+}
