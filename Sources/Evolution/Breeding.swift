@@ -1,0 +1,44 @@
+import Genome
+
+/// Makes children from parents with the Genome module's operators; the one place that names them.
+struct Breeding {
+    let config: EvolutionConfig
+    let limits: Limits
+
+    init(config: EvolutionConfig) throws {
+        self.config = config
+        self.limits = try Limits(maxDepth: config.maxDepth, maxNodes: config.maxNodes)
+    }
+
+    /// `count` random genomes, ramped half-and-half over the configured depth range.
+    func randomGenomes(_ count: Int, using rng: inout SeededGenerator) -> [Genome] {
+        Genome.rampedHalfAndHalf(count: count, depths: config.initialMinDepth...config.initialMaxDepth,
+                                 limits: limits, using: &rng)
+    }
+
+    /// One child from the population: crossover of two tournament winners, or one mutation.
+    func child(of population: [Individual], using rng: inout SeededGenerator) -> Genome {
+        let pick = { (rng: inout SeededGenerator) in
+            Selection.tournament(population, size: config.tournamentSize,
+                                 parsimony: config.parsimony, using: &rng).genome
+        }
+        if Double.random(in: 0..<1, using: &rng) < config.crossoverRate {
+            let a = pick(&rng), b = pick(&rng)
+            return Genome.crossover(a, b, limits: limits, using: &rng).0
+        }
+        return pick(&rng).mutated(mutationKind(using: &rng), limits: limits, using: &rng)
+    }
+
+    /// A mutation operator drawn by the configured weights.
+    func mutationKind(using rng: inout SeededGenerator) -> Mutation {
+        let w = config.mutation
+        let weighted: [(Mutation, Double)] = [(.subtree, w.subtree), (.point, w.point), (.hoist, w.hoist),
+                                              (.shrink, w.shrink), (.constantJitter, w.constantJitter)]
+        var r = Double.random(in: 0..<w.total, using: &rng)
+        for (kind, weight) in weighted {
+            r -= weight
+            if r < 0 { return kind }
+        }
+        return .constantJitter
+    }
+}

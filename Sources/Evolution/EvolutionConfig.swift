@@ -1,0 +1,42 @@
+/// Every knob of the search; stored as JSON with each run so `resume` continues with the same ones.
+public struct EvolutionConfig: Codable, Sendable, Equatable {
+    /// Individuals kept from one generation to the next (μ).
+    public var populationSize = 64
+    /// Children bred per generation (λ); parents and children compete for the μ places.
+    public var offspringPerGeneration = 64
+    /// Contestants per tournament when choosing a parent.
+    public var tournamentSize = 3
+    /// Probability that a child comes from subtree crossover (otherwise from one mutation).
+    public var crossoverRate = 0.3
+    /// Relative weights of the mutation operators.
+    public var mutation = MutationWeights()
+    /// Size and depth limits every genome obeys.
+    public var maxDepth = 12
+    public var maxNodes = 80
+    /// Depth range of ramped half-and-half random genomes.
+    public var initialMinDepth = 2
+    public var initialMaxDepth = 6
+    /// Selection-only penalty per node (parsimony pressure against bloat); not in reported fitness.
+    public var parsimony: Float = 0.002
+    /// Fraction of each generation's children that are fresh random genomes (immigrants).
+    public var immigrantRate = 0.05
+    /// Generations without a better best fitness before the population is reseeded around its elite.
+    public var restartAfter = 30
+    /// Individuals kept through a restart.
+    public var restartKeep = 4
+
+    public init() {}
+}
+
+/// Relative weights of the mutation operators (DEAP/gplearn names).
+public struct MutationWeights: Codable, Sendable, Equatable {
+    public var subtree = 0.30
+    public var point = 0.20
+    public var hoist = 0.05
+    public var shrink = 0.10
+    public var constantJitter = 0.35
+
+    public init() {}
+
+    var total: Double { subtree + point + hoist + shrink + constantJitter }
+}

@@ -1,0 +1,76 @@
+import Genome
+
+/// The evolution engine: (μ+λ) with tournament parents, phenotype de-duplication, parsimony
+/// pressure, immigrants and stagnation restarts. A run is a pure function of its config, seed,
+/// seed genomes and evaluator: `step` draws every random choice from the state's generator.
+public struct Evolver: Sendable {
+    public let config: EvolutionConfig
+
+    public init(config: EvolutionConfig) { self.config = config }
+
+    /// The initial population: `seeds` (library genomes or another run's best, clipped to the
+    /// population size) topped up with ramped half-and-half random genomes, all evaluated.
+    public func initialState(seed: UInt64, seeds: [Genome],
+                             evaluator: inout some Evaluator) throws -> EvolutionState {
+        var rng = SeededGenerator(seed: seed)
+        let breeding = try Breeding(config: config)
+        var genomes = Array(seeds.prefix(config.populationSize))
+        genomes += breeding.randomGenomes(config.populationSize - genomes.count, using: &rng)
+        let evaluations = try evaluator.evaluate(genomes, known: [:])
+        let population = Selection.survivors(zip(genomes, evaluations).map(Individual.init),
+                                             count: config.populationSize)
+        return EvolutionState(generation: 0, population: population, rng: rng,
+                              evaluations: genomes.count, stagnantGenerations: 0)
+    }
+
+    /// Breeds, evaluates and selects one generation.
+    public func step(_ state: inout EvolutionState,
+                     evaluator: inout some Evaluator) throws -> GenerationReport {
+        let breeding = try Breeding(config: config)
+        let previousBest = state.best.evaluation.fitness
+        var restarted = false
+        var parents = state.population
+        if state.stagnantGenerations >= config.restartAfter {
+            // Keep the elite; the rest of the parents become mutants of it and newcomers.
+            parents = Array(parents.prefix(config.restartKeep))
+            state.stagnantGenerations = 0
+            restarted = true
+        }
+
+        let immigrants = restarted
+            ? config.offspringPerGeneration / 2
+            : Int((Double(config.offspringPerGeneration) * config.immigrantRate).rounded())
+        var children = breeding.randomGenomes(immigrants, using: &state.rng)
+        var seenGenomes = Set(parents.map(\.genome))
+        seenGenomes.formUnion(children)
+        var attempts = 0
+        while children.count < config.offspringPerGeneration {
+            let child = breeding.child(of: parents, using: &state.rng)
+            attempts += 1
+            // Structural duplicates would only cost an evaluation; retry a bounded number of times.
+            if seenGenomes.insert(child).inserted || attempts > 8 * config.offspringPerGeneration {
+                children.append(child)
+            }
+        }
+
+        let known = Dictionary(state.population.map { ($0.evaluation.phenotype, $0.evaluation) },
+                               uniquingKeysWith: { a, _ in a })
+        let evaluations = try evaluator.evaluate(children, known: known)
+        state.evaluations += children.count
+        let offspring = zip(children, evaluations).map(Individual.init)
+        let pool = restarted ? parents + offspring : state.population + offspring
+        state.population = Selection.survivors(pool, count: config.populationSize)
+        state.generation += 1
+
+        let best = state.best
+        let improved = best.evaluation.fitness > previousBest
+        state.stagnantGenerations = improved ? 0 : state.stagnantGenerations + 1
+        let n = Float(state.population.count)
+        return GenerationReport(
+            generation: state.generation, best: best, isNewRecord: improved,
+            meanFitness: state.population.reduce(0) { $0 + $1.evaluation.fitness } / n,
+            meanConfidence: state.population.reduce(0) { $0 + $1.evaluation.confidence } / n,
+            meanNodes: Double(state.population.reduce(0) { $0 + $1.genome.nodeCount }) / Double(n),
+            evaluated: children.count, restarted: restarted)
+    }
+}

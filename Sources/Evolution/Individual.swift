@@ -1,0 +1,38 @@
+import Genome
+
+/// What the evaluator says of one genome. Same genome ⇒ same evaluation (the evaluator is pure).
+public struct Evaluation: Codable, Sendable, Equatable {
+    /// Objective − λ·penalty (higher is better); −∞-free: evaluators clamp.
+    public var fitness: Float
+    /// The target's softmax probability (what users read as "confidence").
+    public var confidence: Float
+    /// The naturalness penalty's raw value (lower is more natural).
+    public var naturalness: Float
+    /// A hash of the rendered image: equal images have equal phenotypes.
+    public var phenotype: UInt64
+
+    public init(fitness: Float, confidence: Float, naturalness: Float, phenotype: UInt64) {
+        self.fitness = fitness
+        self.confidence = confidence
+        self.naturalness = naturalness
+        self.phenotype = phenotype
+    }
+}
+
+/// A genome with its evaluation.
+public struct Individual: Sendable, Equatable {
+    public var genome: Genome
+    public var evaluation: Evaluation
+
+    public init(genome: Genome, evaluation: Evaluation) {
+        self.genome = genome
+        self.evaluation = evaluation
+    }
+}
+
+/// Scores genomes (render, classify, penalise). Must be deterministic.
+public protocol Evaluator {
+    /// Evaluates `genomes` in order. `known` maps phenotypes already scored (the current
+    /// population) to their evaluations, so an image is never scored twice.
+    mutating func evaluate(_ genomes: [Genome], known: [UInt64: Evaluation]) throws -> [Evaluation]
+}

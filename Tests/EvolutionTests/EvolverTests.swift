@@ -1,0 +1,97 @@
+import XCTest
+import Evolution
+import Genome
+
+final class EvolverTests: XCTestCase {
+    func smallConfig() -> EvolutionConfig {
+        var c = EvolutionConfig()
+        c.populationSize = 24
+        c.offspringPerGeneration = 24
+        c.maxNodes = 40
+        c.maxDepth = 8
+        c.restartAfter = 4  // exercise restarts within a short test
+        return c
+    }
+
+    /// A run is a pure function of config and seed.
+    func testSameSeedSameRun() throws {
+        let evolver = Evolver(config: smallConfig())
+        var e1 = SyntheticEvaluator(), e2 = SyntheticEvaluator()
+        var a = try evolver.initialState(seed: 7, seeds: [], evaluator: &e1)
+        var b = try evolver.initialState(seed: 7, seeds: [], evaluator: &e2)
+        for _ in 0..<10 {
+            _ = try evolver.step(&a, evaluator: &e1)
+            _ = try evolver.step(&b, evaluator: &e2)
+        }
+        XCTAssertEqual(a, b)
+        var c = try evolver.initialState(seed: 8, seeds: [], evaluator: &e1)
+        _ = try evolver.step(&c, evaluator: &e1)
+        XCTAssertNotEqual(a.population.map(\.genome), c.population.map(\.genome))
+    }
+
+    /// N generations straight equal k generations, a save/restore of the state through its
+    /// stored forms (genome text, counters JSON), then N − k more.
+    func testResumeFromStoredFormIsExact() throws {
+        let evolver = Evolver(config: smallConfig())
+        var e = SyntheticEvaluator()
+        var straight = try evolver.initialState(seed: 42, seeds: [], evaluator: &e)
+        var reports: [Float] = []
+        for _ in 0..<12 { reports.append(try evolver.step(&straight, evaluator: &e).best.evaluation.fitness) }
+
+        var partial = try evolver.initialState(seed: 42, seeds: [], evaluator: &e)
+        var resumedReports: [Float] = []
+        for _ in 0..<5 { resumedReports.append(try evolver.step(&partial, evaluator: &e).best.evaluation.fitness) }
+        let counters = try JSONEncoder().encode(partial.counters)
+        let texts = partial.population.map { ($0.genome.description, $0.evaluation) }
+
+        let restoredCounters = try JSONDecoder().decode(EvolutionState.Counters.self, from: counters)
+        let restoredPopulation = try texts.map { Individual(genome: try Genome(parsing: $0.0), evaluation: $0.1) }
+        var resumed = EvolutionState(counters: restoredCounters, population: restoredPopulation)
+        XCTAssertEqual(resumed, partial)
+        for _ in 0..<7 { resumedReports.append(try evolver.step(&resumed, evaluator: &e).best.evaluation.fitness) }
+        XCTAssertEqual(resumed, straight)
+        XCTAssertEqual(resumedReports, reports)
+    }
+
+    /// The best fitness never decreases ((μ+λ) keeps it), the search improves on a learnable
+    /// target, and every genome obeys the limits.
+    func testSearchImprovesMonotonicallyWithinLimits() throws {
+        let config = smallConfig()
+        let evolver = Evolver(config: config)
+        var e = SyntheticEvaluator()
+        var state = try evolver.initialState(seed: 3, seeds: [], evaluator: &e)
+        let first = state.best.evaluation.fitness
+        var last = first
+        var sawRestart = false
+        for _ in 0..<40 {
+            let report = try evolver.step(&state, evaluator: &e)
+            XCTAssertGreaterThanOrEqual(report.best.evaluation.fitness, last)
+            last = report.best.evaluation.fitness
+            sawRestart = sawRestart || report.restarted
+            for individual in state.population {
+                XCTAssertLessThanOrEqual(individual.genome.nodeCount, config.maxNodes)
+                XCTAssertLessThanOrEqual(individual.genome.depth, config.maxDepth)
+            }
+        }
+        XCTAssertGreaterThan(last, first)
+        XCTAssertTrue(sawRestart, "stagnation restart never triggered in 40 generations")
+    }
+
+    /// Phenotype de-duplication: no two individuals in a population render the same image, and
+    /// images already in the population are not scored again.
+    func testPopulationHasDistinctPhenotypesAndKnownImagesAreNotRescored() throws {
+        let evolver = Evolver(config: smallConfig())
+        var e = SyntheticEvaluator()
+        let constant = try Genome(parsing: "(rgb 0.5 0.5 0.5)")
+        let same = try Genome(parsing: "(rgb (* 1 0.5) 0.5 0.5)")
+        var state = try evolver.initialState(seed: 1, seeds: [constant, same], evaluator: &e)
+        let phenotypes = state.population.map(\.evaluation.phenotype)
+        XCTAssertEqual(Set(phenotypes).count, phenotypes.count)
+        let before = e.scored
+        let known = Dictionary(uniqueKeysWithValues: state.population.map { ($0.evaluation.phenotype, $0.evaluation) })
+        _ = try e.evaluate(state.population.map(\.genome), known: known)
+        XCTAssertEqual(e.scored, before)
+        _ = try evolver.step(&state, evaluator: &e)
+        XCTAssertEqual(Set(state.population.map(\.evaluation.phenotype)).count, state.population.count)
+    }
+}
