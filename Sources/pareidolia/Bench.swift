@@ -1,0 +1,13 @@
+import ArgumentParser
+
+/// `pareidolia bench …`: the benchmarks we report (release builds).
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Benchmarks: classifier, renderer, evolution, polish (build with -c release).",
+        discussion: """
+            Examples:
+              swift run -c release pareidolia bench net --batch 16
+              swift run -c release pareidolia bench render
+            """,
+        subcommands: [BenchRender.self])
+}

@@ -1,0 +1,72 @@
+import ArgumentParser
+import Foundation
+import Genome
+import ImageIO
+import Render
+
+struct RenderCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "render",
+        abstract: "Render a genome (a .genome file, or a PNG written by pareidolia) to a PNG.",
+        discussion: """
+            The PNG carries the genome in a text chunk, so it can be rendered again at any size.
+            Examples:
+              pareidolia render genomes/library/marble.genome -o marble.png
+              pareidolia render marble.png --size 2048 --aa 4 -o marble-big.png
+            """)
+
+    @Argument(help: "A .genome file or a PNG that carries a genome.") var source: String
+    @Option(help: "Square output size in pixels (overridden by --width/--height).") var size = 512
+    @Option(help: "Output width in pixels.") var width: Int?
+    @Option(help: "Output height in pixels.") var height: Int?
+    @Option(help: "Anti-aliasing: k×k samples per pixel.") var aa = 3
+    @Option(name: .shortAndLong, help: "Output PNG path.") var output: String
+
+    func run() throws {
+        let genome = try GenomeFiles.load(source)
+        let w = width ?? size, h = height ?? size
+        let image = try Renderer.render(genome, width: w, height: h, supersample: aa)
+        try PNGFile.write(image, to: output, text: ["genome": genome.description, "Software": "pareidolia"])
+        print("\(output): \(w)×\(h), aa \(aa), \(genome.nodeCount) nodes")
+    }
+}
+
+struct RandomCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "random",
+        abstract: "Write random genomes and their renders: a quick look at the formula space.",
+        discussion: """
+            Writes NNN.genome and NNN.png for each genome into the output directory.
+            Example:
+              pareidolia random --count 16 --seed 7 -o random/
+            """)
+
+    @Option(help: "How many genomes.") var count = 16
+    @Option(help: "Random seed (same seed, same genomes).") var seed: UInt64 = 7
+    @Option(help: "Render size in pixels.") var size = 256
+    @Option(help: "Anti-aliasing: k×k samples per pixel.") var aa = 2
+    @Option(help: "Smallest depth of the ramped half-and-half trees.") var minDepth = 2
+    @Option(help: "Largest depth of the ramped half-and-half trees.") var maxDepth = 6
+    @Option(name: .shortAndLong, help: "Output directory.") var output: String
+
+    func validate() throws {
+        guard count > 0 else { throw ValidationError("--count must be at least 1") }
+        guard (1...12).contains(minDepth), (minDepth...12).contains(maxDepth) else {
+            throw ValidationError("need 1 ≤ --min-depth ≤ --max-depth ≤ 12")
+        }
+    }
+
+    func run() throws {
+        try GenomeFiles.makeDirectory(output)
+        var rng = SeededGenerator(seed: seed)
+        let genomes = Genome.rampedHalfAndHalf(count: count, depths: minDepth...maxDepth, using: &rng)
+        let digits = String(count - 1).count
+        for (i, genome) in genomes.enumerated() {
+            let stem = (output as NSString).appendingPathComponent(String(repeating: "0", count: max(0, digits - String(i).count)) + String(i))
+            try (genome.description + "\n").write(toFile: stem + ".genome", atomically: true, encoding: .utf8)
+            let image = try Renderer.render(genome, width: size, height: size, supersample: aa)
+            try PNGFile.write(image, to: stem + ".png", text: ["genome": genome.description, "Software": "pareidolia"])
+        }
+        print("wrote \(count) genomes and renders to \(output)")
+    }
+}
