@@ -1,0 +1,204 @@
+/// k×k depthwise convolution over NHWC activations with TF "SAME" padding, bias and optional
+/// ReLU6 fused into the store, vectorised over channels.
+public enum Depthwise {
+    /// Narrow inputs (at most this wide) are copied into a zero-padded scratch first, so every
+    /// pixel takes the fast interior path instead of the border path.
+    public static let padBelowWidth = 32
+
+    /// `output[oy, ox, c] = act(bias[c] + Σ_{ky,kx} input[oy·s − padTop + ky, ox·s − padLeft + kx, c] · weights[ky, kx, c])`
+    /// for each of `images` dense images, taps outside the input counting as zero.
+    ///
+    /// - Parameters:
+    ///   - input: `images × inHeight × inWidth × channels`.
+    ///   - weights: `kernel × kernel × channels` (BN folded in).
+    ///   - bias: `channels`.
+    ///   - scratch: `scratchFloats(geometry:channels:inputRows: inHeight)` floats, or nil to
+    ///     handle borders without copying.
+    ///   - output: `images × outHeight × outWidth × channels`.
+    public static func forward(input: UnsafePointer<Float>, images: Int, channels C: Int, geometry g: ConvGeometry,
+                               weights: UnsafePointer<Float>, bias: UnsafePointer<Float>, relu6 clamp: Bool,
+                               scratch: UnsafeMutablePointer<Float>? = nil, output: UnsafeMutablePointer<Float>) {
+        for n in 0..<images {
+            forwardRows(input: input + n * g.inPixels * C, firstInputRow: 0, inputRowStride: g.inWidth * C, channels: C,
+                        geometry: g, outputRows: 0..<g.outHeight, weights: weights, bias: bias, relu6: clamp,
+                        scratch: scratch, output: output + n * g.outPixels * C, outputRowStride: g.outWidth * C)
+        }
+    }
+
+    /// Scratch floats `forwardRows` needs to pad `inputRows` rows (0 when `inWidth > padBelowWidth`).
+    public static func scratchFloats(geometry g: ConvGeometry, channels: Int, inputRows: Int) -> Int {
+        g.inWidth > padBelowWidth ? 0 : inputRows * paddedWidth(g) * channels
+    }
+
+    /// Columns of a padded row: left pad, the row, and as much right pad as the last window needs.
+    static func paddedWidth(_ g: ConvGeometry) -> Int {
+        max(g.padLeft + g.inWidth, (g.outWidth - 1) * g.stride + g.kernel)
+    }
+
+    /// Output rows `outputRows` of one image, reading input rows from a window that starts at
+    /// input row `firstInputRow` (it must hold every row those outputs need).
+    ///
+    /// - Parameters:
+    ///   - input: input rows `firstInputRow...`, each `inWidth × channels`, consecutive rows
+    ///     `inputRowStride` floats apart (`inWidth × channels` when dense).
+    ///   - scratch: room for `scratchFloats(…, inputRows:)` of the rows these outputs need; used
+    ///     for narrow inputs, ignored otherwise (nil: border pixels take the clipping path).
+    ///   - output: the first requested output row; rows `outWidth × channels` floats each,
+    ///     `outputRowStride` apart.
+    public static func forwardRows(input: UnsafePointer<Float>, firstInputRow: Int, inputRowStride: Int, channels C: Int,
+                                   geometry g: ConvGeometry, outputRows: Range<Int>, weights: UnsafePointer<Float>,
+                                   bias: UnsafePointer<Float>, relu6 clamp: Bool, scratch: UnsafeMutablePointer<Float>? = nil,
+                                   output: UnsafeMutablePointer<Float>, outputRowStride: Int) {
+        guard !outputRows.isEmpty else { return }
+        let s = g.stride
+        if let scratch, g.inWidth <= padBelowWidth {
+            // copy the needed rows into zero-padded rows; then every column is interior
+            let rowLo = max(0, outputRows.lowerBound * s - g.padTop)
+            let rowHi = min(g.inHeight, (outputRows.upperBound - 1) * s - g.padTop + g.kernel)
+            let wide = paddedWidth(g), padded = wide * C
+            for r in rowLo..<max(rowLo, rowHi) {
+                let dst = scratch + (r - rowLo) * padded
+                dst.update(repeating: 0, count: g.padLeft * C)
+                (dst + g.padLeft * C).update(from: input + (r - firstInputRow) * inputRowStride, count: g.inWidth * C)
+                (dst + (g.padLeft + g.inWidth) * C).update(repeating: 0, count: (wide - g.padLeft - g.inWidth) * C)
+            }
+            rowsOf(UnsafePointer(scratch), firstRow: rowLo, rowStride: padded, columnOffset: 0, C, g, outputRows,
+                   interior: 0..<g.outWidth, weights, bias, clamp, output, outputRowStride)
+            return
+        }
+        // interior columns: ox·s − padLeft ≥ 0 and ox·s − padLeft + k ≤ inWidth
+        let first = min(g.outWidth, (g.padLeft + s - 1) / s)
+        let end = max(first, min(g.outWidth, g.inWidth + g.padLeft - g.kernel >= 0 ? (g.inWidth + g.padLeft - g.kernel) / s + 1 : 0))
+        rowsOf(input, firstRow: firstInputRow, rowStride: inputRowStride, columnOffset: -g.padLeft, C, g, outputRows,
+               interior: first..<end, weights, bias, clamp, output, outputRowStride)
+        for oy in outputRows {
+            let outRow = output + (oy - outputRows.lowerBound) * outputRowStride
+            for ox in 0..<g.outWidth where ox < first || ox >= end {
+                pixel(input, firstInputRow, inputRowStride, C, g, oy, ox, weights, bias, clamp, outRow + ox * C)
+            }
+        }
+    }
+
+    /// The `interior` output columns of `rows`: input column of tap kx is `ox·s + columnOffset + kx`
+    /// (never outside the row); rows above or below the input are skipped.
+    @inline(__always)
+    private static func rowsOf(_ input: UnsafePointer<Float>, firstRow: Int, rowStride R: Int, columnOffset: Int, _ C: Int,
+                               _ g: ConvGeometry, _ rows: Range<Int>, interior: Range<Int>,
+                               _ weights: UnsafePointer<Float>, _ bias: UnsafePointer<Float>, _ clamp: Bool,
+                               _ output: UnsafeMutablePointer<Float>, _ outputRowStride: Int) {
+        let k = g.kernel, s = g.stride
+        for oy in rows {
+            let iy0 = oy * s - g.padTop
+            let kyLo = max(0, -iy0), kyHi = min(k, g.inHeight - iy0)
+            let outRow = output + (oy - rows.lowerBound) * outputRowStride
+            var ox = interior.lowerBound
+            while ox < interior.upperBound {
+                let count = min(4, interior.upperBound - ox)
+                let tap = (iy0 - firstRow) * R + (ox * s + columnOffset) * C
+                let out = outRow + ox * C
+                switch (k, s, count) {
+                case (3, 1, 4): run(4, input, tap, C, R, 3, 1, kyLo, kyHi, weights, bias, clamp, out)
+                case (3, 2, 4): run(4, input, tap, C, R, 3, 2, kyLo, kyHi, weights, bias, clamp, out)
+                case (5, 1, 4): run(4, input, tap, C, R, 5, 1, kyLo, kyHi, weights, bias, clamp, out)
+                case (5, 2, 4): run(4, input, tap, C, R, 5, 2, kyLo, kyHi, weights, bias, clamp, out)
+                case (_, _, 4): run(4, input, tap, C, R, k, s, kyLo, kyHi, weights, bias, clamp, out)
+                case (3, _, 3): run(3, input, tap, C, R, 3, s, kyLo, kyHi, weights, bias, clamp, out)
+                case (5, _, 3): run(3, input, tap, C, R, 5, s, kyLo, kyHi, weights, bias, clamp, out)
+                case (_, _, 3): run(3, input, tap, C, R, k, s, kyLo, kyHi, weights, bias, clamp, out)
+                case (_, _, 2): run(2, input, tap, C, R, k, s, kyLo, kyHi, weights, bias, clamp, out)
+                default: run(1, input, tap, C, R, k, s, kyLo, kyHi, weights, bias, clamp, out)
+                }
+                ox += count
+            }
+        }
+    }
+
+    /// `P` (1…4) neighbouring output pixels whose windows lie inside the rows; inlined with
+    /// constant `P`, `k`, `s` so the tap loop unrolls and overlapping input loads are shared.
+    /// `tap` is the input offset of tap (0, 0) of the first pixel.
+    @inline(__always)
+    private static func run(_ P: Int, _ input: UnsafePointer<Float>, _ tap: Int, _ C: Int, _ R: Int, _ k: Int, _ s: Int,
+                            _ kyLo: Int, _ kyHi: Int, _ weights: UnsafePointer<Float>, _ bias: UnsafePointer<Float>,
+                            _ clamp: Bool, _ out: UnsafeMutablePointer<Float>) {
+        let step = s * C
+        var c = 0
+        while c + 16 <= C {
+            var a0 = load(bias + c)
+            var a1 = a0, a2 = a0, a3 = a0
+            for ky in kyLo..<kyHi {
+                let row = input + (tap + ky * R + c)
+                let wRow = weights + (ky * k * C + c)
+                for kx in 0..<k {
+                    let w = load(wRow + kx * C)
+                    let x = row + kx * C
+                    a0.addProduct(load(x), w)
+                    if P > 1 { a1.addProduct(load(x + step), w) }
+                    if P > 2 { a2.addProduct(load(x + 2 * step), w) }
+                    if P > 3 { a3.addProduct(load(x + 3 * step), w) }
+                }
+            }
+            if clamp { a0 = relu6(a0); a1 = relu6(a1); a2 = relu6(a2); a3 = relu6(a3) }
+            store(a0, out + c)
+            if P > 1 { store(a1, out + C + c) }
+            if P > 2 { store(a2, out + 2 * C + c) }
+            if P > 3 { store(a3, out + 3 * C + c) }
+            c += 16
+        }
+        while c < C {
+            for j in 0..<P {
+                var a = bias[c]
+                for ky in kyLo..<kyHi {
+                    for kx in 0..<k { a += input[tap + ky * R + j * step + kx * C + c] * weights[(ky * k + kx) * C + c] }
+                }
+                out[j * C + c] = clamp ? relu6(a) : a
+            }
+            c += 1
+        }
+    }
+
+    /// One output pixel, clipping its window to the input (the border path).
+    private static func pixel(_ input: UnsafePointer<Float>, _ firstRow: Int, _ R: Int, _ C: Int, _ g: ConvGeometry, _ oy: Int, _ ox: Int,
+                              _ weights: UnsafePointer<Float>, _ bias: UnsafePointer<Float>, _ clamp: Bool,
+                              _ out: UnsafeMutablePointer<Float>) {
+        let k = g.kernel
+        let iy0 = oy * g.stride - g.padTop, ix0 = ox * g.stride - g.padLeft
+        let kyLo = max(0, -iy0), kyHi = min(k, g.inHeight - iy0)
+        let kxLo = max(0, -ix0), kxHi = min(k, g.inWidth - ix0)
+        let ry0 = iy0 - firstRow  // window row of tap ky = 0
+        var c = 0
+        while c + 64 <= C {
+            var a0 = load(bias + c), a1 = load(bias + c + 16), a2 = load(bias + c + 32), a3 = load(bias + c + 48)
+            for ky in kyLo..<kyHi {
+                for kx in kxLo..<kxHi {
+                    let x = input + ((ry0 + ky) * R + (ix0 + kx) * C + c)
+                    let w = weights + ((ky * k + kx) * C + c)
+                    a0.addProduct(load(x), load(w))
+                    a1.addProduct(load(x + 16), load(w + 16))
+                    a2.addProduct(load(x + 32), load(w + 32))
+                    a3.addProduct(load(x + 48), load(w + 48))
+                }
+            }
+            if clamp { a0 = relu6(a0); a1 = relu6(a1); a2 = relu6(a2); a3 = relu6(a3) }
+            store(a0, out + c); store(a1, out + c + 16); store(a2, out + c + 32); store(a3, out + c + 48)
+            c += 64
+        }
+        while c + 16 <= C {
+            var a = load(bias + c)
+            for ky in kyLo..<kyHi {
+                for kx in kxLo..<kxHi {
+                    a.addProduct(load(input + ((ry0 + ky) * R + (ix0 + kx) * C + c)), load(weights + ((ky * k + kx) * C + c)))
+                }
+            }
+            store(clamp ? relu6(a) : a, out + c)
+            c += 16
+        }
+        while c < C {
+            var a = bias[c]
+            for ky in kyLo..<kyHi {
+                for kx in kxLo..<kxHi { a += input[(ry0 + ky) * R + (ix0 + kx) * C + c] * weights[(ky * k + kx) * C + c] }
+            }
+            out[c] = clamp ? relu6(a) : a
+            c += 1
+        }
+    }
+}

@@ -1,0 +1,60 @@
+/// Element-wise tails of the convolutions: bias, ReLU6 and the fused head pooling.
+public enum Epilogue {
+    /// `data[r, c] = act(data[r, c] + bias[c])` for a row-major `rows × columns` matrix, where
+    /// `act` is ReLU6 (`min(max(x, 0), 6)`) when `relu6` is set, else the identity.
+    public static func addBias(_ data: UnsafeMutablePointer<Float>, rows: Int, columns: Int,
+                               bias: UnsafePointer<Float>, relu6 clamp: Bool) {
+        let vectorEnd = columns & ~15
+        for r in 0..<rows {
+            let row = data + r * columns
+            var c = 0
+            if clamp {
+                while c < vectorEnd { store(relu6(load(row + c) + load(bias + c)), row + c); c += 16 }
+                while c < columns { row[c] = relu6(row[c] + bias[c]); c += 1 }
+            } else {
+                while c < vectorEnd { store(load(row + c) + load(bias + c), row + c); c += 16 }
+                while c < columns { row[c] += bias[c]; c += 1 }
+            }
+        }
+    }
+
+    /// Global average pool of `relu6(x + bias)` over one image's pixels:
+    /// `pooled[c] = mean over pixels p of relu6(data[p, c] + bias[c])`.
+    ///
+    /// The image's pixels are `rows` runs of `width` consecutive pixels, runs `rowStride`
+    /// floats apart (`width × columns` for a dense image; more when images are interleaved).
+    /// When `keep` is set the activated values are written back into `data`.
+    public static func biasReLU6Mean(_ data: UnsafeMutablePointer<Float>, rows: Int, width: Int, rowStride: Int, columns: Int,
+                                     bias: UnsafePointer<Float>, pooled: UnsafeMutablePointer<Float>, keep: Bool = false) {
+        let vectorEnd = columns & ~15
+        let scale = 1 / Float(rows * width)
+        var c = 0
+        while c < vectorEnd {
+            let b = load(bias + c)
+            var sum = Vec.zero
+            for r in 0..<rows {
+                for p in 0..<width {
+                    let at = data + (r * rowStride + p * columns + c)
+                    let v = relu6(load(at) + b)
+                    if keep { store(v, at) }
+                    sum += v
+                }
+            }
+            store(sum * scale, pooled + c)
+            c += 16
+        }
+        while c < columns {
+            var sum: Float = 0
+            for r in 0..<rows {
+                for p in 0..<width {
+                    let at = r * rowStride + p * columns + c
+                    let v = relu6(data[at] + bias[c])
+                    if keep { data[at] = v }
+                    sum += v
+                }
+            }
+            pooled[c] = sum * scale
+            c += 1
+        }
+    }
+}

@@ -1,0 +1,31 @@
+/// 1×1 convolution over NHWC activations: a GEMM `[pixels, Cin] × [Cin, Cout]` through OpenBLAS
+/// with the bias (+ ReLU6) applied while each block of rows is still in cache.
+public enum Pointwise {
+    /// Output floats per GEMM call: rows are processed in blocks of about this size so the
+    /// epilogue finds them in L2.
+    public static let blockFloats = 1 << 16
+
+    /// `output[r, o] = act(Σ_i input[r, i] · weights[o, i] + bias[o] (+ output[r, o] if accumulate))`.
+    ///
+    /// - Parameters:
+    ///   - input: `rows × inChannels`, row-major (NHWC pixels × channels).
+    ///   - weights: `outChannels × inChannels` (PyTorch's conv layout with BN folded in).
+    ///   - bias: `outChannels`.
+    ///   - relu6: clamp the result to [0, 6].
+    ///   - accumulate: add into `output` instead of overwriting it (the residual connection).
+    ///   - output: `rows × outChannels`; must not overlap `input`.
+    public static func forward(input: UnsafePointer<Float>, rows: Int, inChannels: Int,
+                               weights: UnsafePointer<Float>, bias: UnsafePointer<Float>, outChannels: Int,
+                               relu6: Bool, accumulate: Bool, output: UnsafeMutablePointer<Float>) {
+        let block = max(16, blockFloats / max(outChannels, 1))
+        var r = 0
+        while r < rows {
+            let m = min(block, rows - r)
+            BLAS.gemm(m: m, n: outChannels, k: inChannels, a: input + r * inChannels, lda: inChannels,
+                      b: weights, ldb: inChannels, transposeB: true,
+                      c: output + r * outChannels, ldc: outChannels, beta: accumulate ? 1 : 0)
+            Epilogue.addBias(output + r * outChannels, rows: m, columns: outChannels, bias: bias, relu6: relu6)
+            r += m
+        }
+    }
+}

@@ -1,3 +1,0 @@
-import XCTest
-import Net
-final class NetSmokeTests: XCTestCase { func testNothingYet() {} }
