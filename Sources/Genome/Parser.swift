@@ -66,7 +66,7 @@ private struct Parser {
                     throw GenomeError.wrongArity(op: text(name), expected: 0, found: 0,
                                                  line: name.line, column: name.column)
                 }
-                guard stack.count < Genome.maxDepth else {
+                guard stack.count < Genome.maxDepth - 1 else {   // leaves room for the leaves
                     throw GenomeError.tooDeep(limit: Genome.maxDepth, line: token.line, column: token.column)
                 }
                 nodes.append(node)

@@ -106,6 +106,8 @@ struct Compiler {
     mutating func pick(_ a: Ref, channel: Int8) -> Ref {
         if let v = constantValue(a) { return constant(Triple(broadcast: [v.r, v.g, v.b][Int(channel)])) }
         guard isRGB(a) else { return a }
+        let source = dag[Int(a.node)]
+        if source.kernel == .rgb { return source.args[Int(channel)] }   // rgb copies its inputs
         return Ref(node: a.node, output: a.output, plane: channel)
     }
 
