@@ -17,7 +17,7 @@ final class LibraryTests: XCTestCase {
                 let plane = compiled.pixels[(c * 576)..<((c + 1) * 576)]
                 channelSpread = max(channelSpread, plane.max()! - plane.min()!)
             }
-            XCTAssertGreaterThan(channelSpread, 0.2, "\(name) is nearly flat")
+            XCTAssertGreaterThan(channelSpread, 0.1, "\(name) is nearly flat")
         }
         XCTAssertEqual(Set(library.map { $0.1.structuralHash }).count, library.count, "duplicates in the library")
     }
