@@ -101,6 +101,14 @@ final class OperatorTests: XCTestCase {
         XCTAssertEqual(try Genome(parsing: "(rgb x y r)").structuralHash, 0x35C1_1E74_9CFE_D807)
     }
 
+    func testCodableUsesTheTextForm() throws {
+        let g = try Genome(parsing: "(mix x (sin 1.25) (noise y r))")
+        let json = try JSONEncoder().encode([g])
+        XCTAssertEqual(String(decoding: json, as: UTF8.self), #"["(mix x (sin 1.25) (noise y r))"]"#)
+        XCTAssertEqual(try JSONDecoder().decode([Genome].self, from: json), [g])
+        XCTAssertThrowsError(try JSONDecoder().decode([Genome].self, from: Data(#"["(sin"]"#.utf8)))
+    }
+
     func testConstantsGetAndSetInPrefixOrder() throws {
         var g = try Genome(parsing: "(+ (* 2 x) (sin (- 3 y)))")
         XCTAssertEqual(g.constants, [2, 3])

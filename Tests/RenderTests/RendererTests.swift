@@ -134,5 +134,7 @@ final class RendererTests: XCTestCase {
         XCTAssertGreaterThan(result.pixelNodesPerSecond, 0)
         let reference = try RenderBenchmark.runReference(genomes: genomes, width: 16, height: 8, repeats: 1)
         XCTAssertEqual(reference.pixelNodes, Double(16 * 8 * 7))
+        let sampled = try RenderBenchmark.runReference(genomes: genomes, width: 16, height: 8, repeats: 2, rows: 3)
+        XCTAssertEqual(sampled.pixelNodes, Double(16 * 3 * 7 * 2))
     }
 }
