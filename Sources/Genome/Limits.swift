@@ -36,9 +36,15 @@ public struct PrimitiveSet: Sendable, Hashable {
     public var constantRange: ClosedRange<Float>
 
     /// A primitive set; `functions` must have arity > 0, `terminals` arity 0, neither empty.
-    public init(functions: [Op], terminals: [Op], constantRange: ClosedRange<Float> = -3...3) {
-        precondition(!functions.isEmpty && functions.allSatisfy { $0.arity > 0 }, "functions need arity > 0")
-        precondition(!terminals.isEmpty && terminals.allSatisfy { $0.arity == 0 }, "terminals need arity 0")
+    public init(functions: [Op], terminals: [Op], constantRange: ClosedRange<Float> = -3...3) throws {
+        guard !functions.isEmpty, functions.allSatisfy({ $0.arity > 0 }),
+              !terminals.isEmpty, terminals.allSatisfy({ $0.arity == 0 }) else {
+            throw GenomeError.invalidPrimitiveSet(functions: functions.map(\.name), terminals: terminals.map(\.name))
+        }
+        self.init(checkedFunctions: functions, terminals: terminals, constantRange: constantRange)
+    }
+
+    init(checkedFunctions functions: [Op], terminals: [Op], constantRange: ClosedRange<Float>) {
         self.functions = functions
         self.terminals = terminals
         self.constantRange = Swift.max(constantRange.lowerBound, -Semantics.bound)...Swift.min(constantRange.upperBound, Semantics.bound)
@@ -46,8 +52,8 @@ public struct PrimitiveSet: Sendable, Hashable {
 
     /// Every operator; constants in [-3, 3].
     public static let standard = PrimitiveSet(
-        functions: Op.allCases.filter { $0.arity > 0 },
-        terminals: [.x, .y, .r, .t, .constant])
+        checkedFunctions: Op.allCases.filter { $0.arity > 0 },
+        terminals: [.x, .y, .r, .t, .constant], constantRange: -3...3)
 
     /// A random terminal node (a constant gets a fresh value).
     func randomTerminal(using rng: inout some RandomNumberGenerator) -> Node {

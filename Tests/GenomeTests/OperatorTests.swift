@@ -58,6 +58,24 @@ final class OperatorTests: XCTestCase {
         XCTAssertThrowsError(try Limits(maxDepth: 0, maxNodes: 10))
     }
 
+    func testRestrictedPrimitiveSetsAreRespected() throws {
+        let set = try PrimitiveSet(functions: [.add, .sin, .mix], terminals: [.x, .constant], constantRange: 0...1)
+        var rng = SeededGenerator(seed: 4)
+        let population = Genome.rampedHalfAndHalf(count: 300, limits: limits, primitives: set, using: &rng)
+        var variants = population
+        for g in population {
+            variants.append(g.mutated(.subtree, limits: limits, primitives: set, using: &rng))
+            variants.append(g.mutated(.point, limits: limits, primitives: set, using: &rng))
+        }
+        let allowed: Set<Op> = [.add, .sin, .mix, .x, .constant]
+        for g in variants {
+            XCTAssertTrue(Set(g.nodes.map(\.op)).isSubset(of: allowed), "\(g)")
+            XCTAssertTrue(g.constants.allSatisfy { (0...1).contains($0) }, "\(g)")
+        }
+        XCTAssertThrowsError(try PrimitiveSet(functions: [.x], terminals: [.y]))
+        XCTAssertThrowsError(try PrimitiveSet(functions: [.sin], terminals: []))
+    }
+
     func testSameSeedGivesSameGenomes() {
         XCTAssertEqual(samplePopulation(count: 400, seed: 42, limits: limits),
                        samplePopulation(count: 400, seed: 42, limits: limits))
