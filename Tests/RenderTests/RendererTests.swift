@@ -1,7 +1,16 @@
+import Foundation
 import Genome
 import Imaging
 import Render
 import XCTest
+
+/// Collects per-iteration results from `concurrentPerform`.
+final class ResultBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var storage: [Int: Bool] = [:]
+    func set(_ i: Int, _ v: Bool) { lock.lock(); storage[i] = v; lock.unlock() }
+    var values: [Bool] { lock.lock(); defer { lock.unlock() }; return storage.keys.sorted().map { storage[$0]! } }
+}
 
 final class RendererTests: XCTestCase {
     let limits = try! Limits(maxDepth: 9, maxNodes: 80)
@@ -104,6 +113,22 @@ final class RendererTests: XCTestCase {
                 XCTAssertLessThanOrEqual(maxDifference(one, try ReferenceEvaluator.render(g, width: w, height: h)), 1e-5)
             }
         }
+    }
+
+    /// The deepest genome the parser accepts compiles, renders, folds and prints without
+    /// exhausting a worker thread's stack.
+    func testDeepestGenomeWorksOnWorkerThreads() throws {
+        let depth = Genome.maxDepth - 1
+        let text = String(repeating: "(warp (sin ", count: depth / 2) + "(+ x y)" + String(repeating: ") 0.01 y)", count: depth / 2)
+        let g = try Genome(parsing: text)
+        XCTAssertLessThanOrEqual(g.depth, Genome.maxDepth)
+        let results = ResultBox()
+        DispatchQueue.concurrentPerform(iterations: 2) { i in
+            let image = try? Renderer.render(g, width: 8, height: 8, threads: 1 + i)
+            let reference = try? ReferenceEvaluator.render(g, width: 8, height: 8)
+            results.set(i, image != nil && image == reference && g.simplified() == g && !g.prettyDescription().isEmpty)
+        }
+        XCTAssertEqual(results.values, [true, true])
     }
 
     func testCommonSubexpressionsAreSharedAndConstantsFolded() throws {
