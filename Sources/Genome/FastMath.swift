@@ -100,20 +100,20 @@ public enum FastMath {
         return e * 0.693_147_180_559_945_3 + lm
     }
 
-    /// Arctangent of z ∈ [0, 1].
+    /// Arctangent of z ∈ [0, 1]: z·P(z²), a least-squares-minimax fit of degree 15
+    /// (error < 5·10⁻⁸, no division).
     @inlinable @inline(__always)
     static func atanUnit(_ z: Float) -> Float {
-        // atan(z) = π/4 + atan((z − 1)/(z + 1)) folds [tan(π/8), 1] onto |w| ≤ tan(π/8).
-        let fold = z > 0.414_213_562_373_095
-        let w = fold ? (z - 1) / (z + 1) : z
-        let w2 = w * w
-        // Cephes atanf polynomial.
-        var p: Float = 8.053_744_495_38e-2
-        p = p * w2 - 1.387_768_560_32e-1
-        p = p * w2 + 1.997_771_064_78e-1
-        p = p * w2 - 3.333_294_915_39e-1
-        let a = w + w * w2 * p
-        return fold ? a + 0.785_398_163_397_448_3 : a
+        let w = z * z
+        var p: Float = -0.004_054_246_115_337_830_5
+        p = p * w + 0.021_861_766_899_165_47
+        p = p * w - 0.055_910_566_495_604_17
+        p = p * w + 0.096_420_656_303_671_87
+        p = p * w - 0.139_085_773_270_023_3
+        p = p * w + 0.199_465_552_318_744_1
+        p = p * w - 0.333_298_599_096_382_5
+        p = p * w + 0.999_999_335_397_668_5
+        return z * p
     }
 
     /// atan2(y, x) in (-π, π]; atan2(0, 0) = 0.
