@@ -9,6 +9,7 @@ extension Genome {
     /// was found and what was expected.
     public init(parsing text: String) throws {
         var bytes = Array(text.utf8)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }   // a UTF-8 byte-order mark
         bytes.append(0x0A)   // a final newline simplifies end-of-token handling
         var parser = Parser(bytes: bytes)
         self.init(validNodes: try parser.parse())

@@ -46,6 +46,7 @@ final class ParserTests: XCTestCase {
         let g = try Genome(parsing: text)
         XCTAssertEqual(g.description, "(rgb (sin (* 3.1 x)) (abs (- y r)) (noise (* 4.0 x) -5.0))")
         XCTAssertEqual(try Genome(parsing: "x").nodes, [Node(.x)])
+        XCTAssertEqual(try Genome(parsing: "\u{FEFF}(sin x)\r\n").description, "(sin x)")
         XCTAssertEqual(try Genome(parsing: " +2.5e-3 ").constants, [0.0025])
     }
 
