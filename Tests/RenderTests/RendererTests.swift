@@ -100,6 +100,9 @@ final class RendererTests: XCTestCase {
             let reference = try ReferenceEvaluator.render(g, width: 10, height: 7, supersample: k)
             XCTAssertLessThanOrEqual(maxDifference(coarse, reference), 1e-6)
         }
+        // Wide rows: a pixel's samples straddle two tiles (512 is not a multiple of 3).
+        let wide = try Renderer.render(g, width: 200, height: 2, supersample: 3, threads: 2)
+        XCTAssertLessThanOrEqual(maxDifference(wide, try ReferenceEvaluator.render(g, width: 200, height: 2, supersample: 3)), 1e-6)
     }
 
     func testAnySizeAndThreadCountGiveTheSameImage() throws {
