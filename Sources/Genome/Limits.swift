@@ -34,26 +34,33 @@ public struct PrimitiveSet: Sendable, Hashable {
     public var terminals: [Op]
     /// Range of freshly drawn constants (rounded to 3 decimals).
     public var constantRange: ClosedRange<Float>
+    /// Operators a freshly generated genome's root is drawn from (empty: any function). The
+    /// standard set starts genomes with `rgb` or `hsv`, so initial populations are in colour.
+    public var rootFunctions: [Op]
 
     /// A primitive set; `functions` must have arity > 0, `terminals` arity 0, neither empty.
-    public init(functions: [Op], terminals: [Op], constantRange: ClosedRange<Float> = -3...3) throws {
+    public init(functions: [Op], terminals: [Op], constantRange: ClosedRange<Float> = -3...3,
+                rootFunctions: [Op] = []) throws {
         guard !functions.isEmpty, functions.allSatisfy({ $0.arity > 0 }),
-              !terminals.isEmpty, terminals.allSatisfy({ $0.arity == 0 }) else {
+              !terminals.isEmpty, terminals.allSatisfy({ $0.arity == 0 }),
+              rootFunctions.allSatisfy({ $0.arity > 0 }) else {
             throw GenomeError.invalidPrimitiveSet(functions: functions.map(\.name), terminals: terminals.map(\.name))
         }
-        self.init(checkedFunctions: functions, terminals: terminals, constantRange: constantRange)
+        self.init(checkedFunctions: functions, terminals: terminals, constantRange: constantRange,
+                  rootFunctions: rootFunctions)
     }
 
-    init(checkedFunctions functions: [Op], terminals: [Op], constantRange: ClosedRange<Float>) {
+    init(checkedFunctions functions: [Op], terminals: [Op], constantRange: ClosedRange<Float>, rootFunctions: [Op]) {
+        self.rootFunctions = rootFunctions
         self.functions = functions
         self.terminals = terminals
         self.constantRange = Swift.max(constantRange.lowerBound, -Semantics.bound)...Swift.min(constantRange.upperBound, Semantics.bound)
     }
 
-    /// Every operator; constants in [-3, 3].
+    /// Every operator; constants in [-3, 3]; roots `rgb` or `hsv`.
     public static let standard = PrimitiveSet(
         checkedFunctions: Op.allCases.filter { $0.arity > 0 },
-        terminals: [.x, .y, .r, .t, .constant], constantRange: -3...3)
+        terminals: [.x, .y, .r, .t, .constant], constantRange: -3...3, rootFunctions: [.rgb, .hsv])
 
     /// A random terminal node (a constant gets a fresh value).
     func randomTerminal(using rng: inout some RandomNumberGenerator) -> Node {

@@ -16,6 +16,7 @@ final class OperatorTests: XCTestCase {
         let population = Genome.rampedHalfAndHalf(count: 2000, depths: 2...8, limits: limits, using: &rng)
         for g in population { assertValid(g, within: limits) }
         XCTAssertGreaterThan(Set(population).count, 1700)
+        XCTAssertTrue(population.allSatisfy { $0.nodeCount == 1 || [.rgb, .hsv].contains($0.nodes[0].op) })
         let used = Set(population.flatMap { $0.nodes.map(\.op) })
         XCTAssertEqual(used, Set(Op.allCases), "every primitive appears")
         // Full trees of depth d reach depth d (when the node budget allows).
