@@ -4,10 +4,15 @@ import PackageDescription
 /// Optimisation for the hot kernels (convolution, rendering). Bounds checks stay on in debug.
 let fast: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
 
-/// The renderer's kernels also target AVX2/FMA-class x86 CPUs (x86-64-v3) so loops vectorise 8 wide.
+/// The renderer's kernels also target Haswell-class x86 CPUs (AVX2; x86-64-v3) so its loops
+/// vectorise 8 wide with `vroundps` (rendering is ~2× faster than with the SSE2 baseline).
+#if arch(x86_64)
 let renderSettings: [SwiftSetting] = fast + [
     .unsafeFlags(["-target-cpu", "haswell"], .when(platforms: [.linux], configuration: .release)),
 ]
+#else
+let renderSettings: [SwiftSetting] = fast
+#endif
 
 let package = Package(
     name: "Pareidolia",
