@@ -5,7 +5,7 @@ import PackageDescription
 let fast: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
 
 /// The renderer's kernels also target Haswell-class x86 CPUs (AVX2; x86-64-v3) so its loops
-/// vectorise 8 wide with `vroundps` (rendering is ~2× faster than with the SSE2 baseline).
+/// vectorise 8 wide and round with `vroundps` (the SSE2 baseline has no vector rounding).
 #if arch(x86_64)
 let renderSettings: [SwiftSetting] = fast + [
     .unsafeFlags(["-target-cpu", "haswell"], .when(platforms: [.linux], configuration: .release)),
