@@ -20,6 +20,14 @@ public struct Limits: Sendable, Hashable, Codable {
         maxNodes = nodes
     }
 
+    private enum CodingKeys: String, CodingKey { case maxDepth, maxNodes }
+
+    /// Decodes and validates like `init(maxDepth:maxNodes:)`.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        try self.init(maxDepth: c.decode(Int.self, forKey: .maxDepth), maxNodes: c.decode(Int.self, forKey: .maxNodes))
+    }
+
     /// Whether `genome` is within both limits.
     public func admits(_ genome: Genome) -> Bool {
         genome.nodeCount <= maxNodes && genome.depth <= maxDepth

@@ -57,6 +57,8 @@ final class OperatorTests: XCTestCase {
             assertValid(g.mutated(.subtree, limits: tight, using: &rng), within: tight)
         }
         XCTAssertThrowsError(try Limits(maxDepth: 0, maxNodes: 10))
+        XCTAssertEqual(try JSONDecoder().decode(Limits.self, from: JSONEncoder().encode(tight)), tight)
+        XCTAssertThrowsError(try JSONDecoder().decode(Limits.self, from: Data(#"{"maxDepth":3,"maxNodes":0}"#.utf8)))
     }
 
     func testRestrictedPrimitiveSetsAreRespected() throws {
