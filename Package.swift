@@ -4,11 +4,16 @@ import PackageDescription
 /// Optimisation for the hot kernels (convolution, rendering). Bounds checks stay on in debug.
 let fast: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
 
-/// Hot kernels also target AVX2 + FMA (x86-64-v3, any x86-64 since 2013): without it Swift's
-/// baseline x86-64 turns each SIMD multiply-add into a libm `fmaf` call and vectorises 4 wide.
+/// Hot kernels also target AVX2 + FMA (x86-64-v3, any x86-64 CPU since 2013): without it Swift's
+/// baseline x86-64 turns each SIMD multiply-add into a libm `fmaf` call, vectorises 4 wide and
+/// has no vector rounding.
+#if arch(x86_64)
 let kernels: [SwiftSetting] = fast + [
     .unsafeFlags(["-target-cpu", "haswell"], .when(platforms: [.linux], configuration: .release)),
 ]
+#else
+let kernels: [SwiftSetting] = fast
+#endif
 
 let package = Package(
     name: "Pareidolia",

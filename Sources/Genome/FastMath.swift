@@ -3,52 +3,37 @@
 /// libm calls do not vectorise, so the renderer's per-element kernels (and the reference
 /// evaluator, which must agree with them bit for bit) use these instead. Each is total on
 /// finite input, accurate to a few 10⁻⁷ absolute on the ranges the primitives use, and built
-/// only from `+ − × ÷`, `sqrt`, comparisons/selects and integer bit tricks.
+/// only from `+ − × ÷`, `sqrt`, exact rounding, comparisons/selects and integer bit tricks.
 public enum FastMath {
-    /// Largest integer ≤ x, for any finite x (no libm, no SSE4.1 `roundps` needed).
+    /// Largest integer ≤ x (exact; `llvm.floor`, a single `vroundps` on x86-64-v3).
     @inlinable @inline(__always)
     public static func floor(_ x: Float) -> Float {
-        let a = x.magnitude
-        // Adding and removing 2²³ rounds |x| < 2²³ to the nearest integer; larger floats are integers.
-        var r = (a + 8_388_608) - 8_388_608
-        r = a < 8_388_608 ? r : a
-        r = x < 0 ? -r : r
-        return r > x ? r - 1 : r
+        x.rounded(.down)
     }
 
-    /// Nearest integer to x (ties to even), for any finite x.
-    @inlinable @inline(__always)
-    public static func round(_ x: Float) -> Float {
-        let a = x.magnitude
-        var r = (a + 8_388_608) - 8_388_608
-        r = a < 8_388_608 ? r : a
-        return x < 0 ? -r : r
-    }
-
-    /// Nearest integer to v for |v| < 2²²: adding and removing 1.5·2²³ rounds in two operations.
+    /// Nearest integer to v (ties to even; exact).
     @inlinable @inline(__always)
     static func roundSmall(_ v: Float) -> Float {
-        (v + 12_582_912) - 12_582_912
+        v.rounded(.toNearestOrEven)
     }
 
-    /// Reduces x (clamped to ±2²⁰) to f ∈ [-π/2, π/2] with x = n·π + f; returns f and whether
-    /// n is odd.
+    /// Reduces x (clamped to ±2²⁰) to f ∈ [-π/2, π/2] with x = n·π + f; returns f and the
+    /// sign bit (bit 31 set when n is odd) that (-1)ⁿ contributes.
     @inlinable @inline(__always)
-    static func reduceHalfTurn(_ x: Float) -> (f: Float, odd: Bool) {
+    static func reduceHalfTurn(_ x: Float) -> (f: Float, sign: UInt32) {
         let xc = Swift.min(Swift.max(x, -1_048_576), 1_048_576)
         let n = roundSmall(xc * 0.318_309_886_183_790_67)
         // Cody–Waite: π split in three parts so n·part is (nearly) exact.
         var f = xc - n * 3.140_625
         f = f - n * 9.675_025_939_941_406_25e-4
         f = f - n * 1.509_957_990_978_376_432e-7
-        let odd = Int32(n) & 1 != 0
-        return (f, odd)
+        return (f, UInt32(bitPattern: Int32(n)) << 31)
     }
 
     /// Sine of x (radians).
     @inlinable @inline(__always)
     public static func sin(_ x: Float) -> Float {
-        let (f, odd) = reduceHalfTurn(x)
+        let (f, sign) = reduceHalfTurn(x)
         let z = f * f
         // Taylor series to f¹¹ on [-π/2, π/2]: error < 6·10⁻⁸.
         var p: Float = -2.505_210_838_544_172e-8
@@ -57,13 +42,13 @@ public enum FastMath {
         p = p * z + 8.333_333_333_333_333e-3
         p = p * z - 0.166_666_666_666_666_66
         let s = f + f * z * p
-        return odd ? -s : s
+        return Float(bitPattern: s.bitPattern ^ sign)
     }
 
     /// Cosine of x (radians).
     @inlinable @inline(__always)
     public static func cos(_ x: Float) -> Float {
-        let (f, odd) = reduceHalfTurn(x)
+        let (f, sign) = reduceHalfTurn(x)
         let z = f * f
         // Taylor series to f¹² on [-π/2, π/2]: error < 10⁻⁸.
         var p: Float = 2.087_675_698_786_81e-9
@@ -73,7 +58,7 @@ public enum FastMath {
         p = p * z + 4.166_666_666_666_666_4e-2
         p = p * z - 0.5
         let c = 1 + z * p
-        return odd ? -c : c
+        return Float(bitPattern: c.bitPattern ^ sign)
     }
 
     /// e^x, with x clamped to [-87, 88] so the result is a finite normal number.
@@ -115,20 +100,20 @@ public enum FastMath {
         return e * 0.693_147_180_559_945_3 + lm
     }
 
-    /// Arctangent of z ∈ [0, 1].
+    /// Arctangent of z ∈ [0, 1]: z·P(z²), a least-squares-minimax fit of degree 15
+    /// (error < 5·10⁻⁸, no division).
     @inlinable @inline(__always)
     static func atanUnit(_ z: Float) -> Float {
-        // atan(z) = π/4 + atan((z − 1)/(z + 1)) folds [tan(π/8), 1] onto |w| ≤ tan(π/8).
-        let fold = z > 0.414_213_562_373_095
-        let w = fold ? (z - 1) / (z + 1) : z
-        let w2 = w * w
-        // Cephes atanf polynomial.
-        var p: Float = 8.053_744_495_38e-2
-        p = p * w2 - 1.387_768_560_32e-1
-        p = p * w2 + 1.997_771_064_78e-1
-        p = p * w2 - 3.333_294_915_39e-1
-        let a = w + w * w2 * p
-        return fold ? a + 0.785_398_163_397_448_3 : a
+        let w = z * z
+        var p: Float = -0.004_054_246_115_337_830_5
+        p = p * w + 0.021_861_766_899_165_47
+        p = p * w - 0.055_910_566_495_604_17
+        p = p * w + 0.096_420_656_303_671_87
+        p = p * w - 0.139_085_773_270_023_3
+        p = p * w + 0.199_465_552_318_744_1
+        p = p * w - 0.333_298_599_096_382_5
+        p = p * w + 0.999_999_335_397_668_5
+        return z * p
     }
 
     /// atan2(y, x) in (-π, π]; atan2(0, 0) = 0.

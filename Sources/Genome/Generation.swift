@@ -12,13 +12,20 @@ extension Genome {
     /// In `.grow`, the chance that a node below the root becomes a terminal before the depth limit.
     public static let growTerminalProbability: Float = 0.3
 
-    /// A random genome of (at most) `depth` levels, also within `limits`.
+    /// A random genome of (at most) `depth` levels, also within `limits`. With depth ≥ 2 the
+    /// root is drawn from `primitives.rootFunctions` when that is not empty.
     ///
     /// The node budget is enforced while growing (a slot becomes a terminal when a function
     /// would no longer fit), so the result is always within `limits`.
     public static func random(method: GrowthMethod, depth: Int, limits: Limits = .standard,
                               primitives: PrimitiveSet = .standard,
                               using rng: inout some RandomNumberGenerator) -> Genome {
+        generate(method: method, depth: depth, limits: limits, primitives: primitives, isRoot: true, using: &rng)
+    }
+
+    /// `random`, for a whole genome (`isRoot`: root from `rootFunctions`) or for a graft.
+    static func generate(method: GrowthMethod, depth: Int, limits: Limits, primitives: PrimitiveSet,
+                         isRoot: Bool, using rng: inout some RandomNumberGenerator) -> Genome {
         let maxDepth = Swift.max(1, Swift.min(depth, limits.maxDepth))
         var nodes: [Node] = []
         var slots: [Int] = [1]        // depths (1-based) of argument slots still to fill
@@ -28,7 +35,9 @@ extension Genome {
             let budget = limits.maxNodes - nodes.count - 1 - slots.count
             var op: Op?
             if wantsFunction, budget >= 1 {
-                let pick = primitives.functions[rng.below(primitives.functions.count)]
+                let pool = isRoot && nodes.isEmpty && !primitives.rootFunctions.isEmpty
+                    ? primitives.rootFunctions : primitives.functions
+                let pick = pool[rng.below(pool.count)]
                 if pick.arity <= budget {
                     op = pick
                 } else {

@@ -27,6 +27,8 @@ public enum GenomeError: Error, CustomStringConvertible, Equatable, Sendable {
     case invalidGeneratorState([UInt64])
     /// Limits that no genome can satisfy.
     case invalidLimits(maxDepth: Int, maxNodes: Int)
+    /// A primitive set without functions or terminals, or with them mixed up.
+    case invalidPrimitiveSet(functions: [String], terminals: [String])
 
     public var description: String {
         switch self {
@@ -70,6 +72,9 @@ public enum GenomeError: Error, CustomStringConvertible, Equatable, Sendable {
             return "invalid random generator state \(words): need 4 words, not all zero"
         case let .invalidLimits(maxDepth, maxNodes):
             return "invalid limits maxDepth \(maxDepth), maxNodes \(maxNodes): both must be at least 1"
+        case let .invalidPrimitiveSet(functions, terminals):
+            return "invalid primitive set: functions \(functions), terminals \(terminals); "
+                + "give at least one operator with arguments and one terminal (x, y, r, t or <number>)"
         }
     }
 }

@@ -20,6 +20,14 @@ public struct Limits: Sendable, Hashable, Codable {
         maxNodes = nodes
     }
 
+    private enum CodingKeys: String, CodingKey { case maxDepth, maxNodes }
+
+    /// Decodes and validates like `init(maxDepth:maxNodes:)`.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        try self.init(maxDepth: c.decode(Int.self, forKey: .maxDepth), maxNodes: c.decode(Int.self, forKey: .maxNodes))
+    }
+
     /// Whether `genome` is within both limits.
     public func admits(_ genome: Genome) -> Bool {
         genome.nodeCount <= maxNodes && genome.depth <= maxDepth
@@ -34,20 +42,33 @@ public struct PrimitiveSet: Sendable, Hashable {
     public var terminals: [Op]
     /// Range of freshly drawn constants (rounded to 3 decimals).
     public var constantRange: ClosedRange<Float>
+    /// Operators a freshly generated genome's root is drawn from (empty: any function). The
+    /// standard set starts genomes with `rgb` or `hsv`, so initial populations are in colour.
+    public var rootFunctions: [Op]
 
     /// A primitive set; `functions` must have arity > 0, `terminals` arity 0, neither empty.
-    public init(functions: [Op], terminals: [Op], constantRange: ClosedRange<Float> = -3...3) {
-        precondition(!functions.isEmpty && functions.allSatisfy { $0.arity > 0 }, "functions need arity > 0")
-        precondition(!terminals.isEmpty && terminals.allSatisfy { $0.arity == 0 }, "terminals need arity 0")
+    public init(functions: [Op], terminals: [Op], constantRange: ClosedRange<Float> = -3...3,
+                rootFunctions: [Op] = []) throws {
+        guard !functions.isEmpty, functions.allSatisfy({ $0.arity > 0 }),
+              !terminals.isEmpty, terminals.allSatisfy({ $0.arity == 0 }),
+              rootFunctions.allSatisfy({ $0.arity > 0 }) else {
+            throw GenomeError.invalidPrimitiveSet(functions: functions.map(\.name), terminals: terminals.map(\.name))
+        }
+        self.init(checkedFunctions: functions, terminals: terminals, constantRange: constantRange,
+                  rootFunctions: rootFunctions)
+    }
+
+    init(checkedFunctions functions: [Op], terminals: [Op], constantRange: ClosedRange<Float>, rootFunctions: [Op]) {
+        self.rootFunctions = rootFunctions
         self.functions = functions
         self.terminals = terminals
         self.constantRange = Swift.max(constantRange.lowerBound, -Semantics.bound)...Swift.min(constantRange.upperBound, Semantics.bound)
     }
 
-    /// Every operator; constants in [-3, 3].
+    /// Every operator; constants in [-3, 3]; roots `rgb` or `hsv`.
     public static let standard = PrimitiveSet(
-        functions: Op.allCases.filter { $0.arity > 0 },
-        terminals: [.x, .y, .r, .t, .constant])
+        checkedFunctions: Op.allCases.filter { $0.arity > 0 },
+        terminals: [.x, .y, .r, .t, .constant], constantRange: -3...3, rootFunctions: [.rgb, .hsv])
 
     /// A random terminal node (a constant gets a fresh value).
     func randomTerminal(using rng: inout some RandomNumberGenerator) -> Node {

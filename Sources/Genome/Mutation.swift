@@ -38,7 +38,8 @@ extension Genome {
         let room = Limits(uncheckedDepth: limits.maxDepth - parent.nodeDepths[i],
                           nodes: limits.maxNodes - (parent.nodeCount - size))
         let depth = 1 + rng.below(Swift.max(1, maxSubtreeDepth))
-        let graft = Genome.random(method: .grow, depth: depth, limits: room, primitives: primitives, using: &rng)
+        let graft = Genome.generate(method: .grow, depth: depth, limits: room, primitives: primitives,
+                                    isRoot: i == 0, using: &rng)
         return parent.replacingSubtree(at: i, with: graft)
     }
 

@@ -9,6 +9,7 @@ extension Genome {
     /// was found and what was expected.
     public init(parsing text: String) throws {
         var bytes = Array(text.utf8)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }   // a UTF-8 byte-order mark
         bytes.append(0x0A)   // a final newline simplifies end-of-token handling
         var parser = Parser(bytes: bytes)
         self.init(validNodes: try parser.parse())
@@ -66,7 +67,7 @@ private struct Parser {
                     throw GenomeError.wrongArity(op: text(name), expected: 0, found: 0,
                                                  line: name.line, column: name.column)
                 }
-                guard stack.count < Genome.maxDepth else {
+                guard stack.count < Genome.maxDepth - 1 else {   // leaves room for the leaves
                     throw GenomeError.tooDeep(limit: Genome.maxDepth, line: token.line, column: token.column)
                 }
                 nodes.append(node)

@@ -10,6 +10,7 @@ public enum Semantics {
     /// Smallest divisor magnitude used by `/` and `mod`.
     public static let minDivisor: Float = 1e-3
 
+    /// Clamps v to [-bound, bound].
     @inlinable @inline(__always) public static func clamp(_ v: Float) -> Float {
         Swift.min(Swift.max(v, -bound), bound)
     }
@@ -32,18 +33,27 @@ public enum Semantics {
 
     // MARK: Unary
 
+    /// `sin`: sine of a (radians).
     @inlinable @inline(__always) public static func sin(_ a: Float) -> Float { FastMath.sin(a) }
+    /// `cos`: cosine of a (radians).
     @inlinable @inline(__always) public static func cos(_ a: Float) -> Float { FastMath.cos(a) }
+    /// `tanh`: hyperbolic tangent.
     @inlinable @inline(__always) public static func tanh(_ a: Float) -> Float { FastMath.tanh(a) }
+    /// `abs`: |a|.
     @inlinable @inline(__always) public static func abs(_ a: Float) -> Float { a.magnitude }
+    /// `sqrt`: √|a|.
     @inlinable @inline(__always) public static func sqrt(_ a: Float) -> Float { a.magnitude.squareRoot() }
+    /// `log`: ln max(|a|, 10⁻⁶).
     @inlinable @inline(__always) public static func log(_ a: Float) -> Float {
         FastMath.log(Swift.max(a.magnitude, 1e-6))
     }
+    /// `gauss`: exp(-a²).
     @inlinable @inline(__always) public static func gauss(_ a: Float) -> Float {
         FastMath.exp(-Swift.min(a * a, 87))
     }
+    /// `floor`: largest integer ≤ a.
     @inlinable @inline(__always) public static func floor(_ a: Float) -> Float { FastMath.floor(a) }
+    /// `fract`: a − floor(a).
     @inlinable @inline(__always) public static func fract(_ a: Float) -> Float { a - FastMath.floor(a) }
 
     /// Mean of three channels, exact when they are equal (so a broadcast scalar stays itself).
@@ -53,40 +63,53 @@ public enum Semantics {
 
     // MARK: Binary
 
+    /// `+`: a + b, clamped.
     @inlinable @inline(__always) public static func add(_ a: Float, _ b: Float) -> Float { clamp(a + b) }
+    /// `-`: a − b, clamped.
     @inlinable @inline(__always) public static func sub(_ a: Float, _ b: Float) -> Float { clamp(a - b) }
+    /// `*`: a · b, clamped.
     @inlinable @inline(__always) public static func mul(_ a: Float, _ b: Float) -> Float { clamp(a * b) }
     /// b pushed away from zero to magnitude ≥ `minDivisor`, keeping its sign (+ for 0).
     @inlinable @inline(__always) static func protectDivisor(_ b: Float) -> Float {
         b < 0 ? Swift.min(b, -minDivisor) : Swift.max(b, minDivisor)
     }
+    /// `/`: a / b with |b| ≥ 10⁻³, clamped.
     @inlinable @inline(__always) public static func div(_ a: Float, _ b: Float) -> Float {
         clamp(a / protectDivisor(b))
     }
+    /// `min`: the smaller of a and b.
     @inlinable @inline(__always) public static func min(_ a: Float, _ b: Float) -> Float { Swift.min(a, b) }
+    /// `max`: the larger of a and b.
     @inlinable @inline(__always) public static func max(_ a: Float, _ b: Float) -> Float { Swift.max(a, b) }
+    /// `mod`: a − b·floor(a/b) with |b| ≥ 10⁻³.
     @inlinable @inline(__always) public static func mod(_ a: Float, _ b: Float) -> Float {
         let d = protectDivisor(b)
         return clamp(a - d * FastMath.floor(a / d))
     }
+    /// `pow`: |a|^b, at most 10⁶.
     @inlinable @inline(__always) public static func pow(_ a: Float, _ b: Float) -> Float {
         let l = FastMath.log(Swift.max(a.magnitude, 1e-6))
         return FastMath.exp(Swift.min(b * l, 13.815_51))
     }
+    /// `hypot`: √(a² + b²), clamped.
     @inlinable @inline(__always) public static func hypot(_ a: Float, _ b: Float) -> Float {
         clamp((a * a + b * b).squareRoot())
     }
+    /// `noise`: gradient noise at (a, b).
     @inlinable @inline(__always) public static func noise(_ a: Float, _ b: Float) -> Float {
         Noise.gradient2D(a, b)
     }
+    /// `fbm`: four octaves of gradient noise at (a, b).
     @inlinable @inline(__always) public static func fbm(_ a: Float, _ b: Float) -> Float { Noise.fbm(a, b) }
 
     // MARK: Ternary
 
+    /// `mix`: a + (b − a)·clamp(0.5 + 0.5·c, 0, 1).
     @inlinable @inline(__always) public static func mix(_ a: Float, _ b: Float, _ c: Float) -> Float {
         let w = Swift.min(Swift.max(0.5 + 0.5 * c, 0), 1)
         return a + (b - a) * w
     }
+    /// `if`: b where a > 0, else c.
     @inlinable @inline(__always) public static func ifPositive(_ a: Float, _ b: Float, _ c: Float) -> Float {
         a > 0 ? b : c
     }

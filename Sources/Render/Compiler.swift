@@ -6,22 +6,63 @@ struct Ref: Hashable {
     var node: Int32
     var output: UInt8 = 0
     var plane: Int8 = -1
+
+    /// The fields packed in one word (for hashing and ordering).
+    var packed: UInt64 {
+        UInt64(UInt32(bitPattern: node)) << 16 | UInt64(output) << 8 | UInt64(UInt8(bitPattern: plane))
+    }
+
+    func hash(into hasher: inout Hasher) { hasher.combine(packed) }
 }
 
-/// Builds the value DAG of a genome (common subexpressions shared by hash-consing, constant
-/// subtrees folded, channel picks as plane aliases), then schedules it into a register program.
+/// Up to four kernel inputs, stored inline (no heap allocation per DAG node).
+struct Args: Hashable {
+    private var a = Ref(node: -1), b = Ref(node: -1), c = Ref(node: -1), d = Ref(node: -1)
+    private(set) var count = 0
+
+    mutating func append(_ ref: Ref) {
+        switch count {
+        case 0: a = ref
+        case 1: b = ref
+        case 2: c = ref
+        default: d = ref
+        }
+        count += 1
+    }
+
+    subscript(i: Int) -> Ref {
+        get { i == 0 ? a : i == 1 ? b : i == 2 ? c : d }
+        set {
+            switch i {
+            case 0: a = newValue
+            case 1: b = newValue
+            case 2: c = newValue
+            default: d = newValue
+            }
+        }
+    }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(a.packed &* 31 &+ b.packed)
+        hasher.combine(c.packed &* 31 &+ d.packed)
+    }
+}
+
+/// Builds the value DAG of a genome: common subexpressions shared by hash-consing, constant
+/// subexpressions folded, channel picks turned into plane aliases.
 struct Compiler {
-    /// A DAG node: a constant or a kernel applied to earlier nodes.
+    /// A DAG node: a constant (`kernel` nil) or a kernel applied to earlier nodes.
     struct DagNode {
-        var kernel: Kernel?          // nil: constant
+        var kernel: Kernel?
         var constant: Triple
-        var args: [Ref]
-        var rgb: [Bool]              // per output: three channels (true) or one
+        var args: Args
+        /// Whether the outputs hold three channels (all outputs of a kernel agree).
+        var rgb: Bool
     }
 
     struct Key: Hashable {
         var kernel: Kernel
-        var args: [Ref]
+        var args: Args
     }
 
     /// The coordinates a subtree sees.
@@ -38,22 +79,24 @@ struct Compiler {
     init(_ genome: Genome) {
         self.genome = genome
         self.ends = genome.subtreeEnds
+        dag.reserveCapacity(genome.nodeCount + 4)
+        interned.reserveCapacity(genome.nodeCount)
     }
 
     // MARK: DAG construction
 
     mutating func constant(_ value: Triple) -> Ref {
-        // Normalise -0 to +0 so equal constants share a node (the kernels cannot tell them apart).
+        // Normalise -0 to +0 so equal constants share a node (no kernel tells them apart).
         let v = Triple(value.r == 0 ? 0 : value.r, value.g == 0 ? 0 : value.g, value.b == 0 ? 0 : value.b)
         if let id = constants[v] { return Ref(node: id) }
         let id = Int32(dag.count)
-        dag.append(DagNode(kernel: nil, constant: v, args: [], rgb: [!v.isUniform]))
+        dag.append(DagNode(kernel: nil, constant: v, args: Args(), rgb: !v.isUniform))
         constants[v] = id
         return Ref(node: id)
     }
 
     func isRGB(_ ref: Ref) -> Bool {
-        ref.plane < 0 && dag[Int(ref.node)].rgb[Int(ref.output)]
+        ref.plane < 0 && dag[Int(ref.node)].rgb
     }
 
     func constantValue(_ ref: Ref) -> Triple? {
@@ -67,17 +110,26 @@ struct Compiler {
         }
     }
 
-    /// The outputs of `kernel` on `args`: folded when all inputs are constant, otherwise a
-    /// (possibly shared) DAG node.
-    mutating func emit(_ kernel: Kernel, _ args: [Ref]) -> [Ref] {
+    /// The first output of `kernel` on `args` (and the second, for warps): folded when all
+    /// inputs are constant, otherwise a (possibly shared) DAG node.
+    mutating func emit(_ kernel: Kernel, _ args: Args) -> (Ref, Ref) {
         var args = args
-        if kernel == .add || kernel == .mul || kernel == .hypot,
-           (args[1].node, args[1].output, args[1].plane) < (args[0].node, args[0].output, args[0].plane) {
-            args.swapAt(0, 1)   // commutative (bit-exactly): share (+ a b) with (+ b a)
+        if kernel == .add || kernel == .mul || kernel == .hypot, args[1].packed < args[0].packed {
+            let first = args[0]
+            args[0] = args[1]   // commutative bit for bit: share (+ a b) with (+ b a)
+            args[1] = first
         }
-        let values = args.compactMap(constantValue)
-        if values.count == args.count && kernel.arity > 0 {
-            return kernel.fold(values).map { constant($0) }
+        if kernel.arity > 0 {
+            var values: [Triple] = []
+            for i in 0..<args.count {
+                guard let v = constantValue(args[i]) else { break }
+                values.append(v)
+            }
+            if values.count == args.count {
+                let folded = kernel.fold(values)
+                let first = constant(folded[0])
+                return (first, folded.count > 1 ? constant(folded[1]) : first)
+            }
         }
         let key = Key(kernel: kernel, args: args)
         let id: Int32
@@ -85,62 +137,71 @@ struct Compiler {
             id = existing
         } else {
             id = Int32(dag.count)
-            let anyRGB = args.contains(where: isRGB)
             let rgb: Bool
             switch kernel {
             case .mean: rgb = false
             case .rgb, .hsv: rgb = true
-            default: rgb = anyRGB
+            default: rgb = (0..<args.count).contains { isRGB(args[$0]) }
             }
-            dag.append(DagNode(kernel: kernel, constant: Triple(broadcast: 0), args: args,
-                               rgb: Array(repeating: rgb, count: kernel.outputs)))
+            dag.append(DagNode(kernel: kernel, constant: Triple(broadcast: 0), args: args, rgb: rgb))
             interned[key] = id
         }
-        return (0..<kernel.outputs).map { Ref(node: id, output: UInt8($0)) }
+        return (Ref(node: id, output: 0), Ref(node: id, output: kernel.outputs > 1 ? 1 : 0))
+    }
+
+    mutating func emit(_ kernel: Kernel, _ refs: Ref...) -> Ref {
+        var args = Args()
+        for r in refs { args.append(r) }
+        return emit(kernel, args).0
     }
 
     mutating func mean(_ a: Ref) -> Ref {
-        isRGB(a) ? emit(.mean, [a])[0] : a
+        isRGB(a) ? emit(.mean, a) : a
     }
 
     mutating func pick(_ a: Ref, channel: Int8) -> Ref {
-        if let v = constantValue(a) { return constant(Triple(broadcast: [v.r, v.g, v.b][Int(channel)])) }
+        if let v = constantValue(a) { return constant(Triple(broadcast: channel == 0 ? v.r : channel == 1 ? v.g : v.b)) }
         guard isRGB(a) else { return a }
+        let source = dag[Int(a.node)]
+        if source.kernel == .rgb { return source.args[Int(channel)] }   // rgb copies its inputs
         return Ref(node: a.node, output: a.output, plane: channel)
     }
 
     /// The value of the genome subtree at `index` seen through `context`.
     mutating func compile(_ index: Int, _ context: Context) -> Ref {
         let node = genome.nodes[index]
-        var args: [Int] = []
-        var j = index + 1
-        for _ in 0..<node.op.arity {
-            args.append(j)
-            j = ends[j]
-        }
+        let first = index + 1
         switch node.op {
         case .constant: return constant(Triple(broadcast: node.value))
         case .x: return context.x
         case .y: return context.y
-        case .r: return emit(.radius, [context.x, context.y])[0]
-        case .t: return emit(.angle, [context.x, context.y])[0]
-        case .red: return pick(compile(args[0], context), channel: 0)
-        case .green: return pick(compile(args[0], context), channel: 1)
-        case .blue: return pick(compile(args[0], context), channel: 2)
-        case .gray: return mean(compile(args[0], context))
-        case .rgb, .hsv:
-            var means: [Ref] = []
-            for a in args { means.append(mean(compile(a, context))) }
-            return emit(Kernel(node.op), means)[0]
+        case .r: return emit(.radius, context.x, context.y)
+        case .t: return emit(.angle, context.x, context.y)
+        case .red: return pick(compile(first, context), channel: 0)
+        case .green: return pick(compile(first, context), channel: 1)
+        case .blue: return pick(compile(first, context), channel: 2)
+        case .gray: return mean(compile(first, context))
         case .warp, .swirl, .polar, .rotate, .scale, .tile, .kaleido:
-            var inputs = [context.x, context.y]
-            for a in args.dropFirst() { inputs.append(compile(a, context)) }
-            let coordinates = emit(Kernel(node.op), inputs)
-            return compile(args[0], Context(x: coordinates[0], y: coordinates[1]))
+            var inputs = Args()
+            inputs.append(context.x)
+            inputs.append(context.y)
+            var j = ends[first]
+            for _ in 1..<node.op.arity {
+                inputs.append(compile(j, context))
+                j = ends[j]
+            }
+            let (x, y) = emit(Kernel(node.op), inputs)
+            return compile(first, Context(x: x, y: y))
         default:
-            var values: [Ref] = []
-            for a in args { values.append(compile(a, context)) }
-            return emit(Kernel(node.op), values)[0]
+            let reduce = node.op == .rgb || node.op == .hsv    // these take channel means
+            var inputs = Args()
+            var j = first
+            for _ in 0..<node.op.arity {
+                let value = compile(j, context)
+                inputs.append(reduce ? mean(value) : value)
+                j = ends[j]
+            }
+            return emit(Kernel(node.op), inputs).0
         }
     }
 }

@@ -16,10 +16,15 @@ public enum ReferenceEvaluator {
     /// Renders like `Renderer.render` (same sample positions, squash and averaging), one
     /// sample at a time, on the calling thread.
     public static func render(_ genome: Genome, width: Int, height: Int, supersample k: Int = 1) throws -> Image {
+        try render(genome, width: width, height: height, supersample: k, rows: 0..<height)
+    }
+
+    /// Renders only output rows `rows` (the others stay 0), for sampling throughput.
+    static func render(_ genome: Genome, width: Int, height: Int, supersample k: Int, rows: Range<Int>) throws -> Image {
         try Renderer.validate(width: width, height: height, supersample: k)
         let ends = genome.subtreeEnds
         var image = Image(width: width, height: height)
-        for oy in 0..<height {
+        for oy in rows.clamped(to: 0..<height) {
             for ox in 0..<width {
                 var sum = Triple(broadcast: 0)
                 for sy in 0..<k {

@@ -37,15 +37,18 @@ public enum RenderBenchmark {
     }
 
     /// Renders every genome `repeats` times with `ReferenceEvaluator` (single-threaded).
+    /// With `rows`, only the first `rows` rows of each image are evaluated (the reference's
+    /// cost per pixel does not depend on the row, and a full 1024² tree walk takes minutes).
     public static func runReference(genomes: [Genome], width: Int, height: Int,
-                                    repeats: Int) throws -> RenderThroughput {
+                                    repeats: Int, rows: Int? = nil) throws -> RenderThroughput {
+        let rowCount = Swift.max(1, Swift.min(rows ?? height, height))
         let clock = ContinuousClock()
         var pixelNodes = 0.0
         let start = clock.now
         for _ in 0..<Swift.max(1, repeats) {
             for g in genomes {
-                _ = try ReferenceEvaluator.render(g, width: width, height: height)
-                pixelNodes += Double(width * height * g.nodeCount)
+                _ = try ReferenceEvaluator.render(g, width: width, height: height, supersample: 1, rows: 0..<rowCount)
+                pixelNodes += Double(width * rowCount * g.nodeCount)
             }
         }
         return RenderThroughput(pixelNodes: pixelNodes, seconds: seconds(clock.now - start),

@@ -43,30 +43,30 @@ public struct RenderProgram: Sendable {
     /// Compiles `genome`.
     public init(_ genome: Genome) {
         var compiler = Compiler(genome)
-        let x = compiler.emit(.loadX, [])[0]
-        let y = compiler.emit(.loadY, [])[0]
+        let x = compiler.emit(.loadX)
+        let y = compiler.emit(.loadY)
         let root = compiler.compile(0, Compiler.Context(x: x, y: y))
         let dag = compiler.dag
 
         var live = [Bool](repeating: false, count: dag.count)
         live[Int(root.node)] = true
         for i in dag.indices.reversed() where live[i] {
-            for a in dag[i].args { live[Int(a.node)] = true }
+            for k in 0..<dag[i].args.count { live[Int(dag[i].args[k].node)] = true }
         }
         var lastUse = [Int](repeating: -1, count: dag.count)
         for i in dag.indices where live[i] {
-            for a in dag[i].args { lastUse[Int(a.node)] = i }
+            for k in 0..<dag[i].args.count { lastUse[Int(dag[i].args[k].node)] = i }
         }
         lastUse[Int(root.node)] = Int.max
 
-        var planes = [[Int32]](repeating: [-1, -1], count: dag.count)
+        // Base plane of each node's first and second output.
+        var plane0 = [Int32](repeating: -1, count: dag.count), plane1 = plane0
         var next: Int32 = 0
         var fills: [ConstantFill] = []
         for i in dag.indices where live[i] && dag[i].kernel == nil {
-            planes[i][0] = next
+            plane0[i] = next
             let c = dag[i].constant
-            let values = dag[i].rgb[0] ? [c.r, c.g, c.b] : [c.r]
-            for v in values {
+            for v in dag[i].rgb ? [c.r, c.g, c.b] : [c.r] {
                 fills.append(ConstantFill(plane: next, value: v))
                 next += 1
             }
@@ -79,35 +79,43 @@ public struct RenderProgram: Sendable {
             defer { next += rgb ? 3 : 1 }
             return next
         }
+        func release(_ n: Int) {
+            let outputs = dag[n].kernel?.outputs ?? 1
+            for p in outputs > 1 ? [plane0[n], plane1[n]] : [plane0[n]] {
+                if dag[n].rgb { free3.append(p) } else { free1.append(p) }
+            }
+        }
         func operand(_ ref: Ref) -> (plane: Int32, step: Int32) {
             let n = Int(ref.node)
-            let base = planes[n][Int(ref.output)]
+            let base = ref.output == 0 ? plane0[n] : plane1[n]
             if ref.plane >= 0 { return (base + Int32(ref.plane), 0) }
-            return (base, dag[n].rgb[Int(ref.output)] ? 1 : 0)
+            return (base, dag[n].rgb ? 1 : 0)
         }
 
         var program: [Instruction] = []
+        program.reserveCapacity(dag.count)
         for i in dag.indices where live[i] {
             guard let kernel = dag[i].kernel else { continue }
-            for k in 0..<kernel.outputs { planes[i][k] = allocate(rgb: dag[i].rgb[k]) }
-            var ops = dag[i].args.map(operand)
-            while ops.count < 4 { ops.append((0, 0)) }
+            let args = dag[i].args
+            plane0[i] = allocate(rgb: dag[i].rgb)
+            if kernel.outputs > 1 { plane1[i] = allocate(rgb: dag[i].rgb) }
+            let none: (plane: Int32, step: Int32) = (0, 0)
+            let o0 = args.count > 0 ? operand(args[0]) : none, o1 = args.count > 1 ? operand(args[1]) : none
+            let o2 = args.count > 2 ? operand(args[2]) : none, o3 = args.count > 3 ? operand(args[3]) : none
             let channels: Int32
             switch kernel {
             case .mean, .rgb, .hsv: channels = 3
-            default: channels = dag[i].rgb[0] ? 3 : 1
+            default: channels = dag[i].rgb ? 3 : 1
             }
             program.append(Instruction(
-                kernel: kernel, channels: channels, out0: planes[i][0], out1: planes[i][1],
-                in0: ops[0].plane, in1: ops[1].plane, in2: ops[2].plane, in3: ops[3].plane,
-                step0: ops[0].step, step1: ops[1].step, step2: ops[2].step, step3: ops[3].step))
-            var released = Set<Int32>()
-            for a in dag[i].args where lastUse[Int(a.node)] == i && dag[Int(a.node)].kernel != nil {
-                guard released.insert(a.node).inserted else { continue }
-                let n = Int(a.node)
-                for k in 0..<dag[n].rgb.count {
-                    if dag[n].rgb[k] { free3.append(planes[n][k]) } else { free1.append(planes[n][k]) }
-                }
+                kernel: kernel, channels: channels, out0: plane0[i], out1: plane1[i],
+                in0: o0.plane, in1: o1.plane, in2: o2.plane, in3: o3.plane,
+                step0: o0.step, step1: o1.step, step2: o2.step, step3: o3.step))
+            // Free the registers whose last reader this was (each node once).
+            for k in 0..<args.count {
+                let n = Int(args[k].node)
+                let firstMention = (0..<k).allSatisfy { args[$0].node != args[k].node }
+                if firstMention, lastUse[n] == i, dag[n].kernel != nil { release(n) }
             }
         }
         let out = operand(root)

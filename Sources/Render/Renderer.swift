@@ -115,7 +115,15 @@ enum Output {
                 for j in 0..<tile.cols { o[j] = Semantics.squash(v[j]) }
             } else {
                 let o = out + ((tile.row0 + r) / k) * width
-                for j in 0..<tile.cols { o[(tile.col0 + j) / k] += Semantics.squash(v[j]) }
+                var column = tile.col0 / k, phase = tile.col0 % k
+                for j in 0..<tile.cols {
+                    o[column] += Semantics.squash(v[j])
+                    phase += 1
+                    if phase == k {
+                        phase = 0
+                        column += 1
+                    }
+                }
             }
         }
     }

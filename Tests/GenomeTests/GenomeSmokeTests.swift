@@ -1,3 +1,0 @@
-import XCTest
-import Genome
-final class GenomeSmokeTests: XCTestCase { func testNothingYet() {} }

@@ -1,0 +1,32 @@
+import Foundation
+import Genome
+import Render
+import XCTest
+
+/// Runs the render benchmark on the library (what `pareidolia bench render` reports) and checks
+/// its bookkeeping; the measured throughput is printed, never asserted.
+final class RenderBenchmarkTests: XCTestCase {
+    func testLibraryThroughputTable() throws {
+        let genomes = try libraryGenomes().map(\.1)
+        let nodes = genomes.map(\.nodeCount).reduce(0, +)
+        var lines = ["render throughput on \(genomes.count) library genomes (\(nodes) nodes), G pixel·nodes/s:"]
+        for side in [224, 1024] {
+            let repeats = side == 224 ? 10 : 1
+            let referenceRows = side == 224 ? 16 : 4
+            let reference = try RenderBenchmark.runReference(genomes: genomes, width: side, height: side,
+                                                             repeats: 1, rows: referenceRows)
+            XCTAssertEqual(reference.pixelNodes, Double(side * referenceRows * nodes))
+            for threads in [1, 2] {
+                let compiled = try RenderBenchmark.run(genomes: genomes, width: side, height: side,
+                                                       threads: threads, repeats: repeats)
+                XCTAssertEqual(compiled.pixelNodes, Double(side * side * nodes * repeats))
+                XCTAssertEqual(compiled.renders, genomes.count * repeats)
+                lines.append(String(format: "  %4d² %d thread(s): compiled %6.3f (%.3f ms/render), reference %6.4f, ratio %5.0f×",
+                                    side, threads, compiled.pixelNodesPerSecond / 1e9, compiled.secondsPerRender * 1e3,
+                                    reference.pixelNodesPerSecond / 1e9,
+                                    compiled.pixelNodesPerSecond / reference.pixelNodesPerSecond))
+            }
+        }
+        print(lines.joined(separator: "\n"))
+    }
+}

@@ -1,3 +1,0 @@
-import XCTest
-import Render
-final class RenderSmokeTests: XCTestCase { func testNothingYet() {} }
