@@ -46,4 +46,10 @@ public struct ImageScore: Sendable, Equatable {
     public var confidence: Float
     /// The denoise distance when a gate is set, else the total variation.
     public var naturalness: Float
+
+    public init(fitness: Float, confidence: Float, naturalness: Float) {
+        self.fitness = fitness
+        self.confidence = confidence
+        self.naturalness = naturalness
+    }
 }

@@ -16,6 +16,8 @@ struct Pareidolia: ParsableCommand {
               pareidolia random --count 16 --seed 7 -o random/
             """,
         subcommands: [
+            Evolve.self, Resume.self, Runs.self, Show.self,
+            Classify.self, Classes.self,
             RenderCommand.self, RandomCommand.self,
             Bench.self,
         ])

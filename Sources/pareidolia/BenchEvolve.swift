@@ -1,0 +1,74 @@
+import ArgumentParser
+import Evolution
+import Foundation
+import Net
+import Scoring
+import Store
+
+/// `pareidolia bench evolve`: wall time and evaluations to reach a confidence with the gate met.
+struct BenchEvolve: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "evolve",
+        abstract: "Search quality: per seed, time and evaluations until confidence ≥ --until with the naturalness gate met.",
+        discussion: """
+            Each seed is a fresh run in a throw-away database; the final best image of each is
+            written to --out. Example:
+              swift run -c release pareidolia bench evolve --class "rock crab" --seeds 3
+            """)
+
+    @Option(name: .customLong("class"), help: "Target class (repeat to benchmark several classes one after another).")
+    var classes: [String] = ["rock crab"]
+    @Option(help: "Number of seeds (1, 2, …) per class.") var seeds = 3
+    @Option(help: "Confidence to reach.") var until: Float = 0.99
+    @Option(help: "Naturalness gate (denoise distance).") var gate: Float = 0.05
+    @Option(help: "Time limit per seed, minutes.") var minutes: Double = 10
+    @Option(help: "Population size.") var population = 64
+    @Option(help: "Weight λ of the total-variation penalty.") var tv: Float = 1.0
+    @Option(help: "Classifier: lite0, lite1 or lite2.") var model = "lite0"
+    @Option(help: "Directory for the final images.") var out = "bench-evolve"
+
+    func run() throws {
+        let resolver = try ClassResolver()
+        let net = try loadModel(model)
+        let library = try GenomeFiles.library().map(\.genome)
+        var terminal = Terminal()
+        var lines: [String] = []
+        for name in classes {
+            let index = try resolver.index(name)
+            for seed in 1...UInt64(max(seeds, 1)) {
+                var config = EvolutionConfig()
+                config.populationSize = population
+                config.offspringPerGeneration = population
+                let settings = EvolveSettings(evolution: config, fitness: FitnessFunction(
+                    objective: .classes([index]), tvWeight: tv, gate: gate), model: model, seededFrom: "library")
+                let store = try RunStore.inMemory()
+                let runName = "bench-\(index)-\(seed)"
+                let run = try store.createRun(NewRun(name: runName, target: resolver.shortName(index),
+                                                     config: try settings.json(), model: model, seed: seed))
+                var evaluator = GenomeEvaluator(session: try InferenceSession(model: net), fitness: settings.fitness)
+                let evolver = Evolver(config: config)
+                var loop = RunLoop(store: store, run: run, settings: settings, evolver: evolver,
+                                   recordDirectory: (out as NSString).appendingPathComponent(runName), elapsedBefore: 0)
+                let clock = ContinuousClock(), start = clock.now
+                var state = try evolver.initialState(seed: seed, seeds: library, evaluator: &evaluator)
+                try loop.commitInitial(state, elapsed: 0)
+                let ending = try loop.run(&state, evaluator: &evaluator,
+                                          stop: StopCondition(generations: nil, confidence: until, minutes: minutes),
+                                          terminal: &terminal)
+                terminal.endLiveLine()
+                let seconds = Double((clock.now - start).components.seconds)
+                _ = try loop.writeRecordImage(state.best, generation: state.generation)
+                let b = state.best.evaluation
+                let line = String(format: "bench evolve class=%d (%@) seed=%llu reached=%@ seconds=%.0f evaluations=%d generations=%d confidence=%.4f naturalness=%.4f nodes=%d",
+                                  index, resolver.shortName(index) as NSString, seed,
+                                  (ending == .reachedConfidence ? "yes" : "no") as NSString, seconds,
+                                  state.evaluations, state.generation, b.confidence, b.naturalness,
+                                  state.best.genome.nodeCount)
+                terminal.log(line)
+                lines.append(line)
+                if Interrupt.requested { break }
+            }
+        }
+        print(lines.joined(separator: "\n"))
+    }
+}

@@ -1,0 +1,71 @@
+import Evolution
+import Foundation
+import Net
+import Scoring
+
+/// Everything that defines a run besides its seed; stored as JSON in the run's row so that
+/// `resume` continues with exactly the same search.
+struct EvolveSettings: Codable, Equatable {
+    var evolution: EvolutionConfig
+    var fitness: FitnessFunction
+    /// Model variant name (`lite0`, `lite1`, `lite2`).
+    var model: String
+    /// Where the initial population came from (`library`, `none`, or `run:NAME`), for display.
+    var seededFrom: String
+
+    func json() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(self), as: UTF8.self)
+    }
+
+    static func decode(_ json: String, run: String) throws -> EvolveSettings {
+        do { return try JSONDecoder().decode(EvolveSettings.self, from: Data(json.utf8)) } catch {
+            throw RunError.unreadableConfig(run: run, reason: "\(error)")
+        }
+    }
+}
+
+/// Errors about runs that the command line detects.
+enum RunError: Error, CustomStringConvertible {
+    case unreadableConfig(run: String, reason: String)
+    case noGenerations(run: String)
+    case noTarget
+    case unknownModel(String)
+
+    var description: String {
+        switch self {
+        case let .unreadableConfig(run, reason):
+            return "run '\(run)' has a configuration this version cannot read (\(reason)); start a new run with pareidolia evolve"
+        case let .noGenerations(run):
+            return "run '\(run)' has no committed generation to resume from; start it again with pareidolia evolve --run \(run)-2"
+        case .noTarget:
+            return "no target: give --class NAME (e.g. --class \"rock crab\") or --opposite NAME; pareidolia classes QUERY lists names"
+        case let .unknownModel(name):
+            return "unknown model '\(name)': use lite0, lite1 or lite2"
+        }
+    }
+}
+
+/// Resolves class arguments (a name, a synonym or an index) with helpful errors.
+struct ClassResolver {
+    let classes: ImageNetClasses
+
+    init() throws { classes = try ImageNetClasses.bundled() }
+
+    func index(_ argument: String) throws -> Int {
+        if let i = Int(argument) {
+            _ = try classes.name(of: i)
+            return i
+        }
+        return try classes.index(of: argument)
+    }
+
+    func shortName(_ index: Int) -> String { (try? classes.shortName(of: index)) ?? "class \(index)" }
+}
+
+/// Loads a model variant by name.
+func loadModel(_ name: String) throws -> EfficientNetLite {
+    guard let variant = ModelVariant(rawValue: name.lowercased()) else { throw RunError.unknownModel(name) }
+    return try EfficientNetLite.load(variant)
+}

@@ -1,0 +1,99 @@
+import Dispatch
+import Evolution
+import Genome
+import Imaging
+import Net
+import Render
+import Scoring
+
+/// Scores genomes for evolution: render at the network's resolution, skip images already
+/// scored, classify the rest in batches, apply the fitness function. Deterministic.
+struct GenomeEvaluator: Evaluator {
+    let session: InferenceSession
+    let fitness: FitnessFunction
+    /// Images per classifier call.
+    let batchSize = 32
+
+    var resolution: Int { session.model.resolution }
+
+    /// The image a genome shows the classifier.
+    func image(of genome: Genome) throws -> Image {
+        try Renderer.render(genome, width: resolution, height: resolution, supersample: 1, threads: 2)
+    }
+
+    mutating func evaluate(_ genomes: [Genome], known: [UInt64: Evaluation]) throws -> [Evaluation] {
+        let images = try genomes.map(image(of:))
+        let phenotypes = images.map(Phenotype.hash)
+        // Each genome's evaluation is either already known or the score of the first genome in
+        // this batch with the same phenotype; only those first occurrences are classified.
+        enum Source { case known(Evaluation), scored(slot: Int) }
+        var slotOfPhenotype: [UInt64: Int] = [:]
+        var toScore: [Int] = []
+        let sources: [Source] = phenotypes.enumerated().map { i, p in
+            if let e = known[p] { return .known(e) }
+            if let slot = slotOfPhenotype[p] { return .scored(slot: slot) }
+            slotOfPhenotype[p] = toScore.count
+            toScore.append(i)
+            return .scored(slot: toScore.count - 1)
+        }
+        let scores = try score(toScore.map { images[$0] })
+        return zip(sources, phenotypes).map { source, p in
+            switch source {
+            case .known(let e): return e
+            case .scored(let slot):
+                let s = scores[slot]
+                return Evaluation(fitness: s.fitness, confidence: s.confidence, naturalness: s.naturalness, phenotype: p)
+            }
+        }
+    }
+
+    /// Classifies and scores `images` (any count), `batchSize` at a time.
+    func score(_ images: [Image]) throws -> [ImageScore] {
+        var result: [ImageScore] = []
+        result.reserveCapacity(images.count)
+        let r = resolution, classes = session.model.classCount
+        var start = 0
+        while start < images.count {
+            let chunk = Array(images[start..<min(start + batchSize, images.count)])
+            var input = [Float](repeating: 0, count: chunk.count * 3 * r * r)
+            input.withUnsafeMutableBufferPointer { buffer in
+                for (i, image) in chunk.enumerated() { Preprocess.write(image, into: buffer, index: i) }
+            }
+            let logits = try session.logits(input, batch: chunk.count)
+            let fitness = self.fitness
+            let scores = ScoreBuffer(count: chunk.count)
+            // The penalties (Chambolle above all) are per-image work: spread them over both cores.
+            DispatchQueue.concurrentPerform(iterations: chunk.count) { i in
+                let lp = Probabilities.logSoftmax(logits[(i * classes)..<((i + 1) * classes)])
+                scores.set(i, lp.withUnsafeBufferPointer { fitness.score(logProbabilities: $0, image: chunk[i]) })
+            }
+            result += scores.values
+            start += chunk.count
+        }
+        return result
+    }
+}
+
+/// Per-index results written from concurrent workers, each index by exactly one worker.
+private final class ScoreBuffer: @unchecked Sendable {
+    private var storage: [ImageScore]
+    init(count: Int) {
+        storage = Array(repeating: ImageScore(fitness: 0, confidence: 0, naturalness: 0), count: count)
+    }
+    func set(_ i: Int, _ value: ImageScore) { storage.withUnsafeMutableBufferPointer { $0[i] = value } }
+    var values: [ImageScore] { storage }
+}
+
+/// Identity of a rendered image: equal 8-bit images have equal phenotypes.
+enum Phenotype {
+    /// FNV-1a over the image's 8-bit samples and size.
+    static func hash(_ image: Image) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        h = (h ^ UInt64(image.width)) &* 0x100_0000_01b3
+        h = (h ^ UInt64(image.height)) &* 0x100_0000_01b3
+        image.pixels.withUnsafeBufferPointer { p in
+            for v in p { h = (h ^ UInt64(Image.byte(v))) &* 0x100_0000_01b3 }
+        }
+        return h
+    }
+}

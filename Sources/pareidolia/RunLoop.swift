@@ -1,0 +1,133 @@
+import Evolution
+import Foundation
+import Genome
+import ImageIO
+import Render
+import Store
+
+/// When to stop a run (any condition that is set ends it).
+struct StopCondition {
+    var generations: Int?
+    var confidence: Float?
+    var minutes: Double?
+}
+
+/// Drives generations of one run: step, commit (one transaction each), write record PNGs,
+/// report progress, stop on a condition or Ctrl-C. Shared by `evolve`, `resume` and `bench evolve`.
+struct RunLoop {
+    let store: RunStore
+    let run: Run
+    let settings: EvolveSettings
+    let evolver: Evolver
+    /// Directory for this run's record PNGs.
+    let recordDirectory: String
+    /// Seconds already spent in earlier sessions of this run.
+    let elapsedBefore: Double
+    var quiet = false
+
+    /// Outcome of `run(…)`.
+    enum Ending: Equatable { case reachedGenerations, reachedConfidence, outOfTime, interrupted }
+
+    /// The gate, if any, is met by `individual`.
+    func meetsGate(_ individual: Evolution.Individual) -> Bool {
+        guard let gate = settings.fitness.gate else { return true }
+        return individual.evaluation.naturalness <= gate
+    }
+
+    /// Commits generation `state.generation` (with a record if its best is new).
+    func commit(_ state: EvolutionState, isRecord: Bool, elapsed: Double,
+                meanFitness: Float, meanConfidence: Float) throws {
+        let best = state.best
+        var records: [NewRecord] = []
+        if isRecord {
+            let path = try writeRecordImage(best, generation: state.generation)
+            records.append(NewRecord(genome: best.genome.description, fitness: best.evaluation.fitness,
+                                     confidence: best.evaluation.confidence,
+                                     naturalness: best.evaluation.naturalness,
+                                     evaluations: state.evaluations, elapsedSeconds: elapsed,
+                                     polished: false, imagePath: path))
+        }
+        let stats = GenerationStats(index: state.generation, bestFitness: best.evaluation.fitness,
+                                    meanFitness: meanFitness, bestConfidence: best.evaluation.confidence,
+                                    meanConfidence: meanConfidence, bestNaturalness: best.evaluation.naturalness,
+                                    evaluations: state.evaluations, elapsedSeconds: elapsed)
+        let population = state.population.map {
+            Store.Individual(genome: $0.genome.description, fitness: $0.evaluation.fitness,
+                             confidence: $0.evaluation.confidence, naturalness: $0.evaluation.naturalness)
+        }
+        let counters = String(decoding: try JSONEncoder().encode(state.counters), as: UTF8.self)
+        try store.commitGeneration(GenerationCommit(run: run.id, stats: stats, rngState: counters,
+                                                    population: population, records: records))
+    }
+
+    /// Commits the initial population as generation 0 (its best is the run's first record).
+    func commitInitial(_ state: EvolutionState, elapsed: Double) throws {
+        let n = Float(state.population.count)
+        try commit(state, isRecord: true, elapsed: elapsed,
+                   meanFitness: state.population.reduce(0) { $0 + $1.evaluation.fitness } / n,
+                   meanConfidence: state.population.reduce(0) { $0 + $1.evaluation.confidence } / n)
+    }
+
+    /// Renders a record at 448² (2×2 anti-aliased) with its genome and scores in text chunks.
+    func writeRecordImage(_ individual: Evolution.Individual, generation: Int) throws -> String {
+        try GenomeFiles.makeDirectory(recordDirectory)
+        let path = (recordDirectory as NSString).appendingPathComponent(String(format: "g%06d.png", generation))
+        let image = try Renderer.render(individual.genome, width: 448, height: 448, supersample: 2)
+        try PNGFile.write(image, to: path, text: [
+            "genome": individual.genome.description, "class": run.target, "run": run.name,
+            "model": run.model, "generation": String(generation),
+            "confidence": String(individual.evaluation.confidence),
+            "naturalness": String(individual.evaluation.naturalness), "Software": "pareidolia",
+        ])
+        return path
+    }
+
+    /// Runs generations on `state` until `stop` or Ctrl-C; commits each one.
+    mutating func run(_ state: inout EvolutionState, evaluator: inout GenomeEvaluator,
+                      stop: StopCondition, terminal: inout Terminal) throws -> Ending {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let startGeneration = state.generation
+        let startEvaluations = state.evaluations
+        func seconds() -> Double { Double((clock.now - start).components.seconds) + Double((clock.now - start).components.attoseconds) * 1e-18 }
+        while true {
+            if let c = stop.confidence, state.best.evaluation.confidence >= c, meetsGate(state.best) {
+                return .reachedConfidence
+            }
+            if let g = stop.generations, state.generation - startGeneration >= g { return .reachedGenerations }
+            if let m = stop.minutes, seconds() >= m * 60 { return .outOfTime }
+            if Interrupt.requested { return .interrupted }
+
+            let report = try evolver.step(&state, evaluator: &evaluator)
+            let elapsed = elapsedBefore + seconds()
+            try commit(state, isRecord: report.isNewRecord, elapsed: elapsed,
+                       meanFitness: report.meanFitness, meanConfidence: report.meanConfidence)
+            if !quiet {
+                let rate = Double(state.evaluations - startEvaluations) / max(seconds(), 1e-9)
+                terminal.progress(progressLine(report, rate: rate, eta: eta(stop, state: state,
+                                               startGeneration: startGeneration, seconds: seconds())))
+                if report.isNewRecord { terminal.endLiveLine() }
+            }
+        }
+    }
+
+    func progressLine(_ r: GenerationReport, rate: Double, eta: String) -> String {
+        let b = r.best.evaluation
+        var line = String(format: "gen %4d  best %6.2f%%  mean %6.2f%%  naturalness %.4f  fitness %7.3f  %5.1f nodes  %5.0f eval/s",
+                          r.generation, b.confidence * 100, r.meanConfidence * 100, b.naturalness, b.fitness,
+                          r.meanNodes, rate)
+        if !eta.isEmpty { line += "  ETA " + eta }
+        if r.isNewRecord { line += "  ★ record" }
+        if r.restarted { line += "  (restart)" }
+        return line
+    }
+
+    /// Time left under the generation or minute limit, whichever is nearer.
+    func eta(_ stop: StopCondition, state: EvolutionState, startGeneration: Int, seconds: Double) -> String {
+        var left: [Double] = []
+        let done = state.generation - startGeneration
+        if let g = stop.generations, done > 0 { left.append(seconds / Double(done) * Double(g - done)) }
+        if let m = stop.minutes { left.append(m * 60 - seconds) }
+        return left.min().map { formatDuration(max(0, $0)) } ?? ""
+    }
+}
