@@ -66,6 +66,9 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "EvolutionTests", dependencies: ["Evolution", "Genome", "Render", "Imaging"]),
         .testTarget(name: "ScoringTests", dependencies: ["Scoring", "Imaging"]),
+        .testTarget(name: "PareidoliaCLITests", dependencies: [
+            "pareidolia", "Store", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         .testTarget(name: "StoreTests", dependencies: [
             "Store", .product(name: "GRDB", package: "GRDB.swift"),
         ]),

@@ -55,7 +55,9 @@ struct RunLoop {
             Store.Individual(genome: $0.genome.description, fitness: $0.evaluation.fitness,
                              confidence: $0.evaluation.confidence, naturalness: $0.evaluation.naturalness)
         }
-        let counters = String(decoding: try JSONEncoder().encode(state.counters), as: UTF8.self)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let counters = String(decoding: try encoder.encode(state.counters), as: UTF8.self)
         try store.commitGeneration(GenerationCommit(run: run.id, stats: stats, rngState: counters,
                                                     population: population, records: records))
     }

@@ -1,0 +1,120 @@
+import Foundation
+import GRDB
+import Store
+import XCTest
+
+/// Every mistake a user can make gets one clear message, a non-zero exit, and writes nothing
+/// that should not be written.
+final class BadInputTests: XCTestCase {
+    func assertFails(_ result: CLIHarness.Result, mentioning words: [String],
+                     file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertNotEqual(result.status, 0, "expected failure", file: file, line: line)
+        for w in words {
+            XCTAssertTrue(result.stderr.localizedCaseInsensitiveContains(w),
+                          "stderr lacks '\(w)': \(result.stderr)", file: file, line: line)
+        }
+    }
+
+    func testUnknownClassSuggestsCandidatesAndWritesNothing() throws {
+        let h = try CLIHarness()
+        let r = try h.run(["evolve", "--class", "rock crabb", "--db", h.database])
+        assertFails(r, mentioning: ["rock crab"])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: h.database))
+    }
+
+    func testAmbiguousClassListsTheMatches() throws {
+        let h = try CLIHarness()
+        let r = try h.run(["evolve", "--class", "crane", "--db", h.database])
+        assertFails(r, mentioning: ["crane", "134", "517"])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: h.database))
+    }
+
+    func testInvalidNumbers() throws {
+        let h = try CLIHarness()
+        assertFails(try h.run(["evolve", "--class", "goldfish", "--population", "many", "--db", h.database]),
+                    mentioning: ["population", "many"])
+        assertFails(try h.run(["evolve", "--class", "goldfish", "--until", "2", "--db", h.database]),
+                    mentioning: ["--until"])
+        assertFails(try h.run(["evolve", "--class", "goldfish", "--generations", "-3", "--db", h.database]),
+                    mentioning: ["--generations"])
+        assertFails(try h.run(["evolve", "--class", "1000", "--db", h.database]), mentioning: ["1000"])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: h.database))
+    }
+
+    func testMissingDatabaseDirectoryIsNamedAndNotCreated() throws {
+        let h = try CLIHarness()
+        let missing = h.directory.appendingPathComponent("no/such/dir")
+        let r = try h.run(["evolve", "--class", "goldfish", "--generations", "1",
+                           "--db", missing.appendingPathComponent("runs.sqlite").path])
+        assertFails(r, mentioning: [missing.path])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: missing.path))
+    }
+
+    func testDatabaseFromNewerSchemaIsRefusedUntouched() throws {
+        let h = try CLIHarness()
+        _ = try RunStore(path: h.database)
+        let queue = try DatabaseQueue(path: h.database)
+        try queue.write { try $0.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99-future')") }
+        // Move the write out of the WAL into the main file so the bytes below are the whole state.
+        try queue.writeWithoutTransaction { _ = try $0.checkpoint(.truncate) }
+        try queue.close()
+        let before = try Data(contentsOf: URL(fileURLWithPath: h.database))
+        assertFails(try h.run(["runs", "--db", h.database]), mentioning: ["upgrade"])
+        assertFails(try h.run(["evolve", "--class", "goldfish", "--db", h.database]), mentioning: ["upgrade"])
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: h.database)), before)
+    }
+
+    func testUnknownRunNameSuggestsExistingRuns() throws {
+        let h = try CLIHarness()
+        let store = try RunStore(path: h.database)
+        _ = try store.createRun(NewRun(name: "rock-crab-1", target: "rock crab", config: "{}", model: "lite0", seed: 1))
+        assertFails(try h.run(["resume", "rock-crab-2", "--db", h.database]), mentioning: ["rock-crab-2", "rock-crab-1"])
+        assertFails(try h.run(["show", "nothing", "--db", h.database]), mentioning: ["nothing"])
+    }
+
+    func testClassifyErrorsAreOneClearLine() throws {
+        let h = try CLIHarness()
+        let missing = try h.run(["classify", "nope.png"])
+        assertFails(missing, mentioning: ["nope.png"])
+        let text = h.directory.appendingPathComponent("notes.png")
+        try "hello".write(to: text, atomically: true, encoding: .utf8)
+        assertFails(try h.run(["classify", text.path]), mentioning: ["notes.png", "PNG"])
+        let photo = h.repository.appendingPathComponent("Tests/NetTests/Fixtures/chelsea-224.png")
+        let bytes = try Data(contentsOf: photo)
+        let truncated = h.directory.appendingPathComponent("half.png")
+        try bytes.prefix(bytes.count / 2).write(to: truncated)
+        assertFails(try h.run(["classify", truncated.path]), mentioning: ["half.png"])
+        for r in [missing] { XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, r.stderr) }
+    }
+
+    /// Without weights anywhere the program looks, classify says which set-up command to run.
+    func testMissingWeightsNameTheSetupCommand() throws {
+        let h = try CLIHarness()
+        let lone = h.directory.appendingPathComponent("pareidolia")
+        try FileManager.default.copyItem(at: CLIHarness.executable, to: lone)
+        let process = Process()
+        process.executableURL = lone
+        process.arguments = ["classify", h.repository.appendingPathComponent("Tests/NetTests/Fixtures/chelsea-224.png").path]
+        process.currentDirectoryURL = h.directory
+        var env = ProcessInfo.processInfo.environment
+        env["PAREIDOLIA_MODELS"] = h.directory.appendingPathComponent("empty").path
+        process.environment = env
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = Pipe()
+        try process.run()
+        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertNotEqual(process.terminationStatus, 0)
+        XCTAssertTrue(message.contains("scripts/setup"), message)
+    }
+
+    func testClassifyGoldenPhoto() throws {
+        let h = try CLIHarness()
+        let r = try h.run(["classify", h.repository.appendingPathComponent("Tests/NetTests/Fixtures/chelsea-224.png").path,
+                           "--top", "3"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let first = try XCTUnwrap(r.stdout.split(separator: "\n").first)
+        XCTAssertTrue(first.contains("282") && first.contains("tiger cat"), r.stdout)
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import Store
+import XCTest
+
+/// End-to-end tests of evolve/resume with the real classifier (small populations, few
+/// generations): resume exactness, crash safety, and what a run leaves behind.
+final class EvolveCLITests: XCTestCase {
+    let common = ["--class", "rock crab", "--population", "8", "--seed", "5"]
+
+    /// k generations + `resume` for N − k equals N generations straight: same population, same
+    /// best genome and fitness, same records.
+    func testResumeEqualsUninterruptedRun() throws {
+        let h = try CLIHarness()
+        let straight = try h.run(["evolve"] + common + ["--run", "straight", "--generations", "5", "--db", h.database])
+        XCTAssertEqual(straight.status, 0, straight.stderr)
+        let first = try h.run(["evolve"] + common + ["--run", "split", "--generations", "2", "--db", h.database])
+        XCTAssertEqual(first.status, 0, first.stderr)
+        XCTAssertTrue(first.stderr.contains("pareidolia resume split"), first.stderr)
+        let rest = try h.run(["resume", "split", "--generations", "3", "--db", h.database])
+        XCTAssertEqual(rest.status, 0, rest.stderr)
+
+        let store = try RunStore(path: h.database)
+        let a = try store.run(named: "straight"), b = try store.run(named: "split")
+        // Generation rows 0 (the initial population) through 5.
+        XCTAssertEqual(a.generations, 6)
+        XCTAssertEqual(b.generations, 6)
+        let pa = try XCTUnwrap(store.lastGeneration(run: a.id)), pb = try XCTUnwrap(store.lastGeneration(run: b.id))
+        XCTAssertEqual(pa.population, pb.population)
+        XCTAssertEqual(pa.rngState, pb.rngState)
+        let ra = try store.records(run: a.id), rb = try store.records(run: b.id)
+        XCTAssertEqual(ra.map(\.genome), rb.map(\.genome))
+        XCTAssertEqual(ra.map(\.fitness), rb.map(\.fitness))
+        XCTAssertEqual(ra.map(\.generation), rb.map(\.generation))
+        // Every record image exists and carries its genome.
+        for r in rb { XCTAssertTrue(FileManager.default.fileExists(atPath: try XCTUnwrap(r.imagePath))) }
+        let shown = try h.run(["show", "split", "--db", h.database])
+        XCTAssertEqual(shown.status, 0, shown.stderr)
+        XCTAssertTrue(shown.stdout.contains(try XCTUnwrap(rb.last).genome))
+        let listed = try h.run(["runs", "--db", h.database])
+        XCTAssertTrue(listed.stdout.contains("straight") && listed.stdout.contains("split"), listed.stdout)
+    }
+
+    /// SIGKILL in the middle of a run: the database is intact, nothing committed is lost, and
+    /// `resume` completes the run.
+    func testKilledRunResumesWithNothingLost() throws {
+        let h = try CLIHarness()
+        let (process, _, _) = try h.start(["evolve"] + common + ["--run", "killed", "--generations", "1000",
+                                                                 "--db", h.database])
+        let deadline = Date().addingTimeInterval(180)
+        var committed = 0
+        while committed < 3 && Date() < deadline && process.isRunning {
+            Thread.sleep(forTimeInterval: 0.2)
+            if FileManager.default.fileExists(atPath: h.database),
+               let store = try? RunStore(path: h.database), let run = try? store.run(named: "killed") {
+                committed = run.generations
+            }
+        }
+        XCTAssertTrue(process.isRunning, "the run ended before it could be killed")
+        let before = try RunStore(path: h.database)
+        let seen = try before.run(named: "killed")
+        let recordsSeen = try before.records(run: seen.id)
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationReason, .uncaughtSignal)
+
+        let store = try RunStore(path: h.database)
+        XCTAssertTrue(try store.integrityCheck())
+        let after = try store.run(named: "killed")
+        XCTAssertGreaterThanOrEqual(after.generations, seen.generations)
+        let recordsAfter = try store.records(run: after.id)
+        XCTAssertEqual(Array(recordsAfter.prefix(recordsSeen.count)), recordsSeen)
+        XCTAssertNotNil(try store.lastGeneration(run: after.id))
+
+        let resumed = try h.run(["resume", "killed", "--generations", "2", "--db", h.database])
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        let final = try RunStore(path: h.database).run(named: "killed")
+        XCTAssertEqual(final.generations, after.generations + 2)
+        XCTAssertEqual(final.status, .paused)
+    }
+}
