@@ -35,6 +35,9 @@ let package = Package(
         // MARK: Persistence
         .target(name: "Store", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
 
+        // MARK: Presentation
+        .target(name: "Gallery", dependencies: ["Store", "ImageIO", "Imaging"]),
+
         // MARK: The program
         .executableTarget(name: "pareidolia", dependencies: [
             "Genome", "Imaging", "Render", "ImageIO", "Net",
@@ -52,5 +55,6 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: [
             "Store", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
+        .testTarget(name: "GalleryTests", dependencies: ["Gallery", "Store", "ImageIO", "Imaging"]),
     ]
 )
