@@ -10,7 +10,7 @@ struct IndexPage {
         }
         var body = """
             <h1>Pareidolia gallery</h1>
-            <p class="lead">Formula images evolved until an image classifier sees a class in \
+            <p class="lead intro">Formula images evolved until an image classifier sees a class in \
             them. \(ordered.count == 1 ? "One run" : "\(ordered.count) runs"); open one for \
             its records, formulas and confidence chart.</p>
 
@@ -48,18 +48,18 @@ struct IndexPage {
             data = " data-confidence=\"\(best.storedConfidence)\" "
                 + "data-measured=\"\(best.measuredConfidence)\""
         }
-        let records = run.shown.count == 1 ? "1 record" : "\(run.shown.count) records"
+        let records = GalleryFormat.count(run.shown.count)
         return """
             <a class="card" href="\(HTML.href(run.name, "index.html"))" \
             data-run="\(HTML.escape(run.name))" data-generations="\(run.generations)"\(data)>
             \(thumb)
             <div class="body">
-            <h2 style="margin:0">\(HTML.escape(run.name))</h2>
-            <div class="score">\(score)<span class="class">\(HTML.escape(run.target))</span></div>
+            <h2>\(HTML.escape(run.name))</h2>
+            <div class="score">\(score)</div><div class="class">\(HTML.escape(run.target))</div>
             \(note)<dl class="meta"><dt>generations</dt><dd>\(GalleryFormat.count(run.generations))\
             </dd><dt>evaluations</dt><dd>\(GalleryFormat.count(run.evaluations))</dd>\
             <dt>time</dt><dd>\(HTML.escape(GalleryFormat.duration(run.elapsedSeconds)))</dd>\
-            <dt>shown</dt><dd>\(records)</dd><dt>model</dt><dd>\(HTML.escape(run.model))</dd></dl>
+            <dt>records</dt><dd>\(records)</dd><dt>model</dt><dd>\(HTML.escape(run.model))</dd></dl>
             </div>
             </a>
 

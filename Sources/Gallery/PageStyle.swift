@@ -22,8 +22,9 @@ enum PageStyle {
         padding:6px 12px;font-variant-numeric:tabular-nums}
         .facts span{display:block;font-size:11px;text-transform:uppercase;letter-spacing:.06em;\
         color:var(--muted)}
-        .panel{background:var(--panel);border:1px solid var(--line);border-radius:12px;padding:12px}
-        .chart{display:block;width:100%;height:auto}
+        .panel{background:var(--panel);border:1px solid var(--line);border-radius:12px;padding:12px;\
+        overflow-x:auto}
+        .chart{display:block;width:100%;min-width:600px;height:auto}
         .chart .grid{stroke:var(--line);stroke-width:1}
         .chart .axis{stroke:var(--muted);stroke-width:1}
         .chart text{fill:var(--muted);font-size:12px;font-family:inherit}
@@ -49,33 +50,38 @@ enum PageStyle {
         .body{padding:12px 14px 14px;display:flex;flex-direction:column;gap:6px;flex:1}
         .score{display:flex;align-items:baseline;gap:8px;flex-wrap:wrap}
         .conf{font-size:24px;font-weight:650;font-variant-numeric:tabular-nums}
-        .class{color:var(--muted);overflow-wrap:anywhere}
+        .class{color:var(--muted);overflow-wrap:anywhere;margin-top:-6px}
         .note{font-size:13px;color:var(--warn)}
         .meta{display:grid;grid-template-columns:auto 1fr;gap:0 12px;margin:0;font-size:13px;\
         font-variant-numeric:tabular-nums}
         .meta dt{color:var(--muted)}
         .meta dd{margin:0;text-align:right}
-        .formula{position:relative;margin-top:4px}
-        .formula pre{margin:0;max-height:8.5em;overflow:auto;background:var(--panel2);\
-        border:1px solid var(--line);border-radius:8px;padding:8px 10px;font-size:12px;\
+        .formula{margin-top:6px;background:var(--panel2);border:1px solid var(--line);\
+        border-radius:8px;overflow:hidden}
+        .formula-bar{display:flex;justify-content:space-between;align-items:center;\
+        padding:3px 6px 3px 10px;border-bottom:1px solid var(--line);font-size:11px;\
+        text-transform:uppercase;letter-spacing:.06em;color:var(--muted)}
+        .formula pre{margin:0;max-height:8.5em;overflow:auto;padding:8px 10px;font-size:12px;\
         line-height:1.4;white-space:pre-wrap;overflow-wrap:anywhere;user-select:all;\
         font-family:ui-monospace,"SFMono-Regular",Menlo,Consolas,"DejaVu Sans Mono",monospace}
-        .formula button{position:absolute;top:6px;right:6px;font:inherit;font-size:11px;\
-        padding:2px 8px;border-radius:6px;border:1px solid var(--line);background:var(--panel);\
+        .formula button{font:inherit;font-size:11px;letter-spacing:.04em;text-transform:none;\
+        padding:1px 10px;border-radius:6px;border:1px solid var(--line);background:var(--panel);\
         color:var(--muted);cursor:pointer}
         .formula button:hover{color:var(--text);border-color:var(--accent)}
         .empty{color:var(--muted)}
+        .intro{margin-bottom:28px}
+        .card h2{margin:0;font-size:17px;word-break:break-word}
         footer{margin-top:40px;color:var(--muted);font-size:13px}
         """
 
     /// The copy button's handler: copies the `<pre>` beside the button.
     static let script = """
-        function copyFormula(b){var t=b.parentNode.querySelector('pre').textContent;\
+        function copyFormula(b){var t=b.closest('.formula').querySelector('pre').textContent;\
         function done(){b.textContent='Copied';setTimeout(function(){b.textContent='Copy'},1500)}\
         if(navigator.clipboard){navigator.clipboard.writeText(t).then(done,function(){select(b)})}\
         else{select(b)}}
         function select(b){var r=document.createRange();r.selectNodeContents(\
-        b.parentNode.querySelector('pre'));var s=getSelection();s.removeAllRanges();s.addRange(r);\
+        b.closest('.formula').querySelector('pre'));var s=getSelection();s.removeAllRanges();s.addRange(r);\
         try{document.execCommand('copy');b.textContent='Copied'}catch(e){}}
         """
 

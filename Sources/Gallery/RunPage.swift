@@ -38,12 +38,16 @@ struct RunPage {
             body += "</div>\n"
         }
         body += """
-            <footer>Images rendered at \(options.size) × \(options.size) px with \
-            \(options.supersampling) × \(options.supersampling) anti-aliasing; each PNG carries \
-            its formula and scores in text chunks. Confidence is re-measured on these renders \
-            by \(HTML.escape(run.model)).</footer>
+            <footer>Images rendered at \(options.size) × \(options.size) px \
+            \(antialiasing); each PNG carries its formula and scores in text chunks. Confidence \
+            is re-measured on these renders by \(HTML.escape(run.model)).</footer>
             """
         return PageStyle.document(title: "\(run.name) — Pareidolia", body: body, script: true)
+    }
+
+    private var antialiasing: String {
+        let aa = options.supersampling
+        return aa == 1 ? "without anti-aliasing" : "with \(aa) × \(aa) anti-aliasing"
     }
 
     /// The run's headline numbers as a row of chips.
@@ -91,15 +95,15 @@ struct RunPage {
             height="\(e.thumbnailSize)" alt="\(HTML.escape(alt))" loading="lazy">\
             \(badges.isEmpty ? "" : "<span class=\"badges\">\(badges)</span>")</a>
             <div class="body">
-            <div class="score"><span class="conf">\(HTML.escape(shown))</span>\
-            <span class="class">\(HTML.escape(run.target))</span></div>
+            <div class="score"><span class="conf">\(HTML.escape(shown))</span></div>
+            <div class="class">\(HTML.escape(run.target))</div>
             \(note.map { "<div class=\"note\">\(HTML.escape($0))</div>\n" } ?? "")\
             <dl class="meta"><dt>naturalness</dt><dd>\(HTML.escape(GalleryFormat.number(r.naturalness)))\
             </dd><dt>generation</dt><dd>\(r.generation)</dd><dt>found after</dt>\
             <dd>\(HTML.escape(GalleryFormat.duration(r.elapsedSeconds)))</dd></dl>
-            <div class="formula"><pre>
-            \(HTML.escape(r.genome))</pre><button type="button" onclick="copyFormula(this)">\
-            Copy</button></div>
+            <div class="formula"><div class="formula-bar">formula\
+            <button type="button" onclick="copyFormula(this)">Copy</button></div><pre>
+            \(HTML.escape(r.genome))</pre></div>
             </div>
             </article>
 
