@@ -73,8 +73,19 @@ public enum GalleryExporter {
         var rendered = 0
         for (position, record) in chosen.enumerated() {
             let key = String(record.id)
-            let (entry, reused) = try exporter.export(record, previous: manifest.records[key])
-            if !reused {
+            let previous = manifest.records[key]
+            let reused = exporter.reusable(record, previous: previous)
+            let entry: RunManifest.Entry
+            if let reused {
+                entry = reused
+            } else {
+                if previous != nil {
+                    // Files about to be overwritten no longer match the entry: forget it
+                    // first, so an interruption mid-write cannot leave a trusted mismatch.
+                    manifest.records[key] = nil
+                    try manifest.save(to: directory)
+                }
+                entry = try exporter.render(record, previous: previous)
                 manifest.records[key] = entry
                 try manifest.save(to: directory)
                 rendered += 1
@@ -86,8 +97,10 @@ public enum GalleryExporter {
             cards.append(RunPage.Card(record: record, entry: entry))
             progress(GalleryProgress(run: run.name, done: position + 1, total: chosen.count,
                                      record: record.id, generation: record.generation,
-                                     reused: reused, measuredConfidence: entry.measuredConfidence))
+                                     reused: reused != nil,
+                                     measuredConfidence: entry.measuredConfidence))
         }
+        removeUnreferencedFiles(in: directory, manifest: manifest)
         let page = RunPage(run: run, stats: stats, cards: cards, best: best?.id, options: options)
         let pagePath = directory + "/index.html"
         try AtomicFile.write(page.html(), to: pagePath)
@@ -111,6 +124,19 @@ public enum GalleryExporter {
             Directory.remove(directory + "/" + entry.image)
             Directory.remove(directory + "/" + entry.thumbnail)
             manifest.records[key] = nil
+        }
+    }
+
+    /// Deletes record PNGs no manifest entry names (left by an interrupted re-render) and
+    /// temporary files of interrupted writes. One export per directory at a time.
+    private static func removeUnreferencedFiles(in directory: String, manifest: RunManifest) {
+        let referenced = Set(manifest.records.values.flatMap { [$0.image, $0.thumbnail] })
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        for name in names {
+            let stalePNG = name.hasPrefix("record-g") && name.hasSuffix(".png")
+                && !referenced.contains(name)
+            let temporary = name.hasPrefix(".") && name.hasSuffix(".tmp")
+            if stalePNG || temporary { Directory.remove(directory + "/" + name) }
         }
     }
 

@@ -13,27 +13,31 @@ struct RecordExporter {
     /// Side of the thumbnails: the requested size, at most the render size.
     var thumbnailSize: Int { min(options.thumbnailSize, options.size) }
 
-    /// The record's manifest entry and whether the existing files were reused.
-    ///
-    /// Files are reused, without calling the renderer, when `previous` was made from the same
-    /// genome text, sizes and text chunks and both files still exist. Otherwise the record is
-    /// rendered, re-measured and written (full size first, then the thumbnail); files of
-    /// `previous` with other names are deleted.
-    func export(_ record: RecordRow, previous: RunManifest.Entry?) throws -> (RunManifest.Entry, Bool) {
+    /// File names of a record's full-size PNG and thumbnail inside the run directory.
+    static func fileNames(_ record: RecordRow) -> (image: String, thumbnail: String) {
         let base = "record-g\(record.generation)-\(record.id)"
-        let image = base + ".png", thumbnail = base + "-thumb.png"
-        let genomeHash = RunManifest.hash(record.genome)
-        if let previous, previous.genomeHash == genomeHash, previous.size == options.size,
-           previous.supersampling == options.supersampling,
-           previous.thumbnailSize == thumbnailSize, previous.image == image,
-           previous.thumbnail == thumbnail,
-           previous.storedConfidence.bitPattern == record.confidence.bitPattern,
-           previous.textHash == RunManifest.hash(textSignature(record)),
-           Directory.fileExists(directory + "/" + image),
-           Directory.fileExists(directory + "/" + thumbnail) {
-            return (previous, true)
-        }
+        return (base + ".png", base + "-thumb.png")
+    }
 
+    /// `previous` if its files can be kept: it was made from the same genome text, sizes and
+    /// text chunks, and both files still exist.
+    func reusable(_ record: RecordRow, previous: RunManifest.Entry?) -> RunManifest.Entry? {
+        let (image, thumbnail) = Self.fileNames(record)
+        guard let previous, previous.genomeHash == RunManifest.hash(record.genome),
+              previous.size == options.size, previous.supersampling == options.supersampling,
+              previous.thumbnailSize == thumbnailSize, previous.image == image,
+              previous.thumbnail == thumbnail,
+              previous.storedConfidence.bitPattern == record.confidence.bitPattern,
+              previous.textHash == RunManifest.hash(textSignature(record)),
+              Directory.fileExists(directory + "/" + image),
+              Directory.fileExists(directory + "/" + thumbnail) else { return nil }
+        return previous
+    }
+
+    /// Renders the record, re-measures it and writes its PNGs (full size first, then the
+    /// thumbnail); deletes files of `previous` with other names. Returns the new entry.
+    func render(_ record: RecordRow, previous: RunManifest.Entry?) throws -> RunManifest.Entry {
+        let (image, thumbnail) = Self.fileNames(record)
         let render = try draw(record)
         let measured: Float
         do {
@@ -51,12 +55,11 @@ struct RecordExporter {
                 Directory.remove(directory + "/" + old)
             }
         }
-        let entry = RunManifest.Entry(
-            genomeHash: genomeHash, textHash: RunManifest.hash(textSignature(record)),
+        return RunManifest.Entry(
+            genomeHash: RunManifest.hash(record.genome), textHash: RunManifest.hash(textSignature(record)),
             generation: record.generation, size: options.size,
             supersampling: options.supersampling, thumbnailSize: thumbnailSize, image: image,
             thumbnail: thumbnail, storedConfidence: record.confidence, measuredConfidence: measured)
-        return (entry, false)
     }
 
     /// The record rendered at full size, checked to be `size`×`size`.

@@ -75,6 +75,34 @@ final class IncrementalTests: GalleryTestCase {
         XCTAssertFalse(resumedFiles.keys.contains { $0.hasSuffix(".tmp") })
     }
 
+    func testInterruptedRerenderDoesNotTrustTheRecordItWasWriting() throws {
+        let run = try makeRun()
+        try GalleryExporter.export(runs: [], from: store, options: options(), renderer: Fake.renderer(RenderLog()))
+        XCTAssertThrowsError(try GalleryExporter.export(runs: [], from: store, options: options(size: 48),
+                                                        renderer: Fake.renderer(RenderLog(failAfter: 2))))
+        // Back at the first size: the two records redone at 48 px and the one being redone
+        // when the export stopped are rendered again; the other two are kept.
+        let log = RenderLog()
+        try GalleryExporter.export(runs: [], from: store, options: options(), renderer: Fake.renderer(log))
+        XCTAssertEqual(log.renders, 3)
+        for record in try store.records(run: run.id) {
+            let name = "\(out)/crab-1/record-g\(record.generation)-\(record.id)"
+            XCTAssertEqual(try PNGFile.read(name + ".png").image.width, 40)
+            XCTAssertEqual(try PNGFile.read(name + "-thumb.png").image.width, 16)
+        }
+    }
+
+    func testStrayRecordFilesAndTemporaryFilesAreRemoved() throws {
+        try makeRun()
+        try GalleryExporter.export(runs: [], from: store, options: options(), renderer: Fake.renderer(RenderLog()))
+        let before = try snapshot(out)
+        for stray in ["record-g9-999.png", ".record-g0-1.png.123-abc.tmp"] {
+            XCTAssertTrue(FileManager.default.createFile(atPath: "\(out)/crab-1/\(stray)", contents: Data([1])))
+        }
+        try GalleryExporter.export(runs: [], from: store, options: options(), renderer: Fake.renderer(RenderLog()))
+        XCTAssertEqual(try snapshot(out), before)
+    }
+
     func testDeletedFileIsRenderedAgain() throws {
         let run = try makeRun()
         try GalleryExporter.export(runs: [], from: store, options: options(), renderer: Fake.renderer(RenderLog()))
