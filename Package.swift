@@ -50,6 +50,9 @@ let package = Package(
         // MARK: Persistence
         .target(name: "Store", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
 
+        // MARK: Presentation
+        .target(name: "Gallery", dependencies: ["Store", "ImageIO", "Imaging"]),
+
         // MARK: The program
         .executableTarget(name: "pareidolia", dependencies: [
             "Genome", "Imaging", "Render", "ImageIO", "Net", "Scoring", "Evolution", "Store",
@@ -72,5 +75,6 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: [
             "Store", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
+        .testTarget(name: "GalleryTests", dependencies: ["Gallery", "Store", "ImageIO", "Imaging"]),
     ]
 )

@@ -1,0 +1,84 @@
+import Imaging
+import Store
+
+/// What `GalleryExporter.export` writes and how large.
+public struct GalleryOptions: Sendable, Equatable {
+    /// Which records of each run are exported.
+    public enum Selection: Sendable, Equatable {
+        /// Every record (each new best, and each polished genome) of the run.
+        case allRecords
+        /// Only the run's fittest record (ties: the latest).
+        case best
+    }
+
+    /// The gallery directory (created if missing); each run gets `<outputDirectory>/<run>/`.
+    public var outputDirectory: String
+    /// Side of the full-size renders, in pixels (16…16384).
+    public var size: Int
+    /// Supersampling factor per axis for anti-aliasing (1…8): `aa×aa` samples per pixel.
+    public var supersampling: Int
+    /// Side of the thumbnails, in pixels (8…size; clamped to `size`), area-downscaled from
+    /// the full render.
+    public var thumbnailSize: Int
+    public var selection: Selection
+
+    public init(outputDirectory: String = "gallery", size: Int = 1024, supersampling: Int = 3,
+                thumbnailSize: Int = 256, selection: Selection = .allRecords) {
+        self.outputDirectory = outputDirectory
+        self.size = size
+        self.supersampling = supersampling
+        self.thumbnailSize = thumbnailSize
+        self.selection = selection
+    }
+}
+
+/// The two things the gallery needs from the renderer and the classifier, injected by the
+/// CLI so that `Gallery` depends on neither.
+public struct GalleryRenderer: Sendable {
+    /// Renders genome text at `size`×`size` with `aa`×`aa` supersampling (samples in [0, 1]);
+    /// throws on a bad genome.
+    public var render: @Sendable (_ genome: String, _ size: Int, _ aa: Int) throws -> Image
+    /// Re-measures the target confidence (softmax probability, [0, 1]) of a full-size render
+    /// for `run`'s target and model; the closure scales the image to the network's size.
+    public var confidence: @Sendable (_ image: Image, _ run: Run) throws -> Float
+
+    public init(render: @escaping @Sendable (_ genome: String, _ size: Int, _ aa: Int) throws -> Image,
+                confidence: @escaping @Sendable (_ image: Image, _ run: Run) throws -> Float) {
+        self.render = render
+        self.confidence = confidence
+    }
+}
+
+/// One record done, reported to the caller's progress callback.
+public struct GalleryProgress: Sendable, Equatable {
+    /// Name of the run being exported.
+    public var run: String
+    /// 1-based position of this record among the run's selected records.
+    public var done: Int
+    /// Number of selected records of the run.
+    public var total: Int
+    public var record: Int64
+    public var generation: Int
+    /// True when the existing files were kept (same genome, size and supersampling).
+    public var reused: Bool
+    /// Confidence re-measured on the exported render.
+    public var measuredConfidence: Float
+}
+
+/// What one export did.
+public struct GalleryReport: Sendable, Equatable {
+    /// One exported run.
+    public struct RunReport: Sendable, Equatable {
+        public var name: String
+        /// Path of the run's page, `<out>/<run>/index.html`.
+        public var page: String
+        /// Records rendered in this export.
+        public var rendered: Int
+        /// Records whose existing files were kept.
+        public var reused: Int
+    }
+
+    /// Path of the gallery's front page, `<out>/index.html`.
+    public var index: String
+    public var runs: [RunReport]
+}
