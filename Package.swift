@@ -55,7 +55,7 @@ let package = Package(
 
         // MARK: The program
         .executableTarget(name: "pareidolia", dependencies: [
-            "Genome", "Imaging", "Render", "ImageIO", "Net", "Scoring", "Evolution", "Store",
+            "Genome", "Imaging", "Render", "ImageIO", "Net", "Scoring", "Evolution", "Store", "Gallery",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

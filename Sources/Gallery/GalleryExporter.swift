@@ -90,10 +90,6 @@ public enum GalleryExporter {
                 try manifest.save(to: directory)
                 rendered += 1
             }
-            let imagePath = directory + "/" + entry.image
-            if record.imagePath != imagePath {
-                try store.setRecordImagePath(imagePath, record: record.id)
-            }
             cards.append(RunPage.Card(record: record, entry: entry))
             progress(GalleryProgress(run: run.name, done: position + 1, total: chosen.count,
                                      record: record.id, generation: record.generation,

@@ -11,12 +11,13 @@ struct Pareidolia: ParsableCommand {
               pareidolia evolve --class "rock crab" --minutes 10
               pareidolia resume rock-crab-1 --generations 50
               pareidolia runs
+              pareidolia gallery
               pareidolia classify photo.png --top 5
               pareidolia render genomes/library/marble.genome --size 1024 --aa 3 -o marble.png
               pareidolia random --count 16 --seed 7 -o random/
             """,
         subcommands: [
-            Evolve.self, Resume.self, Runs.self, Show.self,
+            Evolve.self, Resume.self, Runs.self, Show.self, GalleryCommand.self,
             Classify.self, Classes.self,
             RenderCommand.self, RandomCommand.self,
             Bench.self,

@@ -1,0 +1,85 @@
+import ArgumentParser
+import Foundation
+import Gallery
+import Genome
+import Imaging
+import Net
+import Render
+import Scoring
+import Store
+
+struct GalleryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gallery",
+        abstract: "Export runs' records as a self-contained HTML gallery with high-resolution renders.",
+        discussion: """
+            Writes <out>/index.html, a page per run and anti-aliased PNGs that carry their genome
+            and scores. Re-exporting reuses renders whose genome and size are unchanged, and an
+            interrupted export continues where it stopped. The confidence shown is re-measured on
+            the exported picture (scaled back to the network's size).
+            Examples:
+              pareidolia gallery                      # every run, every record
+              pareidolia gallery rock-crab-1 --best --size 2048
+            """)
+
+    @Argument(help: "Runs to export (default: all).") var runs: [String] = []
+    @Option(help: "Gallery directory.") var out = "gallery"
+    @Option(help: "Side of the full-size renders in pixels.") var size = 1024
+    @Option(help: "Anti-aliasing: k×k samples per pixel.") var aa = 3
+    @Flag(help: "Which records: every record, or only each run's best.")
+    var selection: Which = .allRecords
+    @OptionGroup var database: DatabaseOptions
+
+    enum Which: EnumerableFlag {
+        case allRecords, best
+    }
+
+    func run() throws {
+        // Every file is written atomically and the manifest after each record: Ctrl-C may end
+        // the export at once.
+        signal(SIGINT, SIG_DFL)
+        let store = try database.open()
+        let models = ModelCache()
+        let renderer = GalleryRenderer(
+            render: { text, size, aa in
+                try Renderer.render(try Genome(parsing: text), width: size, height: size, supersample: aa)
+            },
+            confidence: { image, run in
+                let settings = try EvolveSettings.decode(run.config, run: run.name)
+                let net = try models.model(settings.model)
+                let r = net.resolution
+                let small = image.resized(width: r, height: r)
+                var input = [Float](repeating: 0, count: 3 * r * r)
+                input.withUnsafeMutableBufferPointer { Preprocess.write(small, into: $0, index: 0) }
+                let logits = try InferenceSession(model: net, threads: 2).logits(input, batch: 1)
+                let p = Probabilities.softmax(logits)
+                return p.withUnsafeBufferPointer { settings.fitness.objective.confidence(probabilities: $0) }
+            })
+        var terminal = Terminal()
+        let options = GalleryOptions(outputDirectory: out, size: size, supersampling: aa,
+                                     selection: selection == .best ? .best : .allRecords)
+        let report = try GalleryExporter.export(runs: runs, from: store, options: options, renderer: renderer) { p in
+            terminal.progress(String(format: "%@: record %d/%d (generation %d) %@ %.2f%%", p.run as NSString,
+                                     p.done, p.total, p.generation, (p.reused ? "reused" : "rendered") as NSString,
+                                     p.measuredConfidence * 100))
+        }
+        terminal.endLiveLine()
+        for r in report.runs { print("\(r.page): \(r.rendered) rendered, \(r.reused) reused") }
+        print("open \(report.index)")
+    }
+}
+
+/// Loads each classifier once per process, shared by the gallery's re-measuring closure.
+final class ModelCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var models: [String: EfficientNetLite] = [:]
+
+    func model(_ name: String) throws -> EfficientNetLite {
+        lock.lock()
+        defer { lock.unlock() }
+        if let m = models[name] { return m }
+        let m = try loadModel(name)
+        models[name] = m
+        return m
+    }
+}
