@@ -58,7 +58,7 @@ public final class InferenceSession {
         guard output.count >= batch * model.classCount, let src = input.baseAddress, let dst = output.baseAddress else {
             throw NetError.inputSizeMismatch(expected: batch * model.classCount, found: output.count)
         }
-        let workers = min(threads, batch)
+        let workers = tuning.parallelism == .splitBatch ? min(threads, batch) : 1
         prepareWorkspaces(workers)
         let blasThreads = workers == 1 ? threads : 1
         if BLAS.threads != blasThreads { BLAS.threads = blasThreads }

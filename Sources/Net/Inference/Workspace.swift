@@ -33,12 +33,26 @@ public struct ExecutionTuning: Sendable, Equatable {
     public var windowBudget: Int
     /// The same for a strip of a whole group in the late blocks.
     public var lateWindowBudget: Int
+    /// How a call uses its threads.
+    public var parallelism: Parallelism
 
-    public init(group: Int = 4, lateSide: Int = 14, windowBudget: Int = 1 << 17, lateWindowBudget: Int = 1 << 17) {
+    /// How a call uses several threads.
+    public enum Parallelism: Sendable, Equatable {
+        /// Split the batch into one contiguous range of images per thread, each run start to end
+        /// with single-threaded OpenBLAS (no synchronisation; every kernel runs in parallel).
+        case splitBatch
+        /// One worker; only the GEMMs use the threads (OpenBLAS's own); depthwise and
+        /// epilogues run on one thread. Kept for comparison and for batches of one.
+        case blasThreads
+    }
+
+    public init(group: Int = 4, lateSide: Int = 14, windowBudget: Int = 1 << 17, lateWindowBudget: Int = 1 << 17,
+                parallelism: Parallelism = .splitBatch) {
         self.group = group
         self.lateSide = lateSide
         self.windowBudget = windowBudget
         self.lateWindowBudget = lateWindowBudget
+        self.parallelism = parallelism
     }
 }
 
@@ -114,6 +128,8 @@ final class Workspace {
     let window: ScratchBuffer
     let strip: ScratchBuffer
     let pad: ScratchBuffer
+    /// Zero-padded copy of one input image for the stem.
+    let stemPad: ScratchBuffer
     let head: ScratchBuffer
     /// Pooled features of every image this worker handles in one call: `images × headChannels`.
     let pooled: ScratchBuffer
@@ -126,6 +142,7 @@ final class Workspace {
         window = ScratchBuffer(capacity: plan.windowFloats)
         strip = ScratchBuffer(capacity: plan.stripFloats)
         pad = ScratchBuffer(capacity: plan.padFloats)
+        stemPad = ScratchBuffer(capacity: StemConv.scratchFloats(geometry: plan.stem, channels: 3))
         head = ScratchBuffer(capacity: plan.headFloats)
         pooled = ScratchBuffer(capacity: plan.group * headChannels)
     }

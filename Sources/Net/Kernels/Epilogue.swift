@@ -18,6 +18,24 @@ public enum Epilogue {
         }
     }
 
+    /// Sets every row of a row-major `rows × columns` matrix to `values` (`columns` floats).
+    public static func fillRows(_ data: UnsafeMutablePointer<Float>, rows: Int, columns: Int, with values: UnsafePointer<Float>) {
+        let vectorEnd = columns & ~15
+        for r in 0..<rows {
+            let row = data + r * columns
+            var c = 0
+            while c < vectorEnd { store(load(values + c), row + c); c += 16 }
+            while c < columns { row[c] = values[c]; c += 1 }
+        }
+    }
+
+    /// `data[i] = min(max(data[i], 0), 6)` for `count` floats.
+    public static func clampReLU6(_ data: UnsafeMutablePointer<Float>, count: Int) {
+        var i = 0
+        while i + 16 <= count { store(relu6(load(data + i)), data + i); i += 16 }
+        while i < count { data[i] = relu6(data[i]); i += 1 }
+    }
+
     /// Global average pool of `relu6(x + bias)` over one image's pixels:
     /// `pooled[c] = mean over pixels p of relu6(data[p, c] + bias[c])`.
     ///
