@@ -35,6 +35,8 @@ public struct ExecutionTuning: Sendable, Equatable {
     public var lateWindowBudget: Int
     /// How a call uses its threads.
     public var parallelism: Parallelism
+    /// Images a gradient pass pushes through the layers together (their activations are kept).
+    public var gradientGroup: Int
 
     /// How a call uses several threads.
     public enum Parallelism: Sendable, Equatable {
@@ -47,12 +49,13 @@ public struct ExecutionTuning: Sendable, Equatable {
     }
 
     public init(group: Int = 4, lateSide: Int = 14, windowBudget: Int = 1 << 17, lateWindowBudget: Int = 1 << 17,
-                parallelism: Parallelism = .splitBatch) {
+                parallelism: Parallelism = .splitBatch, gradientGroup: Int = 2) {
         self.group = group
         self.lateSide = lateSide
         self.windowBudget = windowBudget
         self.lateWindowBudget = lateWindowBudget
         self.parallelism = parallelism
+        self.gradientGroup = gradientGroup
     }
 }
 

@@ -36,3 +36,21 @@ public enum Pointwise {
         }
     }
 }
+
+extension Pointwise {
+    /// Backward of `forward` with respect to its input (the weights are constants):
+    /// `gradInput[r, i] = Σ_o gradOutput[r, o] · weights[o, i]`, added to `gradInput` when
+    /// `accumulate` is set. Any ReLU6 of the forward must already be applied to `gradOutput`
+    /// (see `Epilogue.relu6Backward`); the bias has no input gradient.
+    ///
+    /// - Parameters:
+    ///   - gradOutput: `rows × outChannels`.
+    ///   - weights: `outChannels × inChannels`, as in `forward`.
+    ///   - gradInput: `rows × inChannels`.
+    public static func backwardInput(gradOutput: UnsafePointer<Float>, rows: Int, outChannels: Int,
+                                     weights: UnsafePointer<Float>, inChannels: Int, accumulate: Bool,
+                                     gradInput: UnsafeMutablePointer<Float>) {
+        BLAS.gemm(m: rows, n: inChannels, k: outChannels, a: gradOutput, lda: outChannels,
+                  b: weights, ldb: inChannels, transposeB: false, c: gradInput, ldc: inChannels, beta: accumulate ? 1 : 0)
+    }
+}

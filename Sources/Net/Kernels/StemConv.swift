@@ -139,3 +139,39 @@ public enum StemConv {
         }
     }
 }
+
+extension StemConv {
+    /// Backward of `forward` (without its ReLU6, which the caller applies to `gradOutput` first)
+    /// with respect to the planar input: per image one GEMM `columns = gradOutput · weightsᵀ`
+    /// (`[pixels, O] × [O, channels·k·k]`), then each column scattered back to its input pixel.
+    ///
+    /// - Parameters:
+    ///   - gradOutput: `images × outHeight × outWidth × outChannels`.
+    ///   - weights: `channels × k × k × outChannels`, as in `forward`.
+    ///   - columns: scratch of `outPixels × channels·k·k` floats.
+    ///   - gradInput: `images × channels × inHeight × inWidth`, overwritten.
+    public static func backwardInput(gradOutput: UnsafePointer<Float>, images: Int, channels: Int, geometry g: ConvGeometry,
+                                     weights: UnsafePointer<Float>, outChannels O: Int,
+                                     columns: UnsafeMutablePointer<Float>, gradInput: UnsafeMutablePointer<Float>) {
+        let k = g.kernel, taps = channels * k * k
+        gradInput.update(repeating: 0, count: images * channels * g.inPixels)
+        for n in 0..<images {
+            BLAS.gemm(m: g.outPixels, n: taps, k: O, a: gradOutput + n * g.outPixels * O, lda: O,
+                      b: weights, ldb: O, transposeB: true, c: columns, ldc: taps, beta: 0)
+            let gin = gradInput + n * channels * g.inPixels
+            for oy in 0..<g.outHeight {
+                let iy0 = oy * g.stride - g.padTop
+                for ox in 0..<g.outWidth {
+                    let ix0 = ox * g.stride - g.padLeft
+                    let col = columns + (oy * g.outWidth + ox) * taps
+                    for ci in 0..<channels {
+                        for ky in max(0, -iy0)..<min(k, g.inHeight - iy0) {
+                            let row = gin + ci * g.inPixels + (iy0 + ky) * g.inWidth
+                            for kx in max(0, -ix0)..<min(k, g.inWidth - ix0) { row[ix0 + kx] += col[(ci * k + ky) * k + kx] }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
