@@ -21,44 +21,6 @@ final class ScratchBuffer {
     deinit { pointer.deallocate() }
 }
 
-/// How a worker schedules the network; the defaults are the fastest measured on a 2-core Zen 5.
-public struct ExecutionTuning: Sendable, Equatable {
-    /// Images pushed together through the late blocks (those whose input side is at most
-    /// `lateSide`), so their GEMMs span several images and reuse each packed weight panel.
-    public var group: Int
-    /// Blocks whose input is at most this many pixels wide run on groups of images; earlier
-    /// blocks (large activations, small weights) run one image at a time.
-    public var lateSide: Int
-    /// Floats of expanded activations one strip of one image may hold (about half an L2 cache).
-    public var windowBudget: Int
-    /// The same for a strip of a whole group in the late blocks.
-    public var lateWindowBudget: Int
-    /// How a call uses its threads.
-    public var parallelism: Parallelism
-    /// Images a gradient pass pushes through the layers together (their activations are kept).
-    public var gradientGroup: Int
-
-    /// How a call uses several threads.
-    public enum Parallelism: Sendable, Equatable {
-        /// Split the batch into one contiguous range of images per thread, each run start to end
-        /// with single-threaded OpenBLAS (no synchronisation; every kernel runs in parallel).
-        case splitBatch
-        /// One worker; only the GEMMs use the threads (OpenBLAS's own); depthwise and
-        /// epilogues run on one thread. Kept for comparison and for batches of one.
-        case blasThreads
-    }
-
-    public init(group: Int = 4, lateSide: Int = 14, windowBudget: Int = 1 << 17, lateWindowBudget: Int = 1 << 17,
-                parallelism: Parallelism = .splitBatch, gradientGroup: Int = 2) {
-        self.group = group
-        self.lateSide = lateSide
-        self.windowBudget = windowBudget
-        self.lateWindowBudget = lateWindowBudget
-        self.parallelism = parallelism
-        self.gradientGroup = gradientGroup
-    }
-}
-
 /// The shapes a forward pass goes through at one resolution, and the scratch sizes.
 struct ForwardPlan: Sendable {
     let stem: ConvGeometry
@@ -76,6 +38,8 @@ struct ForwardPlan: Sendable {
     let stripFloats: Int
     /// Largest zero-padded copy of one image's strip rows for narrow depthwise inputs, floats.
     let padFloats: Int
+    /// Head conv output for a whole group, floats.
+    let headFloats: Int
     /// Output side of the last block.
     let lastHeight: Int, lastWidth: Int
 
@@ -116,9 +80,6 @@ struct ForwardPlan: Sendable {
         padFloats = pad
         headFloats = self.group * side.0 * side.1 * arch.headChannels
     }
-
-    /// Head conv output for a whole group, floats.
-    let headFloats: Int
 }
 
 /// One worker's scratch: every activation of a forward pass lives here, allocated once, so
