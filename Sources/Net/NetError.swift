@@ -27,6 +27,8 @@ public enum NetError: Error, CustomStringConvertible, Sendable, Equatable {
     case classIndexOutOfRange(index: Int, count: Int)
     /// The bundled class list is missing or malformed (a packaging problem).
     case classListUnavailable(reason: String)
+    /// A gradient objective returned a derivative of the wrong length.
+    case objectiveDerivativeCount(expected: Int, found: Int)
     /// A parameter such as a thread count or batch size is out of range.
     case invalidArgument(name: String, value: Int, reason: String)
 
@@ -65,6 +67,8 @@ public enum NetError: Error, CustomStringConvertible, Sendable, Equatable {
             return "class index \(index) is out of range; ImageNet classes are numbered 0..<\(count)"
         case let .classListUnavailable(reason):
             return "the bundled ImageNet class list cannot be read: \(reason); rebuild the package"
+        case let .objectiveDerivativeCount(expected, found):
+            return "the gradient objective returned \(found) derivatives; it must return one per class (\(expected))"
         case let .invalidArgument(name, value, reason):
             return "\(name) = \(value) is invalid: \(reason)"
         }

@@ -37,20 +37,23 @@ final class KernelTests: XCTestCase {
 
     func testStemConvMatchesReference() {
         for (side, k, s, cin, cout) in [(17, 3, 2, 3, 32), (16, 3, 2, 3, 20), (15, 5, 1, 2, 48), (12, 5, 2, 3, 16), (9, 3, 1, 3, 7)] {
-            for clamp in [true, false] {
+            for (clamp, padded) in [(true, false), (false, false), (true, true), (false, true)] {
                 let g = ConvGeometry(inHeight: side, inWidth: side, kernel: k, stride: s)
                 let images = 2
                 let x = randomFloats(images * cin * side * side, -1...1, &rng)
                 let w = randomFloats(cin * k * k * cout, -1...1, &rng), b = randomFloats(cout, -1...1, &rng)
                 var y = [Float](repeating: .nan, count: images * g.outPixels * cout)
-                StemConv.forward(input: x, images: images, channels: cin, geometry: g, weights: w, bias: b,
-                                 outChannels: cout, relu6: clamp, output: &y)
+                var scratch = [Float](repeating: .nan, count: StemConv.scratchFloats(geometry: g, channels: cin))
+                scratch.withUnsafeMutableBufferPointer { sp in
+                    StemConv.forward(input: x, images: images, channels: cin, geometry: g, weights: w, bias: b,
+                                     outChannels: cout, relu6: clamp, scratch: padded ? sp.baseAddress : nil, output: &y)
+                }
                 var expected: [Float] = []
                 for n in 0..<images {
                     let image = Array(x[(n * cin * side * side)..<((n + 1) * cin * side * side)])
                     expected += referenceConv(image, cin: cin, h: side, w: side, w, b, cout: cout, k: k, s: s, relu6: clamp)
                 }
-                assertClose(y, expected, 1e-4, "stem side \(side) k\(k) s\(s) \(cin)→\(cout)")
+                assertClose(y, expected, 1e-4, "stem side \(side) k\(k) s\(s) \(cin)→\(cout) padded \(padded)")
             }
         }
     }

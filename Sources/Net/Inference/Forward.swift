@@ -50,7 +50,7 @@ extension EfficientNetLite {
         var x = ws.imageA.pointer, y = ws.imageB.pointer
         stem.withPointers { w, b in
             StemConv.forward(input: input, images: 1, channels: 3, geometry: plan.stem, weights: w, bias: b,
-                             outChannels: arch.stemChannels, relu6: true, output: x)
+                             outChannels: arch.stemChannels, relu6: true, scratch: ws.stemPad.pointer, output: x)
         }
         observer?("stem", [plan.stem.outHeight, plan.stem.outWidth, arch.stemChannels],
                   UnsafeBufferPointer(start: x, count: plan.stem.outPixels * arch.stemChannels))

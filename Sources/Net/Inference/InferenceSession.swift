@@ -17,23 +17,28 @@ public final class InferenceSession {
     public let model: EfficientNetLite
     /// Threads used per call.
     public let threads: Int
+    /// Scheduling parameters (group size, strip budgets, parallelism).
+    public let tuning: ExecutionTuning
     let plan: ForwardPlan
     /// The plan of `activations`: groups of one, so every layer's output is one dense image.
     let tracePlan: ForwardPlan
     private var workspaces: [Workspace] = []
-
-    /// - Parameters:
-    /// Scheduling parameters (group size, strip budget).
-    public let tuning: ExecutionTuning
+    var gradientWorkspaces: [GradientWorkspace] = []
+    lazy var gradientPlan = GradientPlan(model.architecture, resolution: model.resolution, group: tuning.gradientGroup)
 
     /// - Parameters:
     ///   - threads: worker threads per call (≥ 1).
     ///   - tuning: scheduling parameters; the defaults suit any Lite variant.
     public init(model: EfficientNetLite, threads: Int = 2, tuning: ExecutionTuning = ExecutionTuning()) throws {
         guard threads >= 1, threads <= 256 else { throw NetError.invalidArgument(name: "threads", value: threads, reason: "must be in 1...256") }
-        self.model = model
         guard tuning.group >= 1, tuning.group <= 256 else { throw NetError.invalidArgument(name: "group", value: tuning.group, reason: "must be in 1...256") }
-        guard tuning.windowBudget >= 1 else { throw NetError.invalidArgument(name: "windowBudget", value: tuning.windowBudget, reason: "must be positive") }
+        guard tuning.gradientGroup >= 1, tuning.gradientGroup <= 256 else {
+            throw NetError.invalidArgument(name: "gradientGroup", value: tuning.gradientGroup, reason: "must be in 1...256")
+        }
+        guard tuning.windowBudget >= 1, tuning.lateWindowBudget >= 1 else {
+            throw NetError.invalidArgument(name: "windowBudget", value: min(tuning.windowBudget, tuning.lateWindowBudget), reason: "must be positive")
+        }
+        self.model = model
         self.threads = threads
         self.tuning = tuning
         plan = ForwardPlan(model.architecture, resolution: model.resolution, tuning: tuning)
@@ -56,12 +61,11 @@ public final class InferenceSession {
     public func logits(_ input: UnsafeBufferPointer<Float>, batch: Int, into output: UnsafeMutableBufferPointer<Float>) throws {
         try checkInput(input.count, batch: batch)
         guard output.count >= batch * model.classCount, let src = input.baseAddress, let dst = output.baseAddress else {
-            throw NetError.inputSizeMismatch(expected: batch * model.classCount, found: output.count)
+            throw NetError.invalidArgument(name: "output.count", value: output.count, reason: "must hold batch × \(model.classCount) logits")
         }
-        let workers = min(threads, batch)
+        let workers = tuning.parallelism == .splitBatch ? min(threads, batch) : 1
         prepareWorkspaces(workers)
-        let blasThreads = workers == 1 ? threads : 1
-        if BLAS.threads != blasThreads { BLAS.threads = blasThreads }
+        setBLASThreads(workers: workers)
         if workers == 1 {
             model.forward(input: src, count: batch, plan: plan, workspace: workspaces[0], logits: dst)
             return
@@ -93,9 +97,15 @@ public final class InferenceSession {
         return layers
     }
 
-    private func checkInput(_ count: Int, batch: Int) throws {
+    func checkInput(_ count: Int, batch: Int) throws {
         guard batch >= 1 else { throw NetError.invalidArgument(name: "batch", value: batch, reason: "must be at least 1") }
         guard count == batch * model.inputSize else { throw NetError.inputSizeMismatch(expected: batch * model.inputSize, found: count) }
+    }
+
+    /// One worker gets all the threads for OpenBLAS; several workers run it single-threaded.
+    func setBLASThreads(workers: Int) {
+        let blasThreads = workers == 1 ? threads : 1
+        if BLAS.threads != blasThreads { BLAS.threads = blasThreads }
     }
 
     private func prepareWorkspaces(_ count: Int) {

@@ -57,6 +57,33 @@ public enum NetBenchmark {
 }
 
 extension NetBenchmark {
+    /// Median seconds of a forward pass and of a gradient pass (forward keeping activations +
+    /// backward to the input) on the same random batch: the cost of one polish step.
+    public static func gradientCost(model: EfficientNetLite, batch: Int, threads: Int, runs: Int = 5,
+                                    tuning: ExecutionTuning = ExecutionTuning()) throws -> (forwardSeconds: Double, gradientSeconds: Double) {
+        guard runs >= 1, batch >= 1 else { throw NetError.invalidArgument(name: "runs", value: runs, reason: "runs and batch must be at least 1") }
+        let session = try InferenceSession(model: model, threads: threads, tuning: tuning)
+        var state: UInt64 = 0x2545_F491_4F6C_DD1D
+        let input = (0..<(batch * model.inputSize)).map { _ -> Float in
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Float(Int(state >> 40)) / Float(1 << 23) - 1
+        }
+        var weights = [Float](repeating: 0, count: batch * model.classCount)
+        for n in 0..<batch { weights[n * model.classCount + n % model.classCount] = 1 }
+        func median(_ body: () throws -> Void) rethrows -> Double {
+            var times: [Double] = []
+            for run in 0..<(runs + 1) {
+                let start = DispatchTime.now().uptimeNanoseconds
+                try body()
+                if run > 0 { times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9) }
+            }
+            return times.sorted()[times.count / 2]
+        }
+        let forward = try median { _ = try session.logits(input, batch: batch) }
+        let gradient = try median { _ = try session.inputGradient(input, batch: batch, logSoftmaxWeights: weights) }
+        return (forward, gradient)
+    }
+
     /// GFLOP/s of one `size³` single-precision GEMM through OpenBLAS with `threads` threads (best
     /// of `runs`): the machine's ceiling for the convolutions, to put images/s in context.
     public static func gemmGigaflops(size: Int = 1024, threads: Int, runs: Int = 5) -> Double {

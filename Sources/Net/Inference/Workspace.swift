@@ -21,27 +21,6 @@ final class ScratchBuffer {
     deinit { pointer.deallocate() }
 }
 
-/// How a worker schedules the network; the defaults are the fastest measured on a 2-core Zen 5.
-public struct ExecutionTuning: Sendable, Equatable {
-    /// Images pushed together through the late blocks (those whose input side is at most
-    /// `lateSide`), so their GEMMs span several images and reuse each packed weight panel.
-    public var group: Int
-    /// Blocks whose input is at most this many pixels wide run on groups of images; earlier
-    /// blocks (large activations, small weights) run one image at a time.
-    public var lateSide: Int
-    /// Floats of expanded activations one strip of one image may hold (about half an L2 cache).
-    public var windowBudget: Int
-    /// The same for a strip of a whole group in the late blocks.
-    public var lateWindowBudget: Int
-
-    public init(group: Int = 4, lateSide: Int = 14, windowBudget: Int = 1 << 17, lateWindowBudget: Int = 1 << 17) {
-        self.group = group
-        self.lateSide = lateSide
-        self.windowBudget = windowBudget
-        self.lateWindowBudget = lateWindowBudget
-    }
-}
-
 /// The shapes a forward pass goes through at one resolution, and the scratch sizes.
 struct ForwardPlan: Sendable {
     let stem: ConvGeometry
@@ -59,6 +38,8 @@ struct ForwardPlan: Sendable {
     let stripFloats: Int
     /// Largest zero-padded copy of one image's strip rows for narrow depthwise inputs, floats.
     let padFloats: Int
+    /// Head conv output for a whole group, floats.
+    let headFloats: Int
     /// Output side of the last block.
     let lastHeight: Int, lastWidth: Int
 
@@ -99,9 +80,6 @@ struct ForwardPlan: Sendable {
         padFloats = pad
         headFloats = self.group * side.0 * side.1 * arch.headChannels
     }
-
-    /// Head conv output for a whole group, floats.
-    let headFloats: Int
 }
 
 /// One worker's scratch: every activation of a forward pass lives here, allocated once, so
@@ -114,6 +92,8 @@ final class Workspace {
     let window: ScratchBuffer
     let strip: ScratchBuffer
     let pad: ScratchBuffer
+    /// Zero-padded copy of one input image for the stem.
+    let stemPad: ScratchBuffer
     let head: ScratchBuffer
     /// Pooled features of every image this worker handles in one call: `images × headChannels`.
     let pooled: ScratchBuffer
@@ -126,6 +106,7 @@ final class Workspace {
         window = ScratchBuffer(capacity: plan.windowFloats)
         strip = ScratchBuffer(capacity: plan.stripFloats)
         pad = ScratchBuffer(capacity: plan.padFloats)
+        stemPad = ScratchBuffer(capacity: StemConv.scratchFloats(geometry: plan.stem, channels: 3))
         head = ScratchBuffer(capacity: plan.headFloats)
         pooled = ScratchBuffer(capacity: plan.group * headChannels)
     }

@@ -202,3 +202,62 @@ public enum Depthwise {
         }
     }
 }
+
+extension Depthwise {
+    /// The kernel rotated by 180° (`flipped[ky, kx, c] = weights[k−1−ky, k−1−kx, c]`): with it a
+    /// stride-1 SAME depthwise conv is its own transpose, so `backwardInput` reuses `forward`.
+    public static func flipped(_ weights: [Float], kernel k: Int, channels: Int) -> [Float] {
+        var out = weights
+        for ky in 0..<k {
+            for kx in 0..<k {
+                for c in 0..<channels { out[(ky * k + kx) * channels + c] = weights[((k - 1 - ky) * k + (k - 1 - kx)) * channels + c] }
+            }
+        }
+        return out
+    }
+
+    /// Backward of `forward` (without its ReLU6, which the caller applies to `gradOutput` first)
+    /// with respect to the input: `gradInput[iy, ix, c] = Σ gradOutput[oy, ox, c] · weights[ky, kx, c]`
+    /// over the output pixels whose window covers `(iy, ix)` at tap `(ky, kx)`.
+    ///
+    /// Stride 1 runs `forward` on `gradOutput` with the flipped kernel (SAME padding is
+    /// symmetric); stride 2 scatters each output pixel's contribution.
+    ///
+    /// - Parameters:
+    ///   - gradOutput: `images × outHeight × outWidth × channels`.
+    ///   - weights: `k × k × channels`; `flippedWeights`: `flipped(weights, …)`.
+    ///   - zeros: `channels` zeros (the transposed conv has no bias).
+    ///   - scratch: as for `forward` (with `inputRows: outHeight`), or nil.
+    ///   - gradInput: `images × inHeight × inWidth × channels`, overwritten.
+    public static func backwardInput(gradOutput: UnsafePointer<Float>, images: Int, channels C: Int, geometry g: ConvGeometry,
+                                     weights: UnsafePointer<Float>, flippedWeights: UnsafePointer<Float>,
+                                     zeros: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>? = nil,
+                                     gradInput: UnsafeMutablePointer<Float>) {
+        if g.stride == 1 && g.outHeight == g.inHeight && g.outWidth == g.inWidth {
+            forward(input: gradOutput, images: images, channels: C, geometry: g, weights: flippedWeights, bias: zeros,
+                    relu6: false, scratch: scratch, output: gradInput)
+            return
+        }
+        let k = g.kernel
+        gradInput.update(repeating: 0, count: images * g.inPixels * C)
+        for n in 0..<images {
+            let gin = gradInput + n * g.inPixels * C
+            for oy in 0..<g.outHeight {
+                let iy0 = oy * g.stride - g.padTop
+                for ox in 0..<g.outWidth {
+                    let ix0 = ox * g.stride - g.padLeft
+                    let go = gradOutput + ((n * g.outHeight + oy) * g.outWidth + ox) * C
+                    for ky in max(0, -iy0)..<min(k, g.inHeight - iy0) {
+                        for kx in max(0, -ix0)..<min(k, g.inWidth - ix0) {
+                            let dst = gin + ((iy0 + ky) * g.inWidth + ix0 + kx) * C
+                            let w = weights + (ky * k + kx) * C
+                            var c = 0
+                            while c + 16 <= C { store(load(dst + c).addingProduct(load(go + c), load(w + c)), dst + c); c += 16 }
+                            while c < C { dst[c] += go[c] * w[c]; c += 1 }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

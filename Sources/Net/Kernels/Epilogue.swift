@@ -18,6 +18,24 @@ public enum Epilogue {
         }
     }
 
+    /// Sets every row of a row-major `rows × columns` matrix to `values` (`columns` floats).
+    public static func fillRows(_ data: UnsafeMutablePointer<Float>, rows: Int, columns: Int, with values: UnsafePointer<Float>) {
+        let vectorEnd = columns & ~15
+        for r in 0..<rows {
+            let row = data + r * columns
+            var c = 0
+            while c < vectorEnd { store(load(values + c), row + c); c += 16 }
+            while c < columns { row[c] = values[c]; c += 1 }
+        }
+    }
+
+    /// `data[i] = min(max(data[i], 0), 6)` for `count` floats.
+    public static func clampReLU6(_ data: UnsafeMutablePointer<Float>, count: Int) {
+        var i = 0
+        while i + 16 <= count { store(relu6(load(data + i)), data + i); i += 16 }
+        while i < count { data[i] = relu6(data[i]); i += 1 }
+    }
+
     /// Global average pool of `relu6(x + bias)` over one image's pixels:
     /// `pooled[c] = mean over pixels p of relu6(data[p, c] + bias[c])`.
     ///
@@ -56,5 +74,48 @@ public enum Epilogue {
             pooled[c] = sum * scale
             c += 1
         }
+    }
+}
+
+extension Epilogue {
+    /// `destination[i] += source[i]` for `count` floats (the backward of a residual add).
+    public static func add(_ source: UnsafePointer<Float>, into destination: UnsafeMutablePointer<Float>, count: Int) {
+        var i = 0
+        while i + 16 <= count { store(load(destination + i) + load(source + i), destination + i); i += 16 }
+        while i < count { destination[i] += source[i]; i += 1 }
+    }
+
+    /// Backward of ReLU6 given its *output* `y`: `grad[i] = 0 < y[i] < 6 ? grad[i] : 0`
+    /// (the clamp's derivative, 0 on the flat parts).
+    public static func relu6Backward(_ grad: UnsafeMutablePointer<Float>, output y: UnsafePointer<Float>, count: Int) {
+        let zero = Vec(repeating: 0), six = Vec(repeating: 6)
+        var i = 0
+        while i + 16 <= count {
+            let v = load(y + i)
+            store(load(grad + i).replacing(with: 0, where: .!((v .> zero) .& (v .< six))), grad + i)
+            i += 16
+        }
+        while i < count {
+            if !(y[i] > 0 && y[i] < 6) { grad[i] = 0 }
+            i += 1
+        }
+    }
+
+    /// Backward of `biasReLU6Mean` for one dense image: `grad[p, c] = pooledGrad[c] / pixels`
+    /// where the head activation `y[p, c]` (its output, kept by the forward) lies in (0, 6), else 0.
+    ///
+    /// - Parameters:
+    ///   - y: `pixels × columns` activations after ReLU6.
+    ///   - grad: `pixels × columns`, overwritten.
+    public static func meanPoolReLU6Backward(pooledGrad: UnsafePointer<Float>, output y: UnsafePointer<Float>,
+                                             pixels: Int, columns: Int, grad: UnsafeMutablePointer<Float>) {
+        let scale = 1 / Float(pixels)
+        for p in 0..<pixels {
+            let row = grad + p * columns
+            var c = 0
+            while c + 16 <= columns { store(load(pooledGrad + c) * scale, row + c); c += 16 }
+            while c < columns { row[c] = pooledGrad[c] * scale; c += 1 }
+        }
+        relu6Backward(grad, output: y, count: pixels * columns)
     }
 }

@@ -21,11 +21,36 @@ public enum Pointwise {
         var r = 0
         while r < rows {
             let m = min(block, rows - r)
+            let out = output + r * outChannels
+            // Without accumulation the bias is written first and the GEMM adds onto it (beta = 1),
+            // which replaces OpenBLAS's zeroing pass and leaves only the clamp.
+            if !accumulate { Epilogue.fillRows(out, rows: m, columns: outChannels, with: bias) }
             BLAS.gemm(m: m, n: outChannels, k: inChannels, a: input + r * inChannels, lda: inChannels,
-                      b: weights, ldb: inChannels, transposeB: true,
-                      c: output + r * outChannels, ldc: outChannels, beta: accumulate ? 1 : 0)
-            Epilogue.addBias(output + r * outChannels, rows: m, columns: outChannels, bias: bias, relu6: relu6)
+                      b: weights, ldb: inChannels, transposeB: true, c: out, ldc: outChannels, beta: 1)
+            if accumulate {
+                Epilogue.addBias(out, rows: m, columns: outChannels, bias: bias, relu6: relu6)
+            } else if relu6 {
+                Epilogue.clampReLU6(out, count: m * outChannels)
+            }
             r += m
         }
+    }
+}
+
+extension Pointwise {
+    /// Backward of `forward` with respect to its input (the weights are constants):
+    /// `gradInput[r, i] = Σ_o gradOutput[r, o] · weights[o, i]`, added to `gradInput` when
+    /// `accumulate` is set. Any ReLU6 of the forward must already be applied to `gradOutput`
+    /// (see `Epilogue.relu6Backward`); the bias has no input gradient.
+    ///
+    /// - Parameters:
+    ///   - gradOutput: `rows × outChannels`.
+    ///   - weights: `outChannels × inChannels`, as in `forward`.
+    ///   - gradInput: `rows × inChannels`.
+    public static func backwardInput(gradOutput: UnsafePointer<Float>, rows: Int, outChannels: Int,
+                                     weights: UnsafePointer<Float>, inChannels: Int, accumulate: Bool,
+                                     gradInput: UnsafeMutablePointer<Float>) {
+        BLAS.gemm(m: rows, n: inChannels, k: outChannels, a: gradOutput, lda: outChannels,
+                  b: weights, ldb: inChannels, transposeB: false, c: gradInput, ldc: inChannels, beta: accumulate ? 1 : 0)
     }
 }

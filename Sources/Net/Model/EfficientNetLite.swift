@@ -12,6 +12,8 @@ struct BlockWeights: Sendable {
     let spec: BlockSpec
     let expand: FoldedConv?
     let depthwise: FoldedConv
+    /// The depthwise kernel rotated 180°, for the input gradient of stride-1 blocks.
+    let flippedDepthwise: [Float]
     let project: FoldedConv
 }
 
@@ -61,10 +63,12 @@ public struct EfficientNetLite: Sendable {
         stem = try Self.fold(checkpoint, conv: "_conv_stem.weight", bn: "_bn0", transpose: true)
         blocks = try arch.blocks.map { spec in
             let p = "_blocks.\(spec.index)."
+            let depthwise = try Self.fold(checkpoint, conv: p + "_depthwise_conv.weight", bn: p + "_bn1", transpose: true)
             return BlockWeights(
                 spec: spec,
                 expand: spec.hasExpansion ? try Self.fold(checkpoint, conv: p + "_expand_conv.weight", bn: p + "_bn0", transpose: false) : nil,
-                depthwise: try Self.fold(checkpoint, conv: p + "_depthwise_conv.weight", bn: p + "_bn1", transpose: true),
+                depthwise: depthwise,
+                flippedDepthwise: Depthwise.flipped(depthwise.weights, kernel: spec.kernel, channels: spec.expandedChannels),
                 project: try Self.fold(checkpoint, conv: p + "_project_conv.weight", bn: p + "_bn2", transpose: false))
         }
         head = try Self.fold(checkpoint, conv: "_conv_head.weight", bn: "_bn1", transpose: false)

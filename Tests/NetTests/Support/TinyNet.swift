@@ -69,28 +69,54 @@ struct TinyNet {
         try TorchCheckpoint(bytes: writer.bytes(), path: path)
     }
 
-    // MARK: Reference forward (NCHW, Double, no folding)
+    /// Logits of one planar image `3 × side × side` by the Double reference.
+    func referenceLogits(_ image: [Float], side: Int) -> [Double] {
+        ReferenceNet(tensors: tensors).logits(image, side: side)
+    }
+}
+
+/// A slow, obviously correct EfficientNet-Lite forward pass in `Double`, NCHW, straight from a
+/// state dict's unfolded tensors (BN applied explicitly, ε = 1e-3, TF "SAME" padding). The block
+/// list comes from the tensor names; a stage (and its stride) starts where channels change.
+struct ReferenceNet {
+    let tensors: [String: (shape: [Int], values: [Float])]
+
+    init(tensors: [String: (shape: [Int], values: [Float])]) { self.tensors = tensors }
+
+    init(checkpoint: TorchCheckpoint) {
+        var t: [String: (shape: [Int], values: [Float])] = [:]
+        for (name, tensor) in checkpoint.tensors { t[name] = (tensor.shape, tensor.values) }
+        tensors = t
+    }
 
     /// Logits of one planar image `3 × side × side`.
-    func referenceLogits(_ image: [Float], side: Int) -> [Double] {
-        var x = Tensor3(c: 3, h: side, w: side, data: image.map(Double.init))
+    func logits(_ image: [Float], side: Int) -> [Double] { logits(image.map(Double.init), side: side) }
+
+    /// Logits of one planar image `3 × side × side` given in `Double`.
+    func logits(_ image: [Double], side: Int) -> [Double] {
+        var x = Tensor3(c: 3, h: side, w: side, data: image)
         x = relu6(batchNorm(conv(x, "_conv_stem.weight", stride: 2, groups: 1), "_bn0"))
-        var stage = -1
-        for (i, b) in Self.blocks.enumerated() {
+        var stage = -1, i = 0
+        while tensors["_blocks.\(i)._depthwise_conv.weight"] != nil {
             let p = "_blocks.\(i)."
             let input = x
+            let out = tensors[p + "_project_conv.weight"]!.shape[0]
             var stride = 1
-            if b.out != x.c || i == 0 { stage += 1; stride = [1, 2, 2, 2, 1, 2, 1][stage] }
-            if b.expand != nil { x = relu6(batchNorm(conv(x, p + "_expand_conv.weight", stride: 1, groups: 1), p + "_bn0")) }
+            if out != x.c || i == 0 { stage += 1; stride = [1, 2, 2, 2, 1, 2, 1][stage] }
+            if tensors[p + "_expand_conv.weight"] != nil {
+                x = relu6(batchNorm(conv(x, p + "_expand_conv.weight", stride: 1, groups: 1), p + "_bn0"))
+            }
             x = relu6(batchNorm(conv(x, p + "_depthwise_conv.weight", stride: stride, groups: x.c), p + "_bn1"))
             x = batchNorm(conv(x, p + "_project_conv.weight", stride: 1, groups: 1), p + "_bn2")
             if stride == 1 && input.c == x.c { x.data = zip(x.data, input.data).map(+) }
+            i += 1
         }
         x = relu6(batchNorm(conv(x, "_conv_head.weight", stride: 1, groups: 1), "_bn1"))
         let pooled = (0..<x.c).map { c in (0..<(x.h * x.w)).reduce(0.0) { $0 + x.data[c * x.h * x.w + $1] } / Double(x.h * x.w) }
         let (fw, fb) = (tensors["_fc.weight"]!.values, tensors["_fc.bias"]!.values)
-        return (0..<Self.classes).map { o in
-            Double(fb[o]) + (0..<Self.head).reduce(0.0) { $0 + Double(fw[o * Self.head + $1]) * pooled[$1] }
+        let classes = fb.count, features = pooled.count
+        return (0..<classes).map { o in
+            Double(fb[o]) + (0..<features).reduce(0.0) { $0 + Double(fw[o * features + $1]) * pooled[$1] }
         }
     }
 
@@ -104,17 +130,22 @@ struct TinyNet {
         let padT = max((oh - 1) * s + k - x.h, 0) / 2, padL = max((ow - 1) * s + k - x.w, 0) / 2
         var out = Tensor3(c: o, h: oh, w: ow, data: [Double](repeating: 0, count: o * oh * ow))
         let opg = o / groups
-        for oc in 0..<o {
-            let g = oc / opg
-            for oy in 0..<oh { for ox in 0..<ow {
-                var sum = 0.0
-                for i in 0..<ipg { for ky in 0..<k { for kx in 0..<k {
-                    let iy = oy * s - padT + ky, ix = ox * s - padL + kx
-                    guard iy >= 0, iy < x.h, ix >= 0, ix < x.w else { continue }
-                    sum += x.data[((g * ipg + i) * x.h + iy) * x.w + ix] * Double(w[((oc * ipg + i) * k + ky) * k + kx])
-                } } }
-                out.data[(oc * oh + oy) * ow + ox] = sum
-            } }
+        let wd = w.map(Double.init)
+        x.data.withUnsafeBufferPointer { xd in
+            out.data.withUnsafeMutableBufferPointer { od in
+                for oc in 0..<o {
+                    let g = oc / opg
+                    for oy in 0..<oh { for ox in 0..<ow {
+                        var sum = 0.0
+                        for i in 0..<ipg { for ky in 0..<k { for kx in 0..<k {
+                            let iy = oy * s - padT + ky, ix = ox * s - padL + kx
+                            guard iy >= 0, iy < x.h, ix >= 0, ix < x.w else { continue }
+                            sum += xd[((g * ipg + i) * x.h + iy) * x.w + ix] * wd[((oc * ipg + i) * k + ky) * k + kx]
+                        } } }
+                        od[(oc * oh + oy) * ow + ox] = sum
+                    } }
+                }
+            }
         }
         return out
     }
