@@ -55,6 +55,18 @@ public enum RenderBenchmark {
                                 renders: Swift.max(1, repeats) * genomes.count)
     }
 
+    /// Largest |compiled − reference| over every sample of every genome rendered at
+    /// `width`×`height` (0 when the two renderers agree bit for bit, as they should).
+    public static func maxDifference(genomes: [Genome], width: Int, height: Int) throws -> Float {
+        var worst: Float = 0
+        for g in genomes {
+            let a = try Renderer.render(g, width: width, height: height)
+            let b = try ReferenceEvaluator.render(g, width: width, height: height)
+            for i in a.pixels.indices { worst = Swift.max(worst, (a.pixels[i] - b.pixels[i]).magnitude) }
+        }
+        return worst
+    }
+
     static func seconds(_ d: Duration) -> Double {
         let (s, atto) = d.components
         return Double(s) + Double(atto) * 1e-18

@@ -27,6 +27,11 @@ final class RenderBenchmarkTests: XCTestCase {
                                     compiled.pixelNodesPerSecond / reference.pixelNodesPerSecond))
             }
         }
+        XCTAssertEqual(try RenderBenchmark.maxDifference(genomes: genomes, width: 32, height: 20), 0)
+        let off = try Genome(parsing: "(+ x 0.5)")
+        // A different genome's image is not the same: the comparison can fail.
+        XCTAssertGreaterThan(maxDifference(try Renderer.render(off, width: 8, height: 8),
+                                           try ReferenceEvaluator.render(try Genome(parsing: "x"), width: 8, height: 8)), 0.2)
         print(lines.joined(separator: "\n"))
     }
 }
