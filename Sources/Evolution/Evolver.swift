@@ -16,7 +16,7 @@ public struct Evolver: Sendable {
         let breeding = try Breeding(config: config)
         var genomes = Array(seeds.prefix(config.populationSize))
         genomes += breeding.randomGenomes(config.populationSize - genomes.count, using: &rng)
-        let evaluations = try evaluator.evaluate(genomes, known: [:])
+        let evaluations = try evaluator.evaluate(genomes, known: [:], survivalFloor: -.infinity)
         let population = Selection.survivors(zip(genomes, evaluations).map(Individual.init),
                                              count: config.populationSize)
         return EvolutionState(generation: 0, population: population, rng: rng,
@@ -55,7 +55,10 @@ public struct Evolver: Sendable {
 
         let known = Dictionary(state.population.map { ($0.evaluation.phenotype, $0.evaluation) },
                                uniquingKeysWith: { a, _ in a })
-        let evaluations = try evaluator.evaluate(children, known: known)
+        // (μ+λ) keeps the μ best distinct phenotypes, so a child worse than every current member
+        // cannot survive (after a restart the old population is not in the pool: no floor).
+        let floor = restarted ? -Float.infinity : (state.population.last?.evaluation.fitness ?? -.infinity)
+        let evaluations = try evaluator.evaluate(children, known: known, survivalFloor: floor)
         state.evaluations += children.count
         let offspring = zip(children, evaluations).map(Individual.init)
         let pool = restarted ? parents + offspring : state.population + offspring

@@ -34,5 +34,10 @@ public struct Individual: Sendable, Equatable {
 public protocol Evaluator {
     /// Evaluates `genomes` in order. `known` maps phenotypes already scored (the current
     /// population) to their evaluations, so an image is never scored twice.
-    mutating func evaluate(_ genomes: [Genome], known: [UInt64: Evaluation]) throws -> [Evaluation]
+    ///
+    /// `survivalFloor` is a fitness below which no child can survive selection (the population's
+    /// worst). An evaluator may skip expensive penalty terms of a child once its fitness without
+    /// them is already below the floor: that child is then reported with that upper bound.
+    mutating func evaluate(_ genomes: [Genome], known: [UInt64: Evaluation],
+                           survivalFloor: Float) throws -> [Evaluation]
 }

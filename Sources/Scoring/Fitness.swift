@@ -24,14 +24,19 @@ public struct FitnessFunction: Sendable, Equatable, Codable {
     }
 
     /// The scores of one image given its log-softmax (1000 values) and the image itself.
-    public func score(logProbabilities lp: UnsafeBufferPointer<Float>, image: Image) -> ImageScore {
+    ///
+    /// The gate's denoise distance (Chambolle: several times the classifier's cost on a noisy
+    /// image) is skipped when the fitness without it is already below `skipGateBelow`; the
+    /// result then carries that upper bound and the total variation as its naturalness.
+    public func score(logProbabilities lp: UnsafeBufferPointer<Float>, image: Image,
+                      skipGateBelow: Float = -.infinity) -> ImageScore {
         let objectiveValue = objective.value(logProbabilities: lp)
         let probabilities = lp.map { exp($0) }
         let confidence = probabilities.withUnsafeBufferPointer { objective.confidence(probabilities: $0) }
         let tv = anisotropicTotalVariation(image)
         var fitness = objectiveValue - tvWeight * tv
         var naturalness = tv
-        if let gate {
+        if let gate, fitness >= skipGateBelow {
             naturalness = denoiseDistance(image, weight: FitnessFunction.denoiseWeight)
             fitness -= gateSlope * max(0, naturalness - gate)
         }

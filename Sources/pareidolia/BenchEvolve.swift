@@ -22,10 +22,10 @@ struct BenchEvolve: ParsableCommand {
     @Option(help: "Confidence to reach.") var until: Float = 0.99
     @Option(help: "Naturalness gate (denoise distance).") var gate: Float = 0.05
     @Option(help: "Time limit per seed, minutes.") var minutes: Double = 10
-    @Option(help: "Population size.") var population = 64
     @Option(help: "Weight λ of the total-variation penalty.") var tv: Float = 1.0
     @Option(help: "Classifier: lite0, lite1 or lite2.") var model = "lite0"
     @Option(help: "Directory for the final images.") var out = "bench-evolve"
+    @OptionGroup(title: "Search") var search: SearchOptions
 
     func run() throws {
         let resolver = try ClassResolver()
@@ -36,9 +36,7 @@ struct BenchEvolve: ParsableCommand {
         for name in classes {
             let index = try resolver.index(name)
             for seed in 1...UInt64(max(seeds, 1)) {
-                var config = EvolutionConfig()
-                config.populationSize = population
-                config.offspringPerGeneration = population
+                let config = search.config
                 let settings = EvolveSettings(evolution: config, fitness: FitnessFunction(
                     objective: .classes([index]), tvWeight: tv, gate: gate), model: model, seededFrom: "library")
                 let store = try RunStore.inMemory()

@@ -9,8 +9,7 @@ struct Classify: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Classify a PNG with EfficientNet-Lite: index, name and probability of the top classes.",
         discussion: """
-            Images that are not already the network's size are centre-cropped to 87.5% of their
-            shorter side and resized (area averaging when shrinking, bicubic when enlarging).
+            Images that are not already the network's size are centre-cropped to 87.5% of their shorter side and resized (area averaging when shrinking, bicubic when enlarging).
             Examples:
               pareidolia classify Tests/NetTests/Fixtures/chelsea-224.png
               pareidolia classify photo.png --model lite2 --top 10

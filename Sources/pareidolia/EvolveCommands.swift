@@ -45,9 +45,7 @@ struct Evolve: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Breed formula images toward an ImageNet class; saves every generation.",
         discussion: """
-            Every generation is committed to the database as it completes; Ctrl-C stops after the
-            generation in flight, and `pareidolia resume RUN` continues exactly where it stopped.
-            Each new best image is written at once to runs/RUN/ beside the database.
+            Every generation is committed to the database as it completes; Ctrl-C stops after the generation in flight, and `pareidolia resume RUN` continues exactly where it stopped. Each new best image is written at once to runs/RUN/ beside the database.
             Examples:
               pareidolia evolve --class "rock crab" --minutes 10
               pareidolia evolve --class 119 --class "king crab" --until 0.99 --gate 0.05
@@ -59,7 +57,6 @@ struct Evolve: ParsableCommand {
     @Option(help: "A class the image must not look like (repeatable).") var opposite: [String] = []
     @Option(name: .customLong("run"), help: "Run name (letters, digits, . _ -); default: from the class.")
     var runName: String?
-    @Option(help: "Population size.") var population = 64
     @Option(help: "Random seed: the same seed and settings give the same run.") var seed: UInt64 = 1
     @Option(help: "Weight λ of the total-variation penalty.") var tv: Float = 1.0
     @Option(help: "Naturalness gate: largest TV-denoise distance (Chambolle, weight 0.2) allowed, e.g. 0.05.")
@@ -67,11 +64,11 @@ struct Evolve: ParsableCommand {
     @Option(help: "Classifier: lite0, lite1 or lite2.") var model = "lite0"
     @Option(help: "Initial population: library (genomes/library), none, or run:NAME (another run's population).")
     var seedFrom = "library"
+    @OptionGroup(title: "Search") var search: SearchOptions
     @OptionGroup var stop: StopOptions
     @OptionGroup var database: DatabaseOptions
 
     func validate() throws {
-        guard population >= 4 else { throw ValidationError("--population must be at least 4, got \(population)") }
         guard tv >= 0, tv.isFinite else { throw ValidationError("--tv must be 0 or more, got \(tv)") }
         if let g = gate, !(g > 0) { throw ValidationError("--gate must be positive, got \(g)") }
     }
@@ -87,10 +84,7 @@ struct Evolve: ParsableCommand {
         let target = (positive.map(resolver.shortName) + negative.map { "not " + resolver.shortName($0) })
             .joined(separator: " + ")
 
-        var config = EvolutionConfig()
-        config.populationSize = population
-        config.offspringPerGeneration = population
-        let settings = EvolveSettings(evolution: config,
+        let settings = EvolveSettings(evolution: search.config,
                                       fitness: FitnessFunction(objective: objective, tvWeight: tv, gate: gate),
                                       model: model.lowercased(), seededFrom: seedFrom)
         let net = try loadModel(model)
@@ -100,7 +94,7 @@ struct Evolve: ParsableCommand {
         let newRun = try store.createRun(NewRun(name: name, target: target, config: try settings.json(),
                                                 model: settings.model, seed: seed))
         var terminal = Terminal()
-        terminal.log("run \(name): evolving toward \(target) with \(model), population \(population), seed \(seed)")
+        terminal.log("run \(name): evolving toward \(target) with \(model), population \(search.population), seed \(seed)")
 
         var evaluator = GenomeEvaluator(session: try InferenceSession(model: net), fitness: settings.fitness)
         let evolver = Evolver(config: settings.evolution)
@@ -166,8 +160,7 @@ struct Resume: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Continue a saved run exactly where it stopped.",
         discussion: """
-            The run continues with its own settings and random state: k generations, then
-            `resume` for N − k more, give the same result as N generations straight.
+            The run continues with its own settings and random state: k generations, then `resume` for N − k more, give the same result as N generations straight.
             Examples:
               pareidolia resume rock-crab-1 --generations 50
               pareidolia resume rock-crab-1 --until 0.99 --minutes 20

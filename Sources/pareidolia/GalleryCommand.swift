@@ -13,10 +13,7 @@ struct GalleryCommand: ParsableCommand {
         commandName: "gallery",
         abstract: "Export runs' records as a self-contained HTML gallery with high-resolution renders.",
         discussion: """
-            Writes <out>/index.html, a page per run and anti-aliased PNGs that carry their genome
-            and scores. Re-exporting reuses renders whose genome and size are unchanged, and an
-            interrupted export continues where it stopped. The confidence shown is re-measured on
-            the exported picture (scaled back to the network's size).
+            Writes <out>/index.html, a page per run and anti-aliased PNGs that carry their genome and scores. Re-exporting reuses renders whose genome and size are unchanged, and an interrupted export continues where it stopped. The confidence shown is re-measured on the exported picture (scaled back to the network's size).
             Examples:
               pareidolia gallery                      # every run, every record
               pareidolia gallery rock-crab-1 --best --size 2048

@@ -21,7 +21,8 @@ struct GenomeEvaluator: Evaluator {
         try Renderer.render(genome, width: resolution, height: resolution, supersample: 1, threads: 2)
     }
 
-    mutating func evaluate(_ genomes: [Genome], known: [UInt64: Evaluation]) throws -> [Evaluation] {
+    mutating func evaluate(_ genomes: [Genome], known: [UInt64: Evaluation],
+                           survivalFloor: Float) throws -> [Evaluation] {
         let images = try genomes.map(image(of:))
         let phenotypes = images.map(Phenotype.hash)
         // Each genome's evaluation is either already known or the score of the first genome in
@@ -36,7 +37,7 @@ struct GenomeEvaluator: Evaluator {
             toScore.append(i)
             return .scored(slot: toScore.count - 1)
         }
-        let scores = try score(toScore.map { images[$0] })
+        let scores = try score(toScore.map { images[$0] }, skipGateBelow: survivalFloor)
         return zip(sources, phenotypes).map { source, p in
             switch source {
             case .known(let e): return e
@@ -48,7 +49,7 @@ struct GenomeEvaluator: Evaluator {
     }
 
     /// Classifies and scores `images` (any count), `batchSize` at a time.
-    func score(_ images: [Image]) throws -> [ImageScore] {
+    func score(_ images: [Image], skipGateBelow: Float = -.infinity) throws -> [ImageScore] {
         var result: [ImageScore] = []
         result.reserveCapacity(images.count)
         let r = resolution, classes = session.model.classCount
@@ -65,7 +66,7 @@ struct GenomeEvaluator: Evaluator {
             // The penalties (Chambolle above all) are per-image work: spread them over both cores.
             DispatchQueue.concurrentPerform(iterations: chunk.count) { i in
                 let lp = Probabilities.logSoftmax(logits[(i * classes)..<((i + 1) * classes)])
-                scores.set(i, lp.withUnsafeBufferPointer { fitness.score(logProbabilities: $0, image: chunk[i]) })
+                scores.set(i, lp.withUnsafeBufferPointer { fitness.score(logProbabilities: $0, image: chunk[i], skipGateBelow: skipGateBelow) })
             }
             result += scores.values
             start += chunk.count

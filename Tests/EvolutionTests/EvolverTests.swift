@@ -89,7 +89,7 @@ final class EvolverTests: XCTestCase {
         XCTAssertEqual(Set(phenotypes).count, phenotypes.count)
         let before = e.scored
         let known = Dictionary(uniqueKeysWithValues: state.population.map { ($0.evaluation.phenotype, $0.evaluation) })
-        _ = try e.evaluate(state.population.map(\.genome), known: known)
+        _ = try e.evaluate(state.population.map(\.genome), known: known, survivalFloor: -.infinity)
         XCTAssertEqual(e.scored, before)
         _ = try evolver.step(&state, evaluator: &e)
         XCTAssertEqual(Set(state.population.map(\.evaluation.phenotype)).count, state.population.count)

@@ -9,7 +9,8 @@ struct SyntheticEvaluator: Evaluator {
     var calls = 0
     var scored = 0
 
-    mutating func evaluate(_ genomes: [Genome], known: [UInt64: Evaluation]) throws -> [Evaluation] {
+    mutating func evaluate(_ genomes: [Genome], known: [UInt64: Evaluation],
+                           survivalFloor: Float) throws -> [Evaluation] {
         calls += 1
         return try genomes.map { genome in
             let image = try Renderer.render(genome, width: 16, height: 16, supersample: 1, threads: 1)
