@@ -1,9 +1,9 @@
 /// Size limits every genetic operator enforces on its output (bloat control).
 public struct Limits: Sendable, Hashable, Codable {
     /// Maximum depth (nodes on the longest root-to-leaf path; a terminal has depth 1).
-    public var maxDepth: Int
+    public let maxDepth: Int
     /// Maximum number of nodes.
-    public var maxNodes: Int
+    public let maxNodes: Int
 
     /// Limits with both bounds at least 1 (and at most the global `Genome` limits).
     public init(maxDepth: Int, maxNodes: Int) throws {
