@@ -61,6 +61,27 @@ public enum FastMath {
         return Float(bitPattern: c.bitPattern ^ sign)
     }
 
+    /// (sin x, cos x), sharing one range reduction (identical to `sin` and `cos` separately).
+    @inlinable @inline(__always)
+    public static func sincos(_ x: Float) -> (sin: Float, cos: Float) {
+        let (f, sign) = reduceHalfTurn(x)
+        let z = f * f
+        var p: Float = -2.505_210_838_544_172e-8
+        p = p * z + 2.755_731_922_398_589e-6
+        p = p * z - 1.984_126_984_126_984e-4
+        p = p * z + 8.333_333_333_333_333e-3
+        p = p * z - 0.166_666_666_666_666_66
+        let s = f + f * z * p
+        var q: Float = 2.087_675_698_786_81e-9
+        q = q * z - 2.755_731_922_398_589e-7
+        q = q * z + 2.480_158_730_158_73e-5
+        q = q * z - 1.388_888_888_888_889e-3
+        q = q * z + 4.166_666_666_666_666_4e-2
+        q = q * z - 0.5
+        let c = 1 + z * q
+        return (Float(bitPattern: s.bitPattern ^ sign), Float(bitPattern: c.bitPattern ^ sign))
+    }
+
     /// e^x, with x clamped to [-87, 88] so the result is a finite normal number.
     @inlinable @inline(__always)
     public static func exp(_ x: Float) -> Float {

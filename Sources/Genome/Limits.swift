@@ -1,9 +1,9 @@
 /// Size limits every genetic operator enforces on its output (bloat control).
 public struct Limits: Sendable, Hashable, Codable {
     /// Maximum depth (nodes on the longest root-to-leaf path; a terminal has depth 1).
-    public var maxDepth: Int
+    public let maxDepth: Int
     /// Maximum number of nodes.
-    public var maxNodes: Int
+    public let maxNodes: Int
 
     /// Limits with both bounds at least 1 (and at most the global `Genome` limits).
     public init(maxDepth: Int, maxNodes: Int) throws {
@@ -37,14 +37,14 @@ public struct Limits: Sendable, Hashable, Codable {
 /// Which primitives random generation and mutation may draw, and the constant range.
 public struct PrimitiveSet: Sendable, Hashable {
     /// Operators with arguments that may be drawn.
-    public var functions: [Op]
+    public let functions: [Op]
     /// Terminals that may be drawn (`x`, `y`, `r`, `t`, and `.constant` for a random constant).
-    public var terminals: [Op]
+    public let terminals: [Op]
     /// Range of freshly drawn constants (rounded to 3 decimals).
-    public var constantRange: ClosedRange<Float>
+    public let constantRange: ClosedRange<Float>
     /// Operators a freshly generated genome's root is drawn from (empty: any function). The
     /// standard set starts genomes with `rgb` or `hsv`, so initial populations are in colour.
-    public var rootFunctions: [Op]
+    public let rootFunctions: [Op]
 
     /// A primitive set; `functions` must have arity > 0, `terminals` arity 0, neither empty.
     public init(functions: [Op], terminals: [Op], constantRange: ClosedRange<Float> = -3...3,

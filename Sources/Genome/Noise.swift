@@ -14,16 +14,12 @@ public enum Noise {
     @usableFromInline static let hashX: UInt32 = 0x8DA6_B343
     @usableFromInline static let hashY: UInt32 = 0xD816_3841
 
-    /// Scrambles a lattice key (the "lowbias32" integer finaliser).
+    /// Scrambles a lattice key: xor-shift, one multiply, xor-shift (enough to pick a gradient).
     @inlinable @inline(__always)
     static func scramble(_ key: UInt32) -> UInt32 {
-        var h = key ^ 0x9E37_79B9
-        h ^= h >> 16
-        h = h &* 0x7FEB_352D
-        h ^= h >> 15
-        h = h &* 0x846C_A68B
-        h ^= h >> 16
-        return h
+        var h = key ^ (key >> 16)
+        h = h &* 0x045D_9F3B
+        return h ^ (h >> 16)
     }
 
     /// Dot product of the lattice point's gradient with the offset (dx, dy).
@@ -60,8 +56,9 @@ public enum Noise {
         return 1.6 * (a + v * (b - a))
     }
 
-    /// Fractional Brownian motion: four octaves of `gradient2D` (frequency ×2, amplitude ×½),
-    /// normalised to about [-1, 1]. Octaves are offset so they do not all vanish at the origin.
+    /// Fractional Brownian motion: four octaves of `gradient2D` (frequency ×2, amplitude ×½)
+    /// divided by the amplitude sum: about [-0.75, 0.75], smoother than one octave. Octaves are
+    /// offset so they do not all vanish at the origin.
     @inlinable @inline(__always)
     public static func fbm(_ x: Float, _ y: Float) -> Float {
         var s = gradient2D(x, y)

@@ -42,7 +42,7 @@
 /// | `pow` | 2 | protected power \|a\|^b |
 /// | `hypot` | 2 | √(a² + b²) |
 /// | `noise` | 2 | smooth gradient noise at (a, b), about [-1, 1], unit lattice |
-/// | `fbm` | 2 | four octaves of gradient noise at (a, b), about [-1, 1] |
+/// | `fbm` | 2 | four octaves of gradient noise at (a, b), about [-0.75, 0.75] |
 /// | `mix` | 3 | a + (b − a)·w with w = clamp(0.5 + 0.5·c, 0, 1) |
 /// | `if` | 3 | b where a > 0, else c |
 /// | `rgb` | 3 | colour (mean a, mean b, mean c) |
@@ -128,7 +128,7 @@ public struct Primitive: Sendable, Hashable {
         .init(op: .hypot, name: "hypot", arity: 2, meaning: "√(a² + b²)"),
         .init(op: .noise, name: "noise", arity: 2,
               meaning: "smooth gradient noise at (a, b), about [-1, 1], unit lattice"),
-        .init(op: .fbm, name: "fbm", arity: 2, meaning: "four octaves of gradient noise at (a, b), about [-1, 1]"),
+        .init(op: .fbm, name: "fbm", arity: 2, meaning: "four octaves of gradient noise at (a, b), about [-0.75, 0.75]"),
         .init(op: .mix, name: "mix", arity: 3, meaning: "a + (b − a)·w with w = clamp(0.5 + 0.5·c, 0, 1)"),
         .init(op: .ifPositive, name: "if", arity: 3, meaning: "b where a > 0, else c"),
         .init(op: .rgb, name: "rgb", arity: 3, meaning: "colour (mean a, mean b, mean c)"),

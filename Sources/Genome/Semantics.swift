@@ -134,7 +134,7 @@ public enum Semantics {
     /// Rotation of (x, y) by `theta` radians.
     @inlinable @inline(__always)
     public static func rotation(_ x: Float, _ y: Float, _ theta: Float) -> (Float, Float) {
-        let c = FastMath.cos(theta), s = FastMath.sin(theta)
+        let (s, c) = FastMath.sincos(theta)
         return (clamp(x * c - y * s), clamp(x * s + y * c))
     }
     /// `swirl`: rotation by π·k / (1 + x² + y²).
@@ -176,7 +176,8 @@ public enum Semantics {
         let q = theta / width
         let folded = ((q - FastMath.floor(q)) * width - 0.5 * width).magnitude
         let rad = radius(x, y)
-        return (clamp(rad * FastMath.cos(folded)), clamp(rad * FastMath.sin(folded)))
+        let (s, c) = FastMath.sincos(folded)
+        return (clamp(rad * c), clamp(rad * s))
     }
 
     // MARK: Output

@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import Genome
 import Imaging
 
@@ -6,8 +7,8 @@ import Imaging
 ///
 /// Sample (column j, row i) of a W×H grid sits at x = (2j + 1)/W − 1, y = (2i + 1)/H − 1
 /// (pixel centres, y downward). With k×k supersampling the grid is kW×kH and each output
-/// pixel is the mean of its k² squashed samples (row-major order). Output rows are split
-/// into one contiguous band per thread; the result does not depend on the thread count.
+/// pixel is the mean of its k² squashed samples (row-major order). Output rows are rendered
+/// in chunks shared out among the threads; the result does not depend on the thread count.
 public enum Renderer {
     /// Samples per tile plane: one instruction processes up to this many samples per channel.
     public static let tileSize = 512
@@ -38,39 +39,72 @@ private struct SharedPointer: @unchecked Sendable {
     let base: UnsafeMutablePointer<Float>
 }
 
+/// Hands out chunk indices 0..<count to the render threads, each exactly once.
+private final class ChunkQueue: @unchecked Sendable {
+    private let lock = NSLock()
+    private var next = 0
+    private let count: Int
+
+    init(count: Int) { self.count = count }
+
+    func take() -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard next < count else { return nil }
+        next += 1
+        return next - 1
+    }
+}
+
 extension RenderProgram {
     /// Renders this program at `width`×`height` with `supersample`² samples per pixel on
     /// `threads` threads. Deterministic: the same for every thread count.
+    ///
+    /// Output rows are cut into about four chunks per thread; each thread takes the next free
+    /// chunk, so a thread slowed by other work on its core takes fewer.
     public func render(width: Int, height: Int, supersample: Int = 1, threads: Int = 2) throws -> Image {
         try Renderer.validate(width: width, height: height, supersample: supersample)
         guard threads >= 1 else { throw RenderError.invalidThreadCount(threads) }
         var pixels = [Float](repeating: 0, count: 3 * width * height)
-        let bands = Swift.min(threads, height)
+        let workers = Swift.min(threads, height)
+        let chunkRows = workers == 1 ? height : Swift.max(1, height / (4 * workers))
+        let queue = ChunkQueue(count: (height + chunkRows - 1) / chunkRows)
         pixels.withUnsafeMutableBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return }
             let out = SharedPointer(base: base)
-            let band = { @Sendable (b: Int) in
-                let rows = (height * b / bands)..<(height * (b + 1) / bands)
-                self.renderBand(rows, into: out.base, width: width, height: height, supersample: supersample)
+            let work = { @Sendable (_: Int) in
+                self.withScratch { scratch in
+                    while let chunk = queue.take() {
+                        let rows = (chunk * chunkRows)..<Swift.min(height, (chunk + 1) * chunkRows)
+                        self.renderRows(rows, scratch: scratch, into: out.base, width: width, height: height,
+                                        supersample: supersample)
+                    }
+                }
             }
-            if bands == 1 {
-                band(0)
+            if workers == 1 {
+                work(0)
             } else {
-                DispatchQueue.concurrentPerform(iterations: bands, execute: band)
+                DispatchQueue.concurrentPerform(iterations: workers, execute: work)
             }
         }
         return Image(width: width, height: height, pixels: pixels)
     }
 
-    /// Renders output rows `rows` into the planar image at `out`.
-    func renderBand(_ rows: Range<Int>, into out: UnsafeMutablePointer<Float>, width: Int, height: Int,
-                    supersample k: Int) {
-        guard !rows.isEmpty else { return }
+    /// Runs `body` with a scratch area of `planeCount` planes, constant planes filled.
+    func withScratch(_ body: (UnsafeMutablePointer<Float>) -> Void) {
         let t = Renderer.tileSize
-        let sampleWidth = width * k, sampleHeight = height * k
         let scratch = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(planeCount, 1) * t)
         defer { scratch.deallocate() }
         for fill in constantFills { (scratch + Int(fill.plane) * t).initialize(repeating: fill.value, count: t) }
+        body(scratch)
+    }
+
+    /// Renders output rows `rows` into the planar image at `out`.
+    func renderRows(_ rows: Range<Int>, scratch: UnsafeMutablePointer<Float>, into out: UnsafeMutablePointer<Float>,
+                    width: Int, height: Int, supersample k: Int) {
+        guard !rows.isEmpty else { return }
+        let t = Renderer.tileSize
+        let sampleWidth = width * k, sampleHeight = height * k
         let rowsPerTile = sampleWidth >= t ? 1 : t / sampleWidth
         let chunk = Swift.min(sampleWidth, t)
         let plane = width * height

@@ -16,6 +16,11 @@ final class FastMathTests: XCTestCase {
         let xs = sweep(-100...100)
         XCTAssertLessThan(maxError(xs, FastMath.sin, Foundation.sin), 2e-6)
         XCTAssertLessThan(maxError(xs, FastMath.cos, Foundation.cos), 2e-6)
+        for x in xs + sweep(-1e6...1e6, count: 1000) {
+            let (s, c) = FastMath.sincos(x)
+            XCTAssertEqual(s.bitPattern, FastMath.sin(x).bitPattern)
+            XCTAssertEqual(c.bitPattern, FastMath.cos(x).bitPattern)
+        }
         let big = sweep(-1e6...1e6)
         XCTAssertTrue(big.allSatisfy { FastMath.sin($0).isFinite && abs(FastMath.sin($0)) <= 1.0001 })
     }
