@@ -9,11 +9,11 @@ public struct ConstantPolishSettings: Sendable, Equatable {
     /// Gradient steps.
     public var steps: Int = 30
     /// Adam step size (constant units; Adam moves each constant by about this much per step).
-    public var learningRate: Float = 0.02
+    public var learningRate: Float = 0.05
     /// Weight λ of the total-variation penalty subtracted from the objective.
     public var tvWeight: Float = 0.5
 
-    public init(steps: Int = 30, learningRate: Float = 0.02, tvWeight: Float = 0.5) {
+    public init(steps: Int = 30, learningRate: Float = 0.05, tvWeight: Float = 0.5) {
         self.steps = steps
         self.learningRate = learningRate
         self.tvWeight = tvWeight

@@ -11,8 +11,11 @@ import XCTest
 nonisolated(unsafe) private var cachedSession: InferenceSession?
 
 final class PolishTests: XCTestCase {
-    /// Rock crab: starts low on marble and climbs within a few dozen steps.
+    /// Rock crab: p ≈ 0.0002 on marble; pixel polish takes it above 0.9 in 20 steps.
     static let target = Objective.classes([119])
+    /// Coral reef: p ≈ 0.005 on marble; constant polish takes it to ≈ 0.55 in 20 steps (lr 0.05),
+    /// while rock crab only creeps (0.0002 → 0.0006), the formula's shape limiting it.
+    static let constantTarget = Objective.classes([973])
 
     private func session() throws -> InferenceSession {
         if let cachedSession { return cachedSession }
@@ -47,11 +50,11 @@ final class PolishTests: XCTestCase {
     func testConstantPolishRaisesConfidenceAndReturnsAValidGenome() throws {
         let session = try session()
         let genome = try marble()
-        let result = try ConstantPolish.run(genome: genome, objective: Self.target, session: session,
-                                            settings: ConstantPolishSettings(steps: 15, learningRate: 0.02, tvWeight: 0.5))
+        let result = try ConstantPolish.run(genome: genome, objective: Self.constantTarget, session: session,
+                                            settings: ConstantPolishSettings(steps: 20, learningRate: 0.05, tvWeight: 0.5))
         print("constant polish: confidence \(result.report.before.confidence) → \(result.report.after.confidence)")
         XCTAssertGreaterThanOrEqual(result.report.after.confidence, result.report.before.confidence)
-        XCTAssertGreaterThan(result.report.after.confidence, result.report.before.confidence * 1.2)
+        XCTAssertGreaterThan(result.report.after.confidence, result.report.before.confidence * 10)
         // Same tree, admissible constants; parses back and renders to the reported image.
         XCTAssertEqual(result.genome.nodes.map(\.op), genome.nodes.map(\.op))
         XCTAssertTrue(result.genome.constants.allSatisfy { Genome.admits(constant: $0) })
