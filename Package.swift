@@ -46,6 +46,7 @@ let package = Package(
         // MARK: Search
         .target(name: "Scoring", dependencies: ["Net", "Imaging"]),
         .target(name: "Evolution", dependencies: ["Genome"]),
+        .target(name: "Polish", dependencies: ["Net", "Scoring", "Render", "Genome", "Imaging"], swiftSettings: fast),
 
         // MARK: Persistence
         .target(name: "Store", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
@@ -69,6 +70,7 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "EvolutionTests", dependencies: ["Evolution", "Genome", "Render", "Imaging"]),
         .testTarget(name: "ScoringTests", dependencies: ["Scoring", "Imaging"]),
+        .testTarget(name: "PolishTests", dependencies: ["Polish", "Net", "Scoring", "Render", "Genome", "Imaging"]),
         .testTarget(name: "PareidoliaCLITests", dependencies: [
             "pareidolia", "Store", .product(name: "GRDB", package: "GRDB.swift"),
         ]),

@@ -4,6 +4,8 @@ public enum RenderError: Error, CustomStringConvertible, Equatable, Sendable {
     case invalidSize(width: Int, height: Int, supersample: Int)
     /// A thread count below 1.
     case invalidThreadCount(Int)
+    /// A pixel gradient whose size differs from the requested render size.
+    case gradientSizeMismatch(width: Int, height: Int, gradientWidth: Int, gradientHeight: Int)
 
     public var description: String {
         switch self {
@@ -13,6 +15,9 @@ public enum RenderError: Error, CustomStringConvertible, Equatable, Sendable {
                 + "and width·height at most \(Renderer.maxPixels) pixels"
         case let .invalidThreadCount(n):
             return "invalid thread count \(n): use 1 or more"
+        case let .gradientSizeMismatch(width, height, gw, gh):
+            return "pixel gradient is \(gw)×\(gh) but the render is \(width)×\(height): "
+                + "pass a gradient image of the render's size"
         }
     }
 }
