@@ -56,7 +56,7 @@ let package = Package(
 
         // MARK: The program
         .executableTarget(name: "pareidolia", dependencies: [
-            "Genome", "Imaging", "Render", "ImageIO", "Net", "Scoring", "Evolution", "Store", "Gallery",
+            "Genome", "Imaging", "Render", "ImageIO", "Net", "Scoring", "Evolution", "Store", "Gallery", "Polish",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -30,9 +30,21 @@ public struct FitnessFunction: Sendable, Equatable, Codable {
     /// result then carries that upper bound and the total variation as its naturalness.
     public func score(logProbabilities lp: UnsafeBufferPointer<Float>, image: Image,
                       skipGateBelow: Float = -.infinity) -> ImageScore {
-        let objectiveValue = objective.value(logProbabilities: lp)
+        let (value, confidence) = objectiveAndConfidence(logProbabilities: lp)
+        return score(objectiveValue: value, confidence: confidence, image: image, skipGateBelow: skipGateBelow)
+    }
+
+    /// The objective's value and the confidence for one log-softmax (1000 values).
+    public func objectiveAndConfidence(logProbabilities lp: UnsafeBufferPointer<Float>) -> (Float, Float) {
         let probabilities = lp.map { exp($0) }
         let confidence = probabilities.withUnsafeBufferPointer { objective.confidence(probabilities: $0) }
+        return (objective.value(logProbabilities: lp), confidence)
+    }
+
+    /// The scores of `image` given its objective value and confidence (already averaged over
+    /// several views when scoring for robustness): subtracts the penalties.
+    public func score(objectiveValue: Float, confidence: Float, image: Image,
+                      skipGateBelow: Float = -.infinity) -> ImageScore {
         let tv = anisotropicTotalVariation(image)
         var fitness = objectiveValue - tvWeight * tv
         var naturalness = tv

@@ -25,6 +25,9 @@ struct BenchEvolve: ParsableCommand {
     @Option(help: "Weight λ of the total-variation penalty.") var tv: Float = 1.0
     @Option(help: "Classifier: lite0, lite1 or lite2.") var model = "lite0"
     @Option(help: "Directory for the final images.") var out = "bench-evolve"
+    @Option(help: "Views averaged per image (robustness).") var robust = 1
+    @Option(help: "Gradient polish during the run: none or constants.") var polish: EvolvePolish = .none
+    @Option(help: "Generations between constant polishes.") var polishEvery = 5
     @OptionGroup(title: "Search") var search: SearchOptions
 
     func run() throws {
@@ -38,12 +41,14 @@ struct BenchEvolve: ParsableCommand {
             for seed in 1...UInt64(max(seeds, 1)) {
                 let config = search.config
                 let settings = EvolveSettings(evolution: config, fitness: FitnessFunction(
-                    objective: .classes([index]), tvWeight: tv, gate: gate), model: model, seededFrom: "library")
+                    objective: .classes([index]), tvWeight: tv, gate: gate), model: model, views: robust,
+                    polishEvery: polish == .constants ? polishEvery : nil, seededFrom: "library")
                 let store = try RunStore.inMemory()
                 let runName = "bench-\(index)-\(seed)"
                 let run = try store.createRun(NewRun(name: runName, target: resolver.shortName(index),
                                                      config: try settings.json(), model: model, seed: seed))
-                var evaluator = GenomeEvaluator(session: try InferenceSession(model: net), fitness: settings.fitness)
+                var evaluator = GenomeEvaluator(session: try InferenceSession(model: net), fitness: settings.fitness,
+                                                views: settings.views)
                 let evolver = Evolver(config: config)
                 var loop = RunLoop(store: store, run: run, settings: settings, evolver: evolver,
                                    recordDirectory: (out as NSString).appendingPathComponent(runName), elapsedBefore: 0)

@@ -62,6 +62,11 @@ struct Evolve: ParsableCommand {
     @Option(help: "Naturalness gate: largest TV-denoise distance (Chambolle, weight 0.2) allowed, e.g. 0.05.")
     var gate: Float?
     @Option(help: "Classifier: lite0, lite1 or lite2.") var model = "lite0"
+    @Option(help: "Robustness: average the score over this many views (shifted, slightly zoomed renders).")
+    var robust = 1
+    @Option(help: "Gradient polish during the run: none, or constants (tune the best genome's constants every --polish-every generations and feed it back).")
+    var polish: EvolvePolish = .none
+    @Option(help: "Generations between constant polishes.") var polishEvery = 5
     @Option(help: "Initial population: library (genomes/library), none, or run:NAME (another run's population).")
     var seedFrom = "library"
     @OptionGroup(title: "Search") var search: SearchOptions
@@ -71,6 +76,8 @@ struct Evolve: ParsableCommand {
     func validate() throws {
         guard tv >= 0, tv.isFinite else { throw ValidationError("--tv must be 0 or more, got \(tv)") }
         if let g = gate, !(g > 0) { throw ValidationError("--gate must be positive, got \(g)") }
+        guard polishEvery >= 1 else { throw ValidationError("--polish-every must be at least 1, got \(polishEvery)") }
+        guard (1...16).contains(robust) else { throw ValidationError("--robust must be 1…16, got \(robust)") }
     }
 
     func run() throws {
@@ -86,7 +93,8 @@ struct Evolve: ParsableCommand {
 
         let settings = EvolveSettings(evolution: search.config,
                                       fitness: FitnessFunction(objective: objective, tvWeight: tv, gate: gate),
-                                      model: model.lowercased(), seededFrom: seedFrom)
+                                      model: model.lowercased(), views: robust,
+                                      polishEvery: polish == .constants ? polishEvery : nil, seededFrom: seedFrom)
         let net = try loadModel(model)
         let store = try database.open()
         let seeds = try seedGenomes(store: store)
@@ -96,7 +104,8 @@ struct Evolve: ParsableCommand {
         var terminal = Terminal()
         terminal.log("run \(name): evolving toward \(target) with \(model), population \(search.population), seed \(seed)")
 
-        var evaluator = GenomeEvaluator(session: try InferenceSession(model: net), fitness: settings.fitness)
+        var evaluator = GenomeEvaluator(session: try InferenceSession(model: net), fitness: settings.fitness,
+                                        views: settings.views)
         let evolver = Evolver(config: settings.evolution)
         var loop = RunLoop(store: store, run: newRun, settings: settings, evolver: evolver,
                            recordDirectory: database.recordDirectory(run: name), elapsedBefore: 0)
@@ -135,6 +144,9 @@ struct Evolve: ParsableCommand {
         return "\(base)-\(i)"
     }
 }
+
+/// Gradient polish during evolution.
+enum EvolvePolish: String, ExpressibleByArgument, CaseIterable { case none, constants }
 
 /// Marks the run's status and tells the user what happened and what to do next.
 func finish(_ ending: RunLoop.Ending, store: RunStore, run: Run, state: EvolutionState,
@@ -180,7 +192,8 @@ struct Resume: ParsableCommand {
             throw RunError.unreadableConfig(run: run.name, reason: "generation state: \(error)")
         }
         let net = try loadModel(settings.model)
-        var evaluator = GenomeEvaluator(session: try InferenceSession(model: net), fitness: settings.fitness)
+        var evaluator = GenomeEvaluator(session: try InferenceSession(model: net), fitness: settings.fitness,
+                                        views: settings.views)
         // Phenotypes are derived data: re-render to restore them exactly.
         let population = try snapshot.population.map { row -> Evolution.Individual in
             let genome = try Genome(parsing: row.genome)

@@ -10,6 +10,23 @@ struct EvolveSettings: Codable, Equatable {
     var fitness: FitnessFunction
     /// Model variant name (`lite0`, `lite1`, `lite2`).
     var model: String
+    /// Views averaged per image (robustness; 1 = the plain render only).
+    var views: Int
+    /// Every this many generations, polish the best genome's constants by gradient ascent and
+    /// feed the result back into the population (nil: no polish).
+    var polishEvery: Int?
+    /// Gradient steps per constant polish.
+    var polishSteps = 20
+
+    init(evolution: EvolutionConfig, fitness: FitnessFunction, model: String, views: Int = 1,
+         polishEvery: Int? = nil, seededFrom: String) {
+        self.evolution = evolution
+        self.fitness = fitness
+        self.model = model
+        self.views = views
+        self.polishEvery = polishEvery
+        self.seededFrom = seededFrom
+    }
     /// Where the initial population came from (`library`, `none`, or `run:NAME`), for display.
     var seededFrom: String
 

@@ -11,6 +11,10 @@ import Scoring
 struct GenomeEvaluator: Evaluator {
     let session: InferenceSession
     let fitness: FitnessFunction
+    /// Views scored per image (robustness): view 0 is the plain render; view v ≥ 1 renders the
+    /// formula 6·v% larger and crops a shifted R×R window, so the score does not hinge on one
+    /// pixel grid. The objective and confidence are averaged over views; penalties use view 0.
+    var views = 1
     /// Images per classifier call.
     let batchSize = 32
 
@@ -19,6 +23,15 @@ struct GenomeEvaluator: Evaluator {
     /// The image a genome shows the classifier.
     func image(of genome: Genome) throws -> Image {
         try Renderer.render(genome, width: resolution, height: resolution, supersample: 1, threads: 2)
+    }
+
+    /// View `v` ≥ 1 of a genome: a larger render, cropped at a view-dependent offset.
+    func view(_ v: Int, of genome: Genome) throws -> Image {
+        let r = resolution
+        let size = Int((Double(r) * (1 + 0.06 * Double(v))).rounded())
+        let slack = size - r
+        let image = try Renderer.render(genome, width: size, height: size, supersample: 1, threads: 2)
+        return image.cropped(x: (v * 7919) % (slack + 1), y: (v * 104_729) % (slack + 1), width: r, height: r)
     }
 
     mutating func evaluate(_ genomes: [Genome], known: [UInt64: Evaluation],
@@ -37,7 +50,8 @@ struct GenomeEvaluator: Evaluator {
             toScore.append(i)
             return .scored(slot: toScore.count - 1)
         }
-        let scores = try score(toScore.map { images[$0] }, skipGateBelow: survivalFloor)
+        let extraViews = try (1..<max(views, 1)).map { v in try toScore.map { try view(v, of: genomes[$0]) } }
+        let scores = try score(toScore.map { images[$0] }, extraViews: extraViews, skipGateBelow: survivalFloor)
         return zip(sources, phenotypes).map { source, p in
             switch source {
             case .known(let e): return e
@@ -48,27 +62,45 @@ struct GenomeEvaluator: Evaluator {
         }
     }
 
-    /// Classifies and scores `images` (any count), `batchSize` at a time.
-    func score(_ images: [Image], skipGateBelow: Float = -.infinity) throws -> [ImageScore] {
-        var result: [ImageScore] = []
-        result.reserveCapacity(images.count)
+    /// Classifies and scores `images` (any count), `batchSize` at a time; `extraViews[k][i]` is
+    /// the (k+1)-th extra view of image i, averaged into its objective and confidence.
+    func score(_ images: [Image], extraViews: [[Image]] = [],
+               skipGateBelow: Float = -.infinity) throws -> [ImageScore] {
+        let all = images + extraViews.flatMap { $0 }
+        let n = images.count, viewCount = Float(1 + extraViews.count)
+        let parts = try objectives(all)
+        let fitness = self.fitness
+        let scores = ScoreBuffer(count: n)
+        // The penalties (Chambolle above all) are per-image work: spread them over both cores.
+        DispatchQueue.concurrentPerform(iterations: n) { i in
+            var value: Float = 0, confidence: Float = 0
+            for k in stride(from: i, to: all.count, by: n) {
+                value += parts[k].0
+                confidence += parts[k].1
+            }
+            scores.set(i, fitness.score(objectiveValue: value / viewCount, confidence: confidence / viewCount,
+                                        image: images[i], skipGateBelow: skipGateBelow))
+        }
+        return scores.values
+    }
+
+    /// Objective value and confidence of each image, classified `batchSize` at a time.
+    func objectives(_ images: [Image]) throws -> [(Float, Float)] {
         let r = resolution, classes = session.model.classCount
+        var result: [(Float, Float)] = []
+        result.reserveCapacity(images.count)
         var start = 0
         while start < images.count {
-            let chunk = Array(images[start..<min(start + batchSize, images.count)])
+            let chunk = images[start..<min(start + batchSize, images.count)]
             var input = [Float](repeating: 0, count: chunk.count * 3 * r * r)
             input.withUnsafeMutableBufferPointer { buffer in
                 for (i, image) in chunk.enumerated() { Preprocess.write(image, into: buffer, index: i) }
             }
             let logits = try session.logits(input, batch: chunk.count)
-            let fitness = self.fitness
-            let scores = ScoreBuffer(count: chunk.count)
-            // The penalties (Chambolle above all) are per-image work: spread them over both cores.
-            DispatchQueue.concurrentPerform(iterations: chunk.count) { i in
+            for i in 0..<chunk.count {
                 let lp = Probabilities.logSoftmax(logits[(i * classes)..<((i + 1) * classes)])
-                scores.set(i, lp.withUnsafeBufferPointer { fitness.score(logProbabilities: $0, image: chunk[i], skipGateBelow: skipGateBelow) })
+                result.append(lp.withUnsafeBufferPointer { fitness.objectiveAndConfidence(logProbabilities: $0) })
             }
-            result += scores.values
             start += chunk.count
         }
         return result

@@ -17,7 +17,7 @@ struct Pareidolia: ParsableCommand {
               pareidolia random --count 16 --seed 7 -o random/
             """,
         subcommands: [
-            Evolve.self, Resume.self, Runs.self, Show.self, GalleryCommand.self,
+            Evolve.self, Resume.self, Runs.self, Show.self, GalleryCommand.self, PolishCommand.self,
             Classify.self, Classes.self,
             RenderCommand.self, RandomCommand.self,
             Bench.self,

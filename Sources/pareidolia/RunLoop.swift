@@ -2,6 +2,7 @@ import Evolution
 import Foundation
 import Genome
 import ImageIO
+import Polish
 import Render
 import Store
 
@@ -34,8 +35,28 @@ struct RunLoop {
         return individual.evaluation.naturalness <= gate
     }
 
+    /// Polishes the best genome's constants by gradient ascent and, if the polished genome
+    /// scores better (same evaluator, gate included), puts it into the population.
+    /// Deterministic, so resumed runs repeat it exactly. Returns whether it improved the best.
+    func polishBest(_ state: inout EvolutionState, evaluator: inout GenomeEvaluator) throws -> Bool {
+        let best = state.best
+        let polished = try ConstantPolish.run(
+            genome: best.genome, objective: settings.fitness.objective, session: evaluator.session,
+            settings: ConstantPolishSettings(steps: settings.polishSteps, tvWeight: settings.fitness.tvWeight))
+        guard polished.genome != best.genome else { return false }
+        let known = Dictionary(state.population.map { ($0.evaluation.phenotype, $0.evaluation) },
+                               uniquingKeysWith: { a, _ in a })
+        let evaluation = try evaluator.evaluate([polished.genome], known: known, survivalFloor: -.infinity)[0]
+        guard evaluation.fitness > best.evaluation.fitness else { return false }
+        // Its phenotype is new (a known one would score no better than the best) and it is the
+        // fittest: it goes first, the least fit member makes room.
+        state.population = Array(([Evolution.Individual(genome: polished.genome, evaluation: evaluation)]
+            + state.population).prefix(evolver.config.populationSize))
+        return true
+    }
+
     /// Commits generation `state.generation` (with a record if its best is new).
-    func commit(_ state: EvolutionState, isRecord: Bool, elapsed: Double,
+    func commit(_ state: EvolutionState, isRecord: Bool, polished: Bool = false, elapsed: Double,
                 meanFitness: Float, meanConfidence: Float) throws {
         let best = state.best
         var records: [NewRecord] = []
@@ -45,7 +66,7 @@ struct RunLoop {
                                      confidence: best.evaluation.confidence,
                                      naturalness: best.evaluation.naturalness,
                                      evaluations: state.evaluations, elapsedSeconds: elapsed,
-                                     polished: false, imagePath: path))
+                                     polished: polished, imagePath: path))
         }
         let stats = GenerationStats(index: state.generation, bestFitness: best.evaluation.fitness,
                                     meanFitness: meanFitness, bestConfidence: best.evaluation.confidence,
@@ -100,9 +121,15 @@ struct RunLoop {
             if let m = stop.minutes, seconds() >= m * 60 { return .outOfTime }
             if Interrupt.requested { return .interrupted }
 
-            let report = try evolver.step(&state, evaluator: &evaluator)
+            var report = try evolver.step(&state, evaluator: &evaluator)
+            var polished = false
+            if let every = settings.polishEvery, state.generation % every == 0 {
+                polished = try polishBest(&state, evaluator: &evaluator)
+                report.isNewRecord = report.isNewRecord || polished
+                report.best = state.best
+            }
             let elapsed = elapsedBefore + seconds()
-            try commit(state, isRecord: report.isNewRecord, elapsed: elapsed,
+            try commit(state, isRecord: report.isNewRecord, polished: polished, elapsed: elapsed,
                        meanFitness: report.meanFitness, meanConfidence: report.meanConfidence)
             if !quiet {
                 let rate = Double(state.evaluations - startEvaluations) / max(seconds(), 1e-9)
