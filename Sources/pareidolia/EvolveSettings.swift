@@ -30,6 +30,22 @@ struct EvolveSettings: Codable, Equatable {
     /// Where the initial population came from (`library`, `none`, or `run:NAME`), for display.
     var seededFrom: String
 
+    enum CodingKeys: String, CodingKey {
+        case evolution, fitness, model, views, polishEvery, polishSteps, seededFrom
+    }
+
+    /// Decodes stored settings; fields added after a run was created take their defaults.
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        evolution = try c.decode(EvolutionConfig.self, forKey: .evolution)
+        fitness = try c.decode(FitnessFunction.self, forKey: .fitness)
+        model = try c.decode(String.self, forKey: .model)
+        views = try c.decodeIfPresent(Int.self, forKey: .views) ?? 1
+        polishEvery = try c.decodeIfPresent(Int.self, forKey: .polishEvery)
+        polishSteps = try c.decodeIfPresent(Int.self, forKey: .polishSteps) ?? 20
+        seededFrom = try c.decodeIfPresent(String.self, forKey: .seededFrom) ?? "library"
+    }
+
     func json() throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]

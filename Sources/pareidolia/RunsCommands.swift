@@ -16,7 +16,7 @@ struct Runs: ParsableCommand {
             return
         }
         let rows = runs.map { r -> [String] in
-            [r.name, r.target, String(max(0, r.generations - 1)),
+            [r.name, r.target, String(r.generations),
              r.best.map { String(format: "%.2f%%", $0.confidence * 100) } ?? "-",
              r.best.map { String(format: "%.4f", $0.naturalness) } ?? "-",
              r.status.rawValue, formatDuration(r.elapsedSeconds)]
@@ -41,7 +41,7 @@ struct Show: ParsableCommand {
         print("run         \(run.name) (\(run.status.rawValue))")
         print("target      \(run.target)")
         print("model       \(run.model), seed \(run.seed), seeded from \(settings.seededFrom)")
-        print("population  \(settings.evolution.populationSize), generations \(max(0, run.generations - 1)) after the initial one")
+        print("population  \(settings.evolution.populationSize), generations \(run.generations) (0…\(max(0, run.generations - 1)), 0 is the initial population)")
         let gate = settings.fitness.gate.map { String(format: ", gate %.3g (denoise distance)", $0) } ?? ""
         print(String(format: "fitness     objective − %.3g·TV", settings.fitness.tvWeight) + gate)
         if let best = records.max(by: { $0.fitness < $1.fitness }) {

@@ -10,7 +10,20 @@ final class EvolveCLITests: XCTestCase {
     /// k generations + `resume` for N − k equals N generations straight: same population, same
     /// best genome and fitness, same records.
     func testResumeEqualsUninterruptedRun() throws {
+        try assertResumeEqualsUninterruptedRun(extra: [])
+    }
+
+    /// The same with constant polish every two generations (gradients through the classifier
+    /// and the renderer must be deterministic too), and polished records are marked.
+    func testResumeWithConstantPolishEqualsUninterruptedRun() throws {
+        let records = try assertResumeEqualsUninterruptedRun(extra: ["--polish", "constants", "--polish-every", "2"])
+        XCTAssertTrue(records.allSatisfy { !$0.polished || $0.generation % 2 == 0 })
+    }
+
+    @discardableResult
+    func assertResumeEqualsUninterruptedRun(extra: [String]) throws -> [RecordRow] {
         let h = try CLIHarness()
+        let common = self.common + extra
         let straight = try h.run(["evolve"] + common + ["--run", "straight", "--generations", "5", "--db", h.database])
         XCTAssertEqual(straight.status, 0, straight.stderr)
         let first = try h.run(["evolve"] + common + ["--run", "split", "--generations", "2", "--db", h.database])
@@ -38,6 +51,7 @@ final class EvolveCLITests: XCTestCase {
         XCTAssertTrue(shown.stdout.contains(try XCTUnwrap(rb.last).genome))
         let listed = try h.run(["runs", "--db", h.database])
         XCTAssertTrue(listed.stdout.contains("straight") && listed.stdout.contains("split"), listed.stdout)
+        return rb
     }
 
     /// SIGKILL in the middle of a run: the database is intact, nothing committed is lost, and
