@@ -1,4 +1,5 @@
-/// How a worker schedules the network; the defaults are the fastest measured on a 2-core Zen 5.
+/// How a worker schedules the network; the defaults were the fastest measured (CPU time per
+/// image) on the 2-vCPU AMD EPYC development machine.
 public struct ExecutionTuning: Sendable, Equatable {
     /// Images pushed together through the late blocks (those whose input side is at most
     /// `lateSide`), so their GEMMs span several images and reuse each packed weight panel.

@@ -1,5 +1,9 @@
 /// k×k depthwise convolution over NHWC activations with TF "SAME" padding, bias and optional
 /// ReLU6 fused into the store, vectorised over channels.
+///
+/// Interior pixels (window inside the input) go eight at a time (8 channels per register,
+/// specialised for k ∈ {3, 5}, s ∈ {1, 2}), then in runs of up to four (16 channels); border
+/// pixels clip their window, unless the map is narrow enough to copy into zero-padded rows.
 public enum Depthwise {
     /// Narrow inputs (at most this wide) are copied into a zero-padded scratch first, so every
     /// pixel takes the fast interior path instead of the border path.
@@ -87,11 +91,23 @@ public enum Depthwise {
                                _ weights: UnsafePointer<Float>, _ bias: UnsafePointer<Float>, _ clamp: Bool,
                                _ output: UnsafeMutablePointer<Float>, _ outputRowStride: Int) {
         let k = g.kernel, s = g.stride
+        let eightWide = (k == 3 || k == 5) && (s == 1 || s == 2) && C % 8 == 0
         for oy in rows {
             let iy0 = oy * s - g.padTop
             let kyLo = max(0, -iy0), kyHi = min(k, g.inHeight - iy0)
             let outRow = output + (oy - rows.lowerBound) * outputRowStride
             var ox = interior.lowerBound
+            while eightWide && ox + 8 <= interior.upperBound {
+                let tap = (iy0 - firstRow) * R + (ox * s + columnOffset) * C
+                let out = outRow + ox * C
+                switch (k, s) {
+                case (3, 1): eight(K3S1.self, input, tap, C, R, kyLo, kyHi, weights, bias, clamp, out)
+                case (3, 2): eight(K3S2.self, input, tap, C, R, kyLo, kyHi, weights, bias, clamp, out)
+                case (5, 1): eight(K5S1.self, input, tap, C, R, kyLo, kyHi, weights, bias, clamp, out)
+                default: eight(K5S2.self, input, tap, C, R, kyLo, kyHi, weights, bias, clamp, out)
+                }
+                ox += 8
+            }
             while ox < interior.upperBound {
                 let count = min(4, interior.upperBound - ox)
                 let tap = (iy0 - firstRow) * R + (ox * s + columnOffset) * C
@@ -110,6 +126,42 @@ public enum Depthwise {
                 }
                 ox += count
             }
+        }
+    }
+
+    /// Eight neighbouring output pixels whose windows lie inside the rows, 8 channels (one AVX
+    /// register) at a time: the eight accumulators share each weight load, and with the kernel
+    /// shape a compile-time constant the overlapping input loads are shared too.
+    private static func eight<Shape: KernelShape>(_: Shape.Type, _ input: UnsafePointer<Float>, _ tap: Int, _ C: Int, _ R: Int,
+                                                  _ kyLo: Int, _ kyHi: Int, _ weights: UnsafePointer<Float>,
+                                                  _ bias: UnsafePointer<Float>, _ clamp: Bool, _ out: UnsafeMutablePointer<Float>) {
+        let k = Shape.k, s = Shape.s
+        var c = 0
+        while c + 8 <= C {
+            let b = load8(bias + c)
+            var a0 = b, a1 = b, a2 = b, a3 = b, a4 = b, a5 = b, a6 = b, a7 = b
+            for ky in kyLo..<kyHi {
+                let row = input + (tap + ky * R + c)
+                let wRow = weights + (ky * k * C + c)
+                for kx in 0..<k {
+                    let w = load8(wRow + kx * C)
+                    a0.addProduct(load8(row + kx * C), w)
+                    a1.addProduct(load8(row + (s + kx) * C), w)
+                    a2.addProduct(load8(row + (2 * s + kx) * C), w)
+                    a3.addProduct(load8(row + (3 * s + kx) * C), w)
+                    a4.addProduct(load8(row + (4 * s + kx) * C), w)
+                    a5.addProduct(load8(row + (5 * s + kx) * C), w)
+                    a6.addProduct(load8(row + (6 * s + kx) * C), w)
+                    a7.addProduct(load8(row + (7 * s + kx) * C), w)
+                }
+            }
+            if clamp {
+                a0 = relu6(a0); a1 = relu6(a1); a2 = relu6(a2); a3 = relu6(a3)
+                a4 = relu6(a4); a5 = relu6(a5); a6 = relu6(a6); a7 = relu6(a7)
+            }
+            store8(a0, out + c); store8(a1, out + C + c); store8(a2, out + 2 * C + c); store8(a3, out + 3 * C + c)
+            store8(a4, out + 4 * C + c); store8(a5, out + 5 * C + c); store8(a6, out + 6 * C + c); store8(a7, out + 7 * C + c)
+            c += 8
         }
     }
 
@@ -202,6 +254,13 @@ public enum Depthwise {
         }
     }
 }
+
+/// A depthwise kernel size and stride known at compile time (for the specialised kernels).
+protocol KernelShape { static var k: Int { get }; static var s: Int { get } }
+enum K3S1: KernelShape { static var k: Int { 3 }; static var s: Int { 1 } }
+enum K3S2: KernelShape { static var k: Int { 3 }; static var s: Int { 2 } }
+enum K5S1: KernelShape { static var k: Int { 5 }; static var s: Int { 1 } }
+enum K5S2: KernelShape { static var k: Int { 5 }; static var s: Int { 2 } }
 
 extension Depthwise {
     /// The kernel rotated by 180° (`flipped[ky, kx, c] = weights[k−1−ky, k−1−kx, c]`): with it a
