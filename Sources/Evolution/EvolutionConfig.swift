@@ -1,9 +1,9 @@
 /// Every knob of the search; stored as JSON with each run so `resume` continues with the same ones.
 public struct EvolutionConfig: Codable, Sendable, Equatable {
     /// Individuals kept from one generation to the next (μ).
-    public var populationSize = 64
+    public var populationSize = 32
     /// Children bred per generation (λ); parents and children compete for the μ places.
-    public var offspringPerGeneration = 64
+    public var offspringPerGeneration = 32
     /// Contestants per tournament when choosing a parent.
     public var tournamentSize = 3
     /// Probability that a child comes from subtree crossover (otherwise from one mutation).

@@ -26,7 +26,7 @@ struct BenchEvolve: ParsableCommand {
     @Option(help: "Classifier: lite0, lite1 or lite2.") var model = "lite0"
     @Option(help: "Directory for the final images.") var out = "bench-evolve"
     @Option(help: "Views averaged per image (robustness).") var robust = 1
-    @Option(help: "Gradient polish during the run: none or constants.") var polish: EvolvePolish = .none
+    @Option(help: "Gradient polish during the run: none or constants.") var polish: EvolvePolish = .constants
     @Option(help: "Generations between constant polishes.") var polishEvery = 5
     @OptionGroup(title: "Search") var search: SearchOptions
 

@@ -65,7 +65,7 @@ struct Evolve: ParsableCommand {
     @Option(help: "Robustness: average the score over this many views (shifted, slightly zoomed renders).")
     var robust = 1
     @Option(help: "Gradient polish during the run: none, or constants (tune the best genome's constants every --polish-every generations and feed it back).")
-    var polish: EvolvePolish = .none
+    var polish: EvolvePolish = .constants
     @Option(help: "Generations between constant polishes.") var polishEvery = 5
     @Option(help: "Initial population: library (genomes/library), none, or run:NAME (another run's population).")
     var seedFrom = "library"

@@ -3,7 +3,7 @@ import Evolution
 
 /// The search's knobs on the command line (shared by `evolve` and `bench evolve`).
 struct SearchOptions: ParsableArguments {
-    @Option(help: "Population size (μ; also the number of children per generation, λ).") var population = 64
+    @Option(help: "Population size (μ; also the number of children per generation, λ).") var population = 32
     @Option(help: "Contestants per parent tournament.") var tournament = 3
     @Option(help: "Probability that a child comes from crossover (else from one mutation).") var crossoverRate = 0.3
     @Option(help: "Largest genome, in nodes.") var maxNodes = 80
