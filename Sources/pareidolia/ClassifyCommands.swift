@@ -25,13 +25,7 @@ struct Classify: ParsableCommand {
 
     func run() throws {
         let decoded = try PNGFile.read(image)
-        let net = try loadModel(model)
-        let r = net.resolution
-        let prepared = decoded.image.prepareForNetwork(size: r)
-        var input = [Float](repeating: 0, count: 3 * r * r)
-        input.withUnsafeMutableBufferPointer { Preprocess.write(prepared, into: $0, index: 0) }
-        let logits = try InferenceSession(model: net, threads: 2).logits(input, batch: 1)
-        let probabilities = Probabilities.softmax(logits)
+        let probabilities = try classProbabilities(decoded.image, net: try loadModel(model))
         let classes = try ImageNetClasses.bundled()
         for (index, p) in Probabilities.topK(probabilities, k: top) {
             print(String(format: "%4d  %7.3f%%  ", index, p * 100) + ((try? classes.name(of: index)) ?? "?"))

@@ -1,5 +1,6 @@
 import Evolution
 import Foundation
+import Imaging
 import Net
 import Scoring
 
@@ -95,6 +96,16 @@ struct ClassResolver {
     }
 
     func shortName(_ index: Int) -> String { (try? classes.shortName(of: index)) ?? "class \(index)" }
+}
+
+/// The classifier's softmax probabilities for one image of any size (prepared for the network:
+/// kept as is at the network's size, else centre-cropped and resized).
+func classProbabilities(_ image: Image, net: EfficientNetLite) throws -> [Float] {
+    let r = net.resolution
+    let prepared = image.prepareForNetwork(size: r)
+    var input = [Float](repeating: 0, count: 3 * r * r)
+    input.withUnsafeMutableBufferPointer { Preprocess.write(prepared, into: $0, index: 0) }
+    return Probabilities.softmax(try InferenceSession(model: net, threads: 2).logits(input, batch: 1))
 }
 
 /// Loads a model variant by name.

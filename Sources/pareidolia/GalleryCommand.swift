@@ -44,12 +44,8 @@ struct GalleryCommand: ParsableCommand {
             confidence: { image, run in
                 let settings = try EvolveSettings.decode(run.config, run: run.name)
                 let net = try models.model(settings.model)
-                let r = net.resolution
-                let small = image.resized(width: r, height: r)
-                var input = [Float](repeating: 0, count: 3 * r * r)
-                input.withUnsafeMutableBufferPointer { Preprocess.write(small, into: $0, index: 0) }
-                let logits = try InferenceSession(model: net, threads: 2).logits(input, batch: 1)
-                let p = Probabilities.softmax(logits)
+                // Scaled back to the network's size (the render is square: no crop).
+                let p = try classProbabilities(image.resized(width: net.resolution, height: net.resolution), net: net)
                 return p.withUnsafeBufferPointer { settings.fitness.objective.confidence(probabilities: $0) }
             })
         var terminal = Terminal()
