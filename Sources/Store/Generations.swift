@@ -76,7 +76,7 @@ public struct NewRecord: Sendable, Equatable {
     public var elapsedSeconds: Double
     /// True when the record comes from `Polish` rather than from breeding.
     public var polished: Bool
-    /// Where the gallery wrote its image, if it did.
+    /// The record's image (written by evolve or polish), if any.
     public var imagePath: String?
 
     public init(genome: String, fitness: Float, confidence: Float, naturalness: Float,

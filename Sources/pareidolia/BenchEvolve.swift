@@ -47,19 +47,15 @@ struct BenchEvolve: ParsableCommand {
                 let runName = "bench-\(index)-\(seed)"
                 let run = try store.createRun(NewRun(name: runName, target: resolver.shortName(index),
                                                      config: try settings.json(), model: model, seed: seed))
-                var evaluator = GenomeEvaluator(session: try InferenceSession(model: net), fitness: settings.fitness,
-                                                views: settings.views)
-                let evolver = Evolver(config: config)
-                var loop = RunLoop(store: store, run: run, settings: settings, evolver: evolver,
-                                   recordDirectory: (out as NSString).appendingPathComponent(runName), elapsedBefore: 0)
                 let clock = ContinuousClock(), start = clock.now
-                var state = try evolver.initialState(seed: seed, seeds: library, evaluator: &evaluator)
-                try loop.commitInitial(state, elapsed: 0)
+                var (loop, state, evaluator) = try RunLoop.start(
+                    store: store, run: run, settings: settings, net: net, seeds: library,
+                    recordDirectory: (out as NSString).appendingPathComponent(runName))
                 let ending = try loop.run(&state, evaluator: &evaluator,
                                           stop: StopCondition(generations: nil, confidence: until, minutes: minutes),
                                           terminal: &terminal)
                 terminal.endLiveLine()
-                let seconds = Double((clock.now - start).components.seconds)
+                let seconds = (clock.now - start).seconds
                 _ = try loop.writeRecordImage(state.best, generation: state.generation)
                 let b = state.best.evaluation
                 let line = String(format: "bench evolve class=%d (%@) seed=%llu reached=%@ seconds=%.0f evaluations=%d generations=%d confidence=%.4f naturalness=%.4f nodes=%d",

@@ -104,14 +104,8 @@ struct Evolve: ParsableCommand {
         var terminal = Terminal()
         terminal.log("run \(name): evolving toward \(target) with \(model), population \(search.population), seed \(seed)")
 
-        var evaluator = GenomeEvaluator(session: try InferenceSession(model: net), fitness: settings.fitness,
-                                        views: settings.views)
-        let evolver = Evolver(config: settings.evolution)
-        var loop = RunLoop(store: store, run: newRun, settings: settings, evolver: evolver,
-                           recordDirectory: database.recordDirectory(run: name), elapsedBefore: 0)
-        let clock = ContinuousClock(), start = clock.now
-        var state = try evolver.initialState(seed: seed, seeds: seeds, evaluator: &evaluator)
-        try loop.commitInitial(state, elapsed: Double((clock.now - start).components.seconds))
+        var (loop, state, evaluator) = try RunLoop.start(store: store, run: newRun, settings: settings, net: net,
+                                                         seeds: seeds, recordDirectory: database.recordDirectory(run: name))
         let ending = try loop.run(&state, evaluator: &evaluator, stop: stop.condition, terminal: &terminal)
         try finish(ending, store: store, run: newRun, state: state, terminal: &terminal)
     }
@@ -192,8 +186,7 @@ struct Resume: ParsableCommand {
             throw RunError.unreadableConfig(run: run.name, reason: "generation state: \(error)")
         }
         let net = try loadModel(settings.model)
-        var evaluator = GenomeEvaluator(session: try InferenceSession(model: net), fitness: settings.fitness,
-                                        views: settings.views)
+        var evaluator = try GenomeEvaluator(net: net, settings: settings)
         // Phenotypes are derived data: re-render to restore them exactly.
         let population = try snapshot.population.map { row -> Evolution.Individual in
             let genome = try Genome(parsing: row.genome)

@@ -20,6 +20,17 @@ struct GenomeEvaluator: Evaluator {
 
     var resolution: Int { session.model.resolution }
 
+    init(session: InferenceSession, fitness: FitnessFunction, views: Int = 1) {
+        self.session = session
+        self.fitness = fitness
+        self.views = views
+    }
+
+    /// The evaluator a run's settings describe, on `net`.
+    init(net: EfficientNetLite, settings: EvolveSettings) throws {
+        self.init(session: try InferenceSession(model: net), fitness: settings.fitness, views: settings.views)
+    }
+
     /// The image a genome shows the classifier.
     func image(of genome: Genome) throws -> Image {
         try Renderer.render(genome, width: resolution, height: resolution, supersample: 1, threads: 2)

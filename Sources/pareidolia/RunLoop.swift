@@ -1,6 +1,7 @@
 import Evolution
 import Foundation
 import Genome
+import Net
 import ImageIO
 import Polish
 import Render
@@ -83,6 +84,22 @@ struct RunLoop {
                                                     population: population, records: records))
     }
 
+    /// Starts a new run: evaluates the initial population (`seeds` topped up with random
+    /// genomes) and commits it as generation 0. The returned loop counts that time as elapsed.
+    static func start(store: RunStore, run: Run, settings: EvolveSettings, net: EfficientNetLite,
+                      seeds: [Genome], recordDirectory: String)
+        throws -> (loop: RunLoop, state: EvolutionState, evaluator: GenomeEvaluator) {
+        var evaluator = try GenomeEvaluator(net: net, settings: settings)
+        let evolver = Evolver(config: settings.evolution)
+        let clock = ContinuousClock(), start = clock.now
+        let state = try evolver.initialState(seed: run.seed, seeds: seeds, evaluator: &evaluator)
+        let elapsed = (clock.now - start).seconds
+        let loop = RunLoop(store: store, run: run, settings: settings, evolver: evolver,
+                           recordDirectory: recordDirectory, elapsedBefore: elapsed)
+        try loop.commitInitial(state, elapsed: elapsed)
+        return (loop, state, evaluator)
+    }
+
     /// Commits the initial population as generation 0 (its best is the run's first record).
     func commitInitial(_ state: EvolutionState, elapsed: Double) throws {
         let n = Float(state.population.count)
@@ -112,7 +129,7 @@ struct RunLoop {
         let start = clock.now
         let startGeneration = state.generation
         let startEvaluations = state.evaluations
-        func seconds() -> Double { Double((clock.now - start).components.seconds) + Double((clock.now - start).components.attoseconds) * 1e-18 }
+        func seconds() -> Double { (clock.now - start).seconds }
         while true {
             if let c = stop.confidence, state.best.evaluation.confidence >= c, meetsGate(state.best) {
                 return .reachedConfidence
@@ -159,4 +176,9 @@ struct RunLoop {
         if let m = stop.minutes { left.append(m * 60 - seconds) }
         return left.min().map { formatDuration(max(0, $0)) } ?? ""
     }
+}
+
+extension Duration {
+    /// The duration in seconds.
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
 }
