@@ -10,10 +10,19 @@ struct Breeding {
         self.limits = try Limits(maxDepth: config.maxDepth, maxNodes: config.maxNodes)
     }
 
-    /// `count` random genomes, ramped half-and-half over the configured depth range.
+    /// `count` random genomes: the configured share of wave genomes first, then ramped
+    /// half-and-half trees over the configured depth range.
     func randomGenomes(_ count: Int, using rng: inout SeededGenerator) -> [Genome] {
-        Genome.rampedHalfAndHalf(count: count, depths: config.initialMinDepth...config.initialMaxDepth,
-                                 limits: limits, using: &rng)
+        var genomes: [Genome] = []
+        if let waves = config.waves, Genome.maxWaveTerms(within: limits) > 0 {
+            let n = Int((Double(count) * waves.share).rounded())
+            for _ in 0..<n {
+                genomes.append(Genome.waves(terms: waves.terms, frequency: waves.frequency, limits: limits, using: &rng))
+            }
+        }
+        return genomes + Genome.rampedHalfAndHalf(count: count - genomes.count,
+                                                  depths: config.initialMinDepth...config.initialMaxDepth,
+                                                  limits: limits, using: &rng)
     }
 
     /// One child from the population: crossover of two tournament winners, or one mutation.

@@ -24,8 +24,28 @@ public struct EvolutionConfig: Codable, Sendable, Equatable {
     public var restartAfter = 30
     /// Individuals kept through a restart.
     public var restartKeep = 4
+    /// When set, that share of every batch of random genomes (initial population, immigrants,
+    /// restarts) are wave genomes (`Genome.waves`) instead of ramped half-and-half trees.
+    /// Optional so configs stored before it existed decode (as nil: trees only).
+    public var waves: WaveSeeding?
 
     public init() {}
+}
+
+/// How many random genomes are wave sums, and their shape.
+public struct WaveSeeding: Codable, Sendable, Equatable {
+    /// Share of random genomes that are wave genomes, in [0, 1].
+    public var share: Double
+    /// Sine terms per wave genome.
+    public var terms: Int
+    /// Standard deviation of the wave frequencies, radians per unit of x and y.
+    public var frequency: Float
+
+    public init(share: Double = 0.5, terms: Int = 24, frequency: Float = 8) {
+        self.share = share
+        self.terms = terms
+        self.frequency = frequency
+    }
 }
 
 /// Relative weights of the mutation operators (DEAP/gplearn names).

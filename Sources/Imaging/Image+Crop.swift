@@ -22,6 +22,29 @@ extension Image {
         return out
     }
 
+    /// This image placed at (`x`, `y`) in a `width`×`height` image of zeros: the adjoint of
+    /// `cropped`, so a gradient with respect to a crop becomes one with respect to the whole.
+    ///
+    /// The image must fit inside the new bounds at that position.
+    public func embedded(width w: Int, height h: Int, x: Int, y: Int) -> Image {
+        precondition(x >= 0 && y >= 0 && x + width <= w && y + height <= h,
+                     "\(width)×\(height) at (\(x), \(y)) does not fit in \(w)×\(h)")
+        var out = Image(width: w, height: h)
+        let plane = planeSize
+        pixels.withUnsafeBufferPointer { src in
+            out.pixels.withUnsafeMutableBufferPointer { dst in
+                for c in 0..<3 {
+                    for row in 0..<height {
+                        let from = c * plane + row * width
+                        let to = (c * h + y + row) * w + x
+                        for i in 0..<width { dst[to + i] = src[from + i] }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
     /// The central part keeping `fraction` of each side, as TF-slim's eval `central_crop`.
     ///
     /// Per axis of length `n`: `start = Int((n − n·fraction) / 2)`, kept length `n − 2·start`

@@ -12,11 +12,15 @@ public struct ConstantPolishSettings: Sendable, Equatable {
     public var learningRate: Float = 0.05
     /// Weight λ of the total-variation penalty subtracted from the objective.
     public var tvWeight: Float = 0.5
+    /// Views (`ScoringView` 0..<views) whose mean objective is ascended, so the result does
+    /// not hinge on one framing; 1 is the plain render only.
+    public var views: Int = 1
 
-    public init(steps: Int = 30, learningRate: Float = 0.05, tvWeight: Float = 0.5) {
+    public init(steps: Int = 30, learningRate: Float = 0.05, tvWeight: Float = 0.5, views: Int = 1) {
         self.steps = steps
         self.learningRate = learningRate
         self.tvWeight = tvWeight
+        self.views = views
     }
 
     func validate() throws {
@@ -27,6 +31,7 @@ public struct ConstantPolishSettings: Sendable, Equatable {
         guard tvWeight >= 0, tvWeight.isFinite else {
             throw PolishError.invalidSetting(name: "tvWeight", value: Double(tvWeight), allowed: "≥ 0")
         }
+        guard views >= 1 else { throw PolishError.invalidSetting(name: "views", value: Double(views), allowed: "≥ 1") }
     }
 }
 
@@ -43,49 +48,51 @@ public struct ConstantPolishResult: Sendable {
 public enum ConstantPolish {
     /// Polishes the constants of `genome` toward `objective`.
     ///
-    /// Each step renders the genome at the network resolution, takes ∂objective/∂pixel from the
-    /// classifier, subtracts λ·∇TV, backpropagates through the render to the constants
-    /// (`ConstantGradient`) and moves them by Adam (kept admissible). The best genome seen by
-    /// objective − λ·TV (the input included) is returned, so a polish never makes it worse.
+    /// Each step renders the genome's views at the network resolution, takes ∂objective/∂pixel
+    /// of each from the classifier (one batch), subtracts λ·∇TV on the plain view, backpropagates
+    /// through each view's render to the constants (`ScoringView.constantGradient`) and moves
+    /// them by Adam (kept admissible). The best genome seen by mean objective − λ·TV (the input
+    /// included) is returned, so a polish never makes it worse.
     public static func run(genome: Genome, objective: Objective, session: InferenceSession,
                            settings: ConstantPolishSettings) throws -> ConstantPolishResult {
         try settings.validate()
         let size = session.model.resolution
+        let views = (0..<settings.views).map { ScoringView(index: $0, resolution: size) }
         let startImage = try Renderer.render(genome, width: size, height: size)
         let before = try ClassifierGradient.score(startImage, objective: objective, session: session)
-        var best = (genome: genome, image: startImage,
-                    fitness: before.objective - settings.tvWeight * before.totalVariation)
+        var best: (genome: Genome, image: Image, fitness: Float)?
         var constants = genome.constants
         var adam = Adam(count: constants.count, learningRate: settings.learningRate)
         var current = genome
         var trace: [Float] = []
-        for _ in 0..<settings.steps where !constants.isEmpty {
-            let image = try Renderer.render(current, width: size, height: size)
-            let (values, gradients) = try ClassifierGradient.gradient([image], objective: objective, session: session)
-            let fitness = values[0] - settings.tvWeight * anisotropicTotalVariation(image)
+        let weight = 1 / Float(views.count)
+        for step in 0...settings.steps {
+            let images = try views.map { try $0.render(current) }
+            let (values, gradients) = try ClassifierGradient.gradient(images, objective: objective, session: session)
+            let fitness = values.reduce(0, +) * weight - settings.tvWeight * anisotropicTotalVariation(images[0])
             trace.append(fitness)
-            if fitness > best.fitness { best = (current, image, fitness) }
-            var pixelGradient = gradients[0]
-            let tv = totalVariationGradient(image)
-            for i in pixelGradient.pixels.indices { pixelGradient.pixels[i] -= settings.tvWeight * tv.pixels[i] }
-            var gradient = try ConstantGradient.compute(genome: current, width: size, height: size,
-                                                        pixelGradient: pixelGradient)
-            for i in gradient.indices where !gradient[i].isFinite { gradient[i] = 0 }
+            if fitness > best?.fitness ?? -.infinity { best = (current, images[0], fitness) }
+            // The last pass only scores the last update.
+            if step == settings.steps || constants.isEmpty { break }
+            var gradient = [Float](repeating: 0, count: constants.count)
+            let tv = totalVariationGradient(images[0])
+            for (k, view) in views.enumerated() {
+                var pixelGradient = gradients[k]
+                for i in pixelGradient.pixels.indices {
+                    pixelGradient.pixels[i] *= weight
+                    if k == 0 { pixelGradient.pixels[i] -= settings.tvWeight * tv.pixels[i] }
+                }
+                let g = try view.constantGradient(current, pixelGradient: pixelGradient)
+                for i in gradient.indices where g[i].isFinite { gradient[i] += g[i] }
+            }
             adam.ascend(&constants, gradient: gradient)
             constants = constants.map(Genome.admissible)
             current.constants = constants
         }
-        if !constants.isEmpty, settings.steps > 0 {
-            // The last update has not been scored yet.
-            let image = try Renderer.render(current, width: size, height: size)
-            let score = try ClassifierGradient.score(image, objective: objective, session: session)
-            let fitness = score.objective - settings.tvWeight * score.totalVariation
-            trace.append(fitness)
-            if fitness > best.fitness { best = (current, image, fitness) }
-        }
-        let after = try ClassifierGradient.score(best.image, objective: objective, session: session)
-        return ConstantPolishResult(genome: best.genome,
-                                    report: PolishResult(image: best.image, before: before, after: after,
+        let chosen = best ?? (genome, startImage, 0)
+        let after = try ClassifierGradient.score(chosen.image, objective: objective, session: session)
+        return ConstantPolishResult(genome: chosen.genome,
+                                    report: PolishResult(image: chosen.image, before: before, after: after,
                                                          steps: settings.steps, trace: trace))
     }
 }

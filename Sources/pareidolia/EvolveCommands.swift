@@ -58,25 +58,22 @@ struct Evolve: ParsableCommand {
     @Option(name: .customLong("run"), help: "Run name (letters, digits, . _ -); default: from the class.")
     var runName: String?
     @Option(help: "Random seed: the same seed and settings give the same run.") var seed: UInt64 = 1
-    @Option(help: "Weight λ of the total-variation penalty.") var tv: Float = 1.0
+    @Option(help: "Weight λ of the total-variation penalty.") var tv: Float = 0.3
     @Option(help: "Naturalness gate: largest TV-denoise distance (Chambolle, weight 0.2) allowed, e.g. 0.05.")
     var gate: Float?
     @Option(help: "Classifier: lite0, lite1 or lite2.") var model = "lite0"
     @Option(help: "Robustness: average the score over this many views (shifted, slightly zoomed renders).")
     var robust = 1
-    @Option(help: "Gradient polish during the run: none, or constants (tune the best genome's constants every --polish-every generations and feed it back).")
-    var polish: EvolvePolish = .constants
-    @Option(help: "Generations between constant polishes.") var polishEvery = 5
-    @Option(help: "Initial population: library (genomes/library), none, or run:NAME (another run's population).")
-    var seedFrom = "library"
+    @Option(help: "Initial population: random (random genomes: --wave-share of them wave sums, the rest trees), library (genomes/library, topped up with random ones), or run:NAME (another run's population).")
+    var seedFrom = "random"
     @OptionGroup(title: "Search") var search: SearchOptions
+    @OptionGroup(title: "Polish") var polish: RunPolishOptions
     @OptionGroup var stop: StopOptions
     @OptionGroup var database: DatabaseOptions
 
     func validate() throws {
         guard tv >= 0, tv.isFinite else { throw ValidationError("--tv must be 0 or more, got \(tv)") }
         if let g = gate, !(g > 0) { throw ValidationError("--gate must be positive, got \(g)") }
-        guard polishEvery >= 1 else { throw ValidationError("--polish-every must be at least 1, got \(polishEvery)") }
         guard (1...16).contains(robust) else { throw ValidationError("--robust must be 1…16, got \(robust)") }
     }
 
@@ -91,10 +88,10 @@ struct Evolve: ParsableCommand {
         let target = (positive.map(resolver.shortName) + negative.map { "not " + resolver.shortName($0) })
             .joined(separator: " + ")
 
-        let settings = EvolveSettings(evolution: search.config,
+        var settings = EvolveSettings(evolution: search.config,
                                       fitness: FitnessFunction(objective: objective, tvWeight: tv, gate: gate),
-                                      model: model.lowercased(), views: robust,
-                                      polishEvery: polish == .constants ? polishEvery : nil, seededFrom: seedFrom)
+                                      model: model.lowercased(), views: robust, seededFrom: seedFrom)
+        polish.apply(to: &settings)
         let net = try loadModel(model)
         let store = try database.open()
         let seeds = try seedGenomes(store: store)
@@ -114,7 +111,7 @@ struct Evolve: ParsableCommand {
     func seedGenomes(store: RunStore) throws -> [Genome] {
         switch seedFrom {
         case "library": return try GenomeFiles.library().map(\.genome)
-        case "none": return []
+        case "random", "none": return []
         case let s where s.hasPrefix("run:"):
             let other = try store.run(named: String(s.dropFirst(4)))
             guard let snapshot = try store.lastGeneration(run: other.id) else {
@@ -122,7 +119,7 @@ struct Evolve: ParsableCommand {
             }
             return try snapshot.population.map { try Genome(parsing: $0.genome) }
         default:
-            throw CLIError.invalidValue(option: "--seed-from", value: seedFrom, expected: "library, none or run:NAME")
+            throw CLIError.invalidValue(option: "--seed-from", value: seedFrom, expected: "random, library or run:NAME")
         }
     }
 

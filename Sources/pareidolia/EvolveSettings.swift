@@ -18,6 +18,8 @@ struct EvolveSettings: Codable, Equatable {
     var polishEvery: Int?
     /// Gradient steps per constant polish.
     var polishSteps = 20
+    /// Adam learning rate of the constant polish.
+    var polishLearningRate: Float = 0.05
 
     init(evolution: EvolutionConfig, fitness: FitnessFunction, model: String, views: Int = 1,
          polishEvery: Int? = nil, seededFrom: String) {
@@ -32,7 +34,7 @@ struct EvolveSettings: Codable, Equatable {
     var seededFrom: String
 
     enum CodingKeys: String, CodingKey {
-        case evolution, fitness, model, views, polishEvery, polishSteps, seededFrom
+        case evolution, fitness, model, views, polishEvery, polishSteps, polishLearningRate, seededFrom
     }
 
     /// Decodes stored settings; fields added after a run was created take their defaults.
@@ -44,6 +46,7 @@ struct EvolveSettings: Codable, Equatable {
         views = try c.decodeIfPresent(Int.self, forKey: .views) ?? 1
         polishEvery = try c.decodeIfPresent(Int.self, forKey: .polishEvery)
         polishSteps = try c.decodeIfPresent(Int.self, forKey: .polishSteps) ?? 20
+        polishLearningRate = try c.decodeIfPresent(Float.self, forKey: .polishLearningRate) ?? 0.05
         seededFrom = try c.decodeIfPresent(String.self, forKey: .seededFrom) ?? "library"
     }
 

@@ -11,9 +11,8 @@ import Scoring
 struct GenomeEvaluator: Evaluator {
     let session: InferenceSession
     let fitness: FitnessFunction
-    /// Views scored per image (robustness): view 0 is the plain render; view v ≥ 1 renders the
-    /// formula 6·v% larger and crops a shifted R×R window, so the score does not hinge on one
-    /// pixel grid. The objective and confidence are averaged over views; penalties use view 0.
+    /// Views scored per image (robustness, see `ScoringView`): view 0 is the plain render.
+    /// The objective and confidence are averaged over views; penalties use view 0.
     var views = 1
     /// Images per classifier call.
     let batchSize = 32
@@ -36,13 +35,9 @@ struct GenomeEvaluator: Evaluator {
         try Renderer.render(genome, width: resolution, height: resolution, supersample: 1, threads: 2)
     }
 
-    /// View `v` ≥ 1 of a genome: a larger render, cropped at a view-dependent offset.
+    /// View `v` ≥ 1 of a genome (see `ScoringView`).
     func view(_ v: Int, of genome: Genome) throws -> Image {
-        let r = resolution
-        let size = Int((Double(r) * (1 + 0.06 * Double(v))).rounded())
-        let slack = size - r
-        let image = try Renderer.render(genome, width: size, height: size, supersample: 1, threads: 2)
-        return image.cropped(x: (v * 7919) % (slack + 1), y: (v * 104_729) % (slack + 1), width: r, height: r)
+        try ScoringView(index: v, resolution: resolution).render(genome)
     }
 
     mutating func evaluate(_ genomes: [Genome], known: [UInt64: Evaluation],

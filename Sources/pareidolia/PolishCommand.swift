@@ -32,6 +32,8 @@ struct PolishCommand: ParsableCommand {
     @Option(help: "Adam learning rate (default: 0.05 for constants, 0.01 for pixels).") var lr: Float?
     @Option(help: "Weight of the total-variation regulariser.") var tv: Float = 0.5
     @Option(help: "Pixels mode: largest denoise distance allowed (naturalness gate).") var gate: Float?
+    @Option(help: "Constants mode: ascend the mean objective over this many views (shifted, slightly zoomed renders), so the result does not hinge on one framing.")
+    var robust = 1
     @Option(help: "Classifier: lite0, lite1 or lite2 (default for a run: the run's model).") var model: String?
     @Option(name: .shortAndLong, help: "Output: .png (render with the genome embedded) or .genome (constants mode).")
     var output: String
@@ -41,6 +43,7 @@ struct PolishCommand: ParsableCommand {
         guard (1...10_000).contains(steps) else { throw ValidationError("--steps must be 1…10000, got \(steps)") }
         if let lr, !(lr > 0) { throw ValidationError("--lr must be positive, got \(lr)") }
         guard tv >= 0 else { throw ValidationError("--tv must be 0 or more, got \(tv)") }
+        guard (1...16).contains(robust) else { throw ValidationError("--robust must be 1…16, got \(robust)") }
         let lower = output.lowercased()
         guard lower.hasSuffix(".png") || (lower.hasSuffix(".genome") && mode == .constants) else {
             throw ValidationError("-o must end in .png" + (mode == .constants ? " or .genome" : "") + ", got '\(output)'")
@@ -65,7 +68,8 @@ struct PolishCommand: ParsableCommand {
         switch (mode, start) {
         case (.constants, .genome(let genome)):
             let polished = try ConstantPolish.run(genome: genome, objective: objective, session: session,
-                                                  settings: ConstantPolishSettings(steps: steps, learningRate: lr ?? 0.05, tvWeight: tv))
+                                                  settings: ConstantPolishSettings(steps: steps, learningRate: lr ?? 0.05,
+                                                                                   tvWeight: tv, views: robust))
             result = polished.report
             polishedGenome = polished.genome
         case (.constants, .image):

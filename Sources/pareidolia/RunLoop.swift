@@ -39,11 +39,20 @@ struct RunLoop {
     /// Polishes the best genome's constants by gradient ascent and, if the polished genome
     /// scores better (same evaluator, gate included), puts it into the population.
     /// Deterministic, so resumed runs repeat it exactly. Returns whether it improved the best.
+    ///
+    /// Each polish starts Adam afresh, and its first steps move every constant by about the
+    /// learning rate: right far from an optimum, too coarse near one. So for every polish
+    /// interval without progress (up to three) the rate halves and the steps double, and both
+    /// are back to their settings after a gain. They derive from the stored stagnation count,
+    /// so a resumed run repeats them.
     func polishBest(_ state: inout EvolutionState, evaluator: inout GenomeEvaluator) throws -> Bool {
         let best = state.best
+        let idleIntervals = min(state.stagnantGenerations / max(settings.polishEvery ?? 1, 1), 3)
+        let rate = settings.polishLearningRate / Float(1 << idleIntervals)
         let polished = try ConstantPolish.run(
             genome: best.genome, objective: settings.fitness.objective, session: evaluator.session,
-            settings: ConstantPolishSettings(steps: settings.polishSteps, tvWeight: settings.fitness.tvWeight))
+            settings: ConstantPolishSettings(steps: settings.polishSteps << idleIntervals, learningRate: rate,
+                                             tvWeight: settings.fitness.tvWeight, views: settings.views))
         guard polished.genome != best.genome else { return false }
         let known = Dictionary(state.population.map { ($0.evaluation.phenotype, $0.evaluation) },
                                uniquingKeysWith: { a, _ in a })
@@ -53,6 +62,7 @@ struct RunLoop {
         // fittest: it goes first, the least fit member makes room.
         state.population = Array(([Evolution.Individual(genome: polished.genome, evaluation: evaluation)]
             + state.population).prefix(evolver.config.populationSize))
+        state.stagnantGenerations = 0
         return true
     }
 

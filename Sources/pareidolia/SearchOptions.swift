@@ -1,16 +1,23 @@
 import ArgumentParser
 import Evolution
+import Genome
 
 /// The search's knobs on the command line (shared by `evolve` and `bench evolve`).
 struct SearchOptions: ParsableArguments {
     @Option(help: "Population size (μ; also the number of children per generation, λ).") var population = 32
     @Option(help: "Contestants per parent tournament.") var tournament = 3
     @Option(help: "Probability that a child comes from crossover (else from one mutation).") var crossoverRate = 0.3
-    @Option(help: "Largest genome, in nodes.") var maxNodes = 80
+    @Option(help: "Largest genome, in nodes.") var maxNodes = 400
     @Option(help: "Largest genome depth.") var maxDepth = 12
-    @Option(help: "Selection penalty per node (against bloat).") var parsimony: Float = 0.002
+    @Option(help: "Selection penalty per node (against bloat).") var parsimony: Float = 0.0005
     @Option(help: "Generations without improvement before the population is reseeded around its elite.")
     var restartAfter = 30
+    @Option(help: "Sine terms in each random wave genome, Σ colour·sin(u·x + v·y + φ) (0: random trees only).")
+    var waves = 24
+    @Option(help: "Share of random genomes (initial population, immigrants, restarts) that are wave genomes.")
+    var waveShare = 1.0
+    @Option(help: "Standard deviation of the wave frequencies (radians per unit; the image spans 2 units).")
+    var waveFrequency: Float = 8
 
     func validate() throws {
         guard population >= 4 else { throw ValidationError("--population must be at least 4, got \(population)") }
@@ -20,6 +27,17 @@ struct SearchOptions: ParsableArguments {
         guard (2...64).contains(maxDepth) else { throw ValidationError("--max-depth must be 2…64, got \(maxDepth)") }
         guard parsimony >= 0 else { throw ValidationError("--parsimony must be 0 or more, got \(parsimony)") }
         guard restartAfter >= 1 else { throw ValidationError("--restart-after must be at least 1, got \(restartAfter)") }
+        guard waves >= 0 else { throw ValidationError("--waves must be 0 or more, got \(waves)") }
+        guard (0...1).contains(waveShare) else { throw ValidationError("--wave-share must be in [0, 1], got \(waveShare)") }
+        guard waveFrequency > 0, waveFrequency.isFinite else {
+            throw ValidationError("--wave-frequency must be positive, got \(waveFrequency)")
+        }
+        if waves > 0, waveShare > 0 {
+            let limits = try Limits(maxDepth: maxDepth, maxNodes: maxNodes)
+            guard Genome.maxWaveTerms(within: limits) >= 1 else {
+                throw ValidationError("--max-nodes \(maxNodes) / --max-depth \(maxDepth) cannot hold a wave genome; raise them (e.g. --max-nodes 400) or give --waves 0")
+            }
+        }
     }
 
     var config: EvolutionConfig {
@@ -32,6 +50,31 @@ struct SearchOptions: ParsableArguments {
         c.maxDepth = maxDepth
         c.parsimony = parsimony
         c.restartAfter = restartAfter
+        if waves > 0, waveShare > 0 {
+            c.waves = WaveSeeding(share: waveShare, terms: waves, frequency: waveFrequency)
+        }
         return c
+    }
+}
+
+/// Constant polish during a run (shared by `evolve` and `bench evolve`).
+struct RunPolishOptions: ParsableArguments {
+    @Option(help: "Gradient polish during the run: none, or constants (tune the best genome's constants every --polish-every generations and feed it back).")
+    var polish: EvolvePolish = .constants
+    @Option(help: "Generations between constant polishes.") var polishEvery = 2
+    @Option(help: "Gradient steps per constant polish.") var polishSteps = 20
+    @Option(help: "Adam learning rate of the constant polish.") var polishLr: Float = 0.03
+
+    func validate() throws {
+        guard polishEvery >= 1 else { throw ValidationError("--polish-every must be at least 1, got \(polishEvery)") }
+        guard polishSteps >= 1 else { throw ValidationError("--polish-steps must be at least 1, got \(polishSteps)") }
+        guard polishLr > 0, polishLr.isFinite else { throw ValidationError("--polish-lr must be positive, got \(polishLr)") }
+    }
+
+    /// Writes the polish schedule into `settings`.
+    func apply(to settings: inout EvolveSettings) {
+        settings.polishEvery = polish == .constants ? polishEvery : nil
+        settings.polishSteps = polishSteps
+        settings.polishLearningRate = polishLr
     }
 }

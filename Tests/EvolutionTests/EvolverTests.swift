@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 import Evolution
 import Genome
@@ -11,6 +12,31 @@ final class EvolverTests: XCTestCase {
         c.maxDepth = 8
         c.restartAfter = 4  // exercise restarts within a short test
         return c
+    }
+
+    /// With wave seeding, that share of the initial random genomes are wave sums within the
+    /// limits; configs stored before the field existed decode without it (trees only).
+    func testWaveSeedingShareAndOldConfigs() throws {
+        var config = smallConfig()
+        config.maxNodes = 200
+        config.maxDepth = 12
+        config.waves = WaveSeeding(share: 0.5, terms: 24, frequency: 8)
+        var evaluator = SyntheticEvaluator()
+        let state = try Evolver(config: config).initialState(seed: 3, seeds: [], evaluator: &evaluator)
+        // 200 nodes hold 12 terms of 15 nodes plus 11 additions.
+        let waves = state.population.filter { $0.genome.nodeCount == 12 * 16 - 1 }
+        XCTAssertEqual(waves.count, 12)
+        XCTAssertTrue(waves.allSatisfy { $0.genome.constants.count == 12 * 6 })
+        XCTAssertTrue(state.population.allSatisfy { $0.genome.nodeCount <= 200 && $0.genome.depth <= 12 })
+
+        var json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(smallConfig())) as! [String: Any]
+        XCTAssertNil(json["waves"])
+        json.removeValue(forKey: "waves")
+        let old = try JSONDecoder().decode(EvolutionConfig.self, from: JSONSerialization.data(withJSONObject: json))
+        XCTAssertNil(old.waves)
+        XCTAssertEqual(old, smallConfig())
+        let encoded = try JSONEncoder().encode(config)
+        XCTAssertEqual(try JSONDecoder().decode(EvolutionConfig.self, from: encoded), config)
     }
 
     /// A run is a pure function of config and seed.

@@ -79,6 +79,35 @@ final class OperatorTests: XCTestCase {
         XCTAssertThrowsError(try PrimitiveSet(functions: [.sin], terminals: []))
     }
 
+    /// Wave genomes: Σ (rgb a b c)·sin(u·x + v·y + φ), six constants a term, clipped to the
+    /// limits, parseable, the same for the same seed.
+    func testWaveGenomesHaveTheirShapeAndFitTheLimits() throws {
+        var rng = SeededGenerator(seed: 9)
+        let g = Genome.waves(terms: 24, frequency: 8, limits: try Limits(maxDepth: 12, maxNodes: 400), using: &rng)
+        XCTAssertEqual(g.nodeCount, 24 * Genome.waveTermNodes + 23)
+        XCTAssertEqual(g.constants.count, 24 * 6)
+        XCTAssertLessThanOrEqual(g.depth, 12)
+        XCTAssertEqual(try Genome(parsing: g.description), g)
+        XCTAssertEqual(g.nodes.filter { $0.op == .sin }.count, 24)
+        // Frequencies are drawn with the given spread: their RMS is near 8.
+        let frequencies = g.nodes.indices.filter { g.nodes[$0].op == .mul && g.nodes[$0 + 1].op == .constant
+            && [.x, .y].contains(g.nodes[$0 + 2].op) }.map { g.nodes[$0 + 1].value }
+        XCTAssertEqual(frequencies.count, 48)
+        let rms = (frequencies.map { $0 * $0 }.reduce(0, +) / 48).squareRoot()
+        XCTAssertEqual(rms, 8, accuracy: 2.5)
+
+        let small = try Limits(maxDepth: 9, maxNodes: 100)
+        let clipped = Genome.waves(terms: 24, frequency: 8, limits: small, using: &rng)
+        XCTAssertEqual(Genome.maxWaveTerms(within: small), 6)
+        XCTAssertEqual(clipped.nodeCount, 6 * 16 - 1)
+        XCTAssertTrue(small.admits(clipped))
+        XCTAssertEqual(Genome.maxWaveTerms(within: try Limits(maxDepth: 12, maxNodes: 14)), 0)
+        XCTAssertEqual(Genome.maxWaveTerms(within: try Limits(maxDepth: 6, maxNodes: 400)), 1)
+
+        var r1 = SeededGenerator(seed: 4), r2 = SeededGenerator(seed: 4)
+        XCTAssertEqual(Genome.waves(terms: 5, frequency: 3, using: &r1), Genome.waves(terms: 5, frequency: 3, using: &r2))
+    }
+
     func testSameSeedGivesSameGenomes() {
         XCTAssertEqual(samplePopulation(count: 400, seed: 42, limits: limits),
                        samplePopulation(count: 400, seed: 42, limits: limits))

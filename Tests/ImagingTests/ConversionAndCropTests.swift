@@ -18,6 +18,18 @@ final class ConversionAndCropTests: XCTestCase {
         XCTAssertEqual(image.clamped().pixels, [0, 1, 0, 0.5 / 255, 0.49 / 255, 254.5 / 255])
     }
 
+    /// `embedded` is the adjoint of `cropped`: ⟨crop(A), B⟩ = ⟨A, embed(B)⟩, zeros outside.
+    func testEmbedIsTheAdjointOfCrop() {
+        let a = randomImage(width: 9, height: 7, seed: 2), b = randomImage(width: 4, height: 3, seed: 3)
+        let crop = a.cropped(x: 5, y: 2, width: 4, height: 3)
+        let embedded = b.embedded(width: 9, height: 7, x: 5, y: 2)
+        let left = zip(crop.pixels, b.pixels).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
+        let right = zip(a.pixels, embedded.pixels).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
+        XCTAssertEqual(left, right, accuracy: 1e-9)
+        XCTAssertEqual(embedded.cropped(x: 5, y: 2, width: 4, height: 3), b)
+        XCTAssertEqual(embedded.pixels.filter { $0 != 0 }.count, b.pixels.filter { $0 != 0 }.count)
+    }
+
     func testCropCopiesTheRectangle() {
         let image = randomImage(width: 9, height: 7, seed: 1)
         let crop = image.cropped(x: 2, y: 3, width: 4, height: 3)

@@ -1,0 +1,57 @@
+/// Wave genomes: a sum of coloured plane waves, Σₖ (rgb aₖ bₖ cₖ) · sin(uₖ·x + vₖ·y + φₖ).
+///
+/// A formula with many constants that every pixel depends on smoothly: random Fourier features
+/// with a colour per feature (the one-hidden-layer case of a CPPN). Evolution recombines their
+/// terms and constant polish moves frequencies, phases and colours by gradient, which is where
+/// such a genome earns its keep; a plain random tree has a handful of constants and gradients
+/// have little to move.
+extension Genome {
+    /// Nodes in one wave term `(* (rgb a b c) (sin (+ (+ (* u x) (* v y)) φ)))`.
+    public static let waveTermNodes = 15
+    /// Depth of one wave term.
+    static let waveTermDepth = 6
+
+    /// The most terms a wave genome may have within `limits` (0 if not even one fits).
+    public static func maxWaveTerms(within limits: Limits) -> Int {
+        var terms = (limits.maxNodes + 1) / (waveTermNodes + 1)
+        while terms > 0, waveTermDepth + sumDepth(terms) > limits.maxDepth { terms -= 1 }
+        return terms
+    }
+
+    /// Levels of `+` above the terms in a balanced sum of `terms` terms.
+    static func sumDepth(_ terms: Int) -> Int {
+        var depth = 0, width = 1
+        while width < terms { width *= 2; depth += 1 }
+        return depth
+    }
+
+    /// A random wave genome of `terms` terms, clipped to what `limits` allow (which must hold
+    /// at least one term, see `maxWaveTerms`):
+    /// frequencies uₖ, vₖ ~ N(0, `frequency`²) radians per unit of x and y (which span [-1, 1]),
+    /// phases uniform in [-π, π), colour weights ~ N(0, 0.3²) per channel.
+    public static func waves(terms: Int, frequency: Float, limits: Limits = .standard,
+                             using rng: inout some RandomNumberGenerator) -> Genome {
+        let count = Swift.min(terms, maxWaveTerms(within: limits))
+        precondition(count >= 1, "waves: the limits do not hold one wave term")
+        var nodes: [Node] = []
+        nodes.reserveCapacity(count * (waveTermNodes + 1))
+        func constant(_ value: Float) -> Node { .constant(admissible(value)) }
+        func term() {
+            nodes += [Node(.mul), Node(.rgb)]
+            for _ in 0..<3 { nodes.append(constant(0.3 * rng.gaussian())) }
+            nodes += [Node(.sin), Node(.add), Node(.add),
+                      Node(.mul), constant(frequency * rng.gaussian()), Node(.x),
+                      Node(.mul), constant(frequency * rng.gaussian()), Node(.y),
+                      constant(Float.pi * (2 * rng.unit() - 1))]
+        }
+        /// A balanced sum of `n` terms, in prefix order.
+        func sum(_ n: Int) {
+            if n == 1 { return term() }
+            nodes.append(Node(.add))
+            sum(n / 2)
+            sum(n - n / 2)
+        }
+        sum(count)
+        return Genome(validNodes: nodes)
+    }
+}
