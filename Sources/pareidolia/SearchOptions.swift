@@ -62,8 +62,10 @@ struct RunPolishOptions: ParsableArguments {
     @Option(help: "Gradient polish during the run: none, or constants (tune the best genome's constants every --polish-every generations and feed it back).")
     var polish: EvolvePolish = .constants
     @Option(help: "Generations between constant polishes.") var polishEvery = 2
-    @Option(help: "Gradient steps per constant polish.") var polishSteps = 20
-    @Option(help: "Adam learning rate of the constant polish.") var polishLr: Float = 0.03
+    @Option(help: "Gradient steps per constant polish (doubled for each polish interval without progress, up to 8×).")
+    var polishSteps = 20
+    @Option(help: "Adam learning rate of the constant polish (halved for each polish interval without progress, down to 1/8).")
+    var polishLr: Float = 0.03
 
     func validate() throws {
         guard polishEvery >= 1 else { throw ValidationError("--polish-every must be at least 1, got \(polishEvery)") }
