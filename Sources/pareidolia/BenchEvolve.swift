@@ -1,7 +1,6 @@
 import ArgumentParser
 import Evolution
 import Foundation
-import Genome
 import Net
 import Render
 import Scoring
@@ -39,12 +38,7 @@ struct BenchEvolve: ParsableCommand {
         // A held-out classifier, to tell whether an image fools only the one it was bred for.
         let heldOutName = model.lowercased() == "lite2" ? "lite1" : "lite2"
         let heldOut = try loadModel(heldOutName)
-        let library: [Genome]
-        switch seedFrom {
-        case "library": library = try GenomeFiles.library().map(\.genome)
-        case "random", "none": library = []
-        default: throw CLIError.invalidValue(option: "--seed-from", value: seedFrom, expected: "random or library")
-        }
+        let library = try seedGenomes(seedFrom, store: nil)
         var terminal = Terminal()
         var lines: [String] = []
         for name in classes {

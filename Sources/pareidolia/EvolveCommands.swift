@@ -94,7 +94,7 @@ struct Evolve: ParsableCommand {
         polish.apply(to: &settings)
         let net = try loadModel(model)
         let store = try database.open()
-        let seeds = try seedGenomes(store: store)
+        let seeds = try seedGenomes(seedFrom, store: store)
         let name = try runName ?? defaultRunName(target: positive.first.map(resolver.shortName) ?? target, store: store)
         let newRun = try store.createRun(NewRun(name: name, target: target, config: try settings.json(),
                                                 model: settings.model, seed: seed))
@@ -105,22 +105,6 @@ struct Evolve: ParsableCommand {
                                                          seeds: seeds, recordDirectory: database.recordDirectory(run: name))
         let ending = try loop.run(&state, evaluator: &evaluator, stop: stop.condition, terminal: &terminal)
         try finish(ending, store: store, run: newRun, state: state, terminal: &terminal)
-    }
-
-    /// Seed genomes per `--seed-from`.
-    func seedGenomes(store: RunStore) throws -> [Genome] {
-        switch seedFrom {
-        case "library": return try GenomeFiles.library().map(\.genome)
-        case "random", "none": return []
-        case let s where s.hasPrefix("run:"):
-            let other = try store.run(named: String(s.dropFirst(4)))
-            guard let snapshot = try store.lastGeneration(run: other.id) else {
-                throw RunError.noGenerations(run: other.name)
-            }
-            return try snapshot.population.map { try Genome(parsing: $0.genome) }
-        default:
-            throw CLIError.invalidValue(option: "--seed-from", value: seedFrom, expected: "random, library or run:NAME")
-        }
     }
 
     /// `rock-crab-1`, `rock-crab-2`, …: the first name not taken.
@@ -201,5 +185,26 @@ struct Resume: ParsableCommand {
                            elapsedBefore: snapshot.stats.elapsedSeconds)
         let ending = try loop.run(&state, evaluator: &evaluator, stop: stop.condition, terminal: &terminal)
         try finish(ending, store: store, run: run, state: state, terminal: &terminal)
+    }
+}
+
+/// Seed genomes per `--seed-from`: `random` (none: the population is all random genomes),
+/// `library` (genomes/library), or `run:NAME` (that run's last population in `store`).
+func seedGenomes(_ seedFrom: String, store: RunStore?) throws -> [Genome] {
+    switch seedFrom {
+    case "library": return try GenomeFiles.library().map(\.genome)
+    case "random", "none": return []
+    case let s where s.hasPrefix("run:"):
+        guard let store else {
+            throw CLIError.invalidValue(option: "--seed-from", value: seedFrom,
+                                        expected: "random or library (a benchmark has no database to take a run from)")
+        }
+        let other = try store.run(named: String(s.dropFirst(4)))
+        guard let snapshot = try store.lastGeneration(run: other.id) else {
+            throw RunError.noGenerations(run: other.name)
+        }
+        return try snapshot.population.map { try Genome(parsing: $0.genome) }
+    default:
+        throw CLIError.invalidValue(option: "--seed-from", value: seedFrom, expected: "random, library or run:NAME")
     }
 }
