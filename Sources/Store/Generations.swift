@@ -93,37 +93,29 @@ public struct NewRecord: Sendable, Equatable {
     }
 }
 
-/// A stored record: every new best of a run, in the order found.
+/// A stored record: every new best of a run, in the order found. Its fields as found are a
+/// `NewRecord` (`row.genome`, `row.fitness`, … read through to it).
+@dynamicMemberLookup
 public struct RecordRow: Sendable, Equatable {
     /// Row id; pass it to `RunStore.setRecordImagePath`.
     public var id: Int64
     /// Generation in which the record was found (or which was polished).
     public var generation: Int
-    public var genome: String
-    public var fitness: Float
-    public var confidence: Float
-    public var naturalness: Float
-    public var evaluations: Int
-    public var elapsedSeconds: Double
-    public var polished: Bool
-    public var imagePath: String?
+    /// What was found: genome, scores, evaluations, time, polish flag, image path.
+    public var record: NewRecord
     /// When the record was stored (millisecond precision).
     public var createdAt: Date
 
-    public init(id: Int64, generation: Int, genome: String, fitness: Float, confidence: Float,
-                naturalness: Float, evaluations: Int, elapsedSeconds: Double, polished: Bool,
-                imagePath: String?, createdAt: Date) {
+    public init(id: Int64, generation: Int, record: NewRecord, createdAt: Date) {
         self.id = id
         self.generation = generation
-        self.genome = genome
-        self.fitness = fitness
-        self.confidence = confidence
-        self.naturalness = naturalness
-        self.evaluations = evaluations
-        self.elapsedSeconds = elapsedSeconds
-        self.polished = polished
-        self.imagePath = imagePath
+        self.record = record
         self.createdAt = createdAt
+    }
+
+    public subscript<T>(dynamicMember field: WritableKeyPath<NewRecord, T>) -> T {
+        get { record[keyPath: field] }
+        set { record[keyPath: field] = newValue }
     }
 }
 

@@ -98,14 +98,15 @@ extension RunStore {
         RecordRow(
             id: try row.decode(Int64.self, forColumn: "id"),
             generation: try row.decode(Int.self, forColumn: "generation"),
-            genome: try row.decode(String.self, forColumn: "genome"),
-            fitness: try decodeFloat(row, "fitness"),
-            confidence: try decodeFloat(row, "confidence"),
-            naturalness: try decodeFloat(row, "naturalness"),
-            evaluations: try row.decode(Int.self, forColumn: "evaluations"),
-            elapsedSeconds: try row.decode(Double.self, forColumn: "elapsed_seconds"),
-            polished: try row.decode(Bool.self, forColumn: "polished"),
-            imagePath: try row.decode(String?.self, forColumn: "image_path"),
+            record: NewRecord(
+                genome: try row.decode(String.self, forColumn: "genome"),
+                fitness: try decodeFloat(row, "fitness"),
+                confidence: try decodeFloat(row, "confidence"),
+                naturalness: try decodeFloat(row, "naturalness"),
+                evaluations: try row.decode(Int.self, forColumn: "evaluations"),
+                elapsedSeconds: try row.decode(Double.self, forColumn: "elapsed_seconds"),
+                polished: try row.decode(Bool.self, forColumn: "polished"),
+                imagePath: try row.decode(String?.self, forColumn: "image_path")),
             createdAt: try row.decode(Date.self, forColumn: "created_at"))
     }
 
