@@ -51,12 +51,17 @@ let package = Package(
         // MARK: Persistence
         .target(name: "Store", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
 
+        // MARK: A run: settings, evaluator, generation loop, polish schedule, records
+        .target(name: "Search", dependencies: [
+            "Evolution", "Scoring", "Polish", "Render", "Store", "ImageIO", "Genome", "Imaging", "Net",
+        ]),
+
         // MARK: Presentation
-        .target(name: "Gallery", dependencies: ["Store", "ImageIO", "Imaging"]),
+        .target(name: "Gallery", dependencies: ["Search", "Store", "ImageIO", "Imaging"]),
 
         // MARK: The program
         .executableTarget(name: "pareidolia", dependencies: [
-            "Genome", "Imaging", "Render", "ImageIO", "Net", "Scoring", "Evolution", "Store", "Gallery", "Polish",
+            "Genome", "Imaging", "Render", "ImageIO", "Net", "Scoring", "Evolution", "Store", "Gallery", "Polish", "Search",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -69,13 +74,17 @@ let package = Package(
         .testTarget(name: "NetTests", dependencies: ["Net"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "EvolutionTests", dependencies: ["Evolution", "Genome", "Render", "Imaging"]),
-        .testTarget(name: "ScoringTests", dependencies: ["Scoring", "Imaging"]),
+        .testTarget(name: "ScoringTests", dependencies: ["Scoring", "Imaging", "Net"]),
         .testTarget(name: "PolishTests", dependencies: ["Polish", "Net", "Scoring", "Render", "Genome", "Imaging"]),
         .testTarget(name: "PareidoliaCLITests", dependencies: [
             "pareidolia", "Store", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "StoreTests", dependencies: [
             "Store", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        .testTarget(name: "SearchTests", dependencies: [
+            "Search", "Evolution", "Scoring", "Store", "Genome", "Imaging", "Net", "ImageIO",
+            .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "GalleryTests", dependencies: ["Gallery", "Store", "ImageIO", "Imaging"]),
     ]

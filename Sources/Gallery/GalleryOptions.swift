@@ -1,3 +1,4 @@
+import Search
 import Imaging
 import Store
 
@@ -32,8 +33,8 @@ public struct GalleryOptions: Sendable, Equatable {
     }
 }
 
-/// The two things the gallery needs from the renderer and the classifier, injected by the
-/// CLI so that `Gallery` depends on neither.
+/// The two things the gallery needs from the renderer and the classifier: `live` takes them
+/// from the search engine (`RecordMeasure`); tests inject their own.
 public struct GalleryRenderer: Sendable {
     /// Renders genome text at `size`×`size` with `aa`×`aa` supersampling (samples in [0, 1]);
     /// throws on a bad genome.
@@ -46,6 +47,12 @@ public struct GalleryRenderer: Sendable {
                 confidence: @escaping @Sendable (_ image: Image, _ run: Run) throws -> Float) {
         self.render = render
         self.confidence = confidence
+    }
+
+    /// The real renderer and each run's own classifier and objective.
+    public static func live(_ measure: RecordMeasure = RecordMeasure()) -> GalleryRenderer {
+        GalleryRenderer(render: { try measure.render($0, size: $1, supersample: $2) },
+                        confidence: { try measure.confidence(of: $0, run: $1) })
     }
 }
 

@@ -2,57 +2,34 @@ import Imaging
 import Net
 import Scoring
 
-/// The classifier's side of a polish step: objective values, confidences and ∂objective/∂pixel.
-enum ClassifierGradient {
-    /// Checks that `image` is at the network's input resolution.
-    static func checkSize(_ image: Image, _ session: InferenceSession) throws {
-        let r = session.model.resolution
+/// The classifier's side of a polish: input checks and the scores a polish reports.
+extension Scorer {
+    /// Checks that `image` is at network `k`'s input resolution.
+    func checkSize(_ image: Image, network k: Int = 0) throws {
+        let r = resolution(of: k)
         guard image.width == r, image.height == r else {
             throw PolishError.imageSize(width: image.width, height: image.height, expected: r)
         }
     }
 
-    /// The images (each `R`×`R`) preprocessed into one NCHW batch.
-    static func batch(_ images: [Image]) -> [Float] {
-        let size = images.first?.pixels.count ?? 0
-        var input = [Float](repeating: 0, count: images.count * size)
-        input.withUnsafeMutableBufferPointer { buffer in
-            for (n, image) in images.enumerated() { Preprocess.write(image, into: buffer, index: n) }
-        }
-        return input
-    }
-
-    /// The objective's value for each image and its gradient with respect to each image's
-    /// pixels (planar, [0, 1] units: the input gradient times `Preprocess.pixelGradientScale`).
-    static func gradient(_ images: [Image], objective: Objective,
-                         session: InferenceSession) throws -> (values: [Float], gradients: [Image]) {
-        let result = try session.inputGradient(batch(images), batch: images.count) { _, logSoftmax in
-            logSoftmax.withUnsafeBufferPointer { lp in
-                var derivative = [Float](repeating: 0, count: lp.count)
-                derivative.withUnsafeMutableBufferPointer {
-                    objective.accumulateGradient(logProbabilities: lp, scale: 1, into: $0)
-                }
-                return (objective.value(logProbabilities: lp), derivative)
-            }
-        }
-        let size = images.first?.pixels.count ?? 0
-        let gradients = images.indices.map { n in
-            let slice = result.gradient[(n * size)..<((n + 1) * size)]
-            return Image(width: images[n].width, height: images[n].height,
-                         pixels: slice.map { $0 * Preprocess.pixelGradientScale })
-        }
-        return (result.objective, gradients)
-    }
-
-    /// Confidence, objective and naturalness of one `R`×`R` image (one forward pass).
-    static func score(_ image: Image, objective: Objective, session: InferenceSession) throws -> PolishScore {
-        let logits = try session.logits(batch([image]), batch: 1)
-        let lp = Probabilities.logSoftmax(logits)
-        let p = Probabilities.softmax(logits)
-        let value = lp.withUnsafeBufferPointer { objective.value(logProbabilities: $0) }
-        let confidence = p.withUnsafeBufferPointer { objective.confidence(probabilities: $0) }
-        return PolishScore(confidence: confidence, objective: value,
+    /// Confidence, objective and naturalness of one image at network `k`'s resolution.
+    func polishScore(_ image: Image, objective: Objective, network k: Int = 0) throws -> PolishScore {
+        let score = try evaluate([image], objective: objective, network: k)[0]
+        return PolishScore(confidence: score.confidence, objective: score.value,
                            denoiseDistance: denoiseDistance(image, weight: FitnessFunction.denoiseWeight),
                            totalVariation: anisotropicTotalVariation(image))
     }
+}
+
+/// Defaults shared by every polish (the `polish` command, evolution's constant polish, tests).
+public enum PolishDefaults {
+    /// Adam rate of a constant polish: each first step moves every constant by about this much.
+    /// 0.03 climbed where 0.1 overshot (fresh Adam each polish; README, search).
+    public static let constantLearningRate: Float = 0.03
+    /// Steps of one constant polish inside evolution (doubled while idle, see the schedule).
+    public static let constantSteps = 20
+    /// Adam rate of a pixel polish ([0, 1] pixel units).
+    public static let pixelLearningRate: Float = 0.01
+    /// Steps of a stand-alone polish (`pareidolia polish`).
+    public static let standaloneSteps = 40
 }

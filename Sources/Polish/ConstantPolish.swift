@@ -7,16 +7,17 @@ import Scoring
 /// Settings of a constant polish.
 public struct ConstantPolishSettings: Sendable, Equatable {
     /// Gradient steps.
-    public var steps: Int = 30
+    public var steps: Int
     /// Adam step size (constant units; Adam moves each constant by about this much per step).
-    public var learningRate: Float = 0.05
+    public var learningRate: Float
     /// Weight λ of the total-variation penalty subtracted from the objective.
-    public var tvWeight: Float = 0.5
+    public var tvWeight: Float
     /// Views (`ScoringView` 0..<views) whose mean objective is ascended, so the result does
     /// not hinge on one framing; 1 is the plain render only.
-    public var views: Int = 1
+    public var views: Int
 
-    public init(steps: Int = 30, learningRate: Float = 0.05, tvWeight: Float = 0.5, views: Int = 1) {
+    public init(steps: Int = PolishDefaults.constantSteps, learningRate: Float = PolishDefaults.constantLearningRate,
+                tvWeight: Float = FitnessFunction.defaultTVWeight, views: Int = 1) {
         self.steps = steps
         self.learningRate = learningRate
         self.tvWeight = tvWeight
@@ -53,13 +54,13 @@ public enum ConstantPolish {
     /// through each view's render to the constants (`ScoringView.constantGradient`) and moves
     /// them by Adam (kept admissible). The best genome seen by mean objective − λ·TV (the input
     /// included) is returned, so a polish never makes it worse.
-    public static func run(genome: Genome, objective: Objective, session: InferenceSession,
+    public static func run(genome: Genome, objective: Objective, scorer: Scorer,
                            settings: ConstantPolishSettings) throws -> ConstantPolishResult {
         try settings.validate()
-        let size = session.model.resolution
+        let size = scorer.resolution(of: 0)
         let views = (0..<settings.views).map { ScoringView(index: $0, resolution: size) }
         let startImage = try Renderer.render(genome, width: size, height: size)
-        let before = try ClassifierGradient.score(startImage, objective: objective, session: session)
+        let before = try scorer.polishScore(startImage, objective: objective)
         var best: (genome: Genome, image: Image, fitness: Float)?
         var constants = genome.constants
         var adam = Adam(count: constants.count, learningRate: settings.learningRate)
@@ -68,7 +69,7 @@ public enum ConstantPolish {
         let weight = 1 / Float(views.count)
         for step in 0...settings.steps {
             let images = try views.map { try $0.render(current) }
-            let (values, gradients) = try ClassifierGradient.gradient(images, objective: objective, session: session)
+            let (values, gradients) = try scorer.gradient(images, objective: objective)
             let fitness = values.reduce(0, +) * weight - settings.tvWeight * anisotropicTotalVariation(images[0])
             trace.append(fitness)
             if fitness > best?.fitness ?? -.infinity { best = (current, images[0], fitness) }
@@ -90,7 +91,7 @@ public enum ConstantPolish {
             current.constants = constants
         }
         let chosen = best ?? (genome, startImage, 0)
-        let after = try ClassifierGradient.score(chosen.image, objective: objective, session: session)
+        let after = try scorer.polishScore(chosen.image, objective: objective)
         return ConstantPolishResult(genome: chosen.genome,
                                     report: PolishResult(image: chosen.image, before: before, after: after,
                                                          steps: settings.steps, trace: trace))

@@ -5,11 +5,11 @@ import Scoring
 /// Settings of a pixel polish.
 public struct PixelPolishSettings: Sendable, Equatable {
     /// Gradient steps.
-    public var steps: Int = 30
+    public var steps: Int
     /// Adam step size (pixel units, [0, 1] scale).
-    public var learningRate: Float = 0.01
+    public var learningRate: Float
     /// Weight λ of the total-variation penalty subtracted from the objective.
-    public var tvWeight: Float = 0.5
+    public var tvWeight: Float
     /// Jittered copies per step (one batch through the network).
     public var copies: Int = 2
     /// Largest random shift per copy, in pixels.
@@ -25,7 +25,8 @@ public struct PixelPolishSettings: Sendable, Equatable {
     /// Check the gate every this many steps.
     public var gateCheckEvery: Int = 5
 
-    public init(steps: Int = 30, learningRate: Float = 0.01, tvWeight: Float = 0.5, gate: Float? = nil) {
+    public init(steps: Int = PolishDefaults.standaloneSteps, learningRate: Float = PolishDefaults.pixelLearningRate,
+                tvWeight: Float = FitnessFunction.defaultTVWeight, gate: Float? = nil) {
         self.steps = steps
         self.learningRate = learningRate
         self.tvWeight = tvWeight
@@ -60,12 +61,12 @@ public enum PixelPolish {
     /// pulled back toward its last in-gate state and λ doubles. The result is the best in-gate
     /// checkpoint by objective − λ·TV (the input counts), so it always satisfies the gate when
     /// the input does (`PolishError.gateUnreachable` otherwise).
-    public static func run(image: Image, objective: Objective, session: InferenceSession,
+    public static func run(image: Image, objective: Objective, scorer: Scorer,
                            settings: PixelPolishSettings,
                            using rng: inout some RandomNumberGenerator) throws -> PolishResult {
         try settings.validate()
-        try ClassifierGradient.checkSize(image, session)
-        let before = try ClassifierGradient.score(image, objective: objective, session: session)
+        try scorer.checkSize(image)
+        let before = try scorer.polishScore(image, objective: objective)
         if let gate = settings.gate, before.denoiseDistance > gate {
             throw PolishError.gateUnreachable(gate: gate, distance: before.denoiseDistance)
         }
@@ -81,8 +82,7 @@ public enum PixelPolish {
                 Jitter.random(width: image.width, height: image.height, shift: settings.shift,
                               scaleRange: settings.scaleRange, degrees: settings.rotationDegrees, using: &rng)
             }
-            let (values, gradients) = try ClassifierGradient.gradient(jitters.map { $0.apply(current) },
-                                                                      objective: objective, session: session)
+            let (values, gradients) = try scorer.gradient(jitters.map { $0.apply(current) }, objective: objective)
             trace.append(values.reduce(0, +) / Float(values.count))
             var gradient = [Float](repeating: 0, count: current.pixels.count)
             for (jitter, g) in zip(jitters, gradients) { jitter.accumulateAdjoint(g, into: &gradient) }
@@ -99,12 +99,12 @@ public enum PixelPolish {
                     continue
                 }
                 lastGood = current
-                let score = try ClassifierGradient.score(current, objective: objective, session: session)
+                let score = try scorer.polishScore(current, objective: objective)
                 let fitness = score.objective - settings.tvWeight * score.totalVariation
                 if fitness > best.fitness { best = (current, fitness) }
             }
         }
-        let after = try ClassifierGradient.score(best.image, objective: objective, session: session)
+        let after = try scorer.polishScore(best.image, objective: objective)
         return PolishResult(image: best.image, before: before, after: after, steps: settings.steps, trace: trace)
     }
 }

@@ -18,7 +18,7 @@ public indirect enum Objective: Sendable, Equatable, Codable {
     case scaled(Float, Objective)
 
     /// The objective's value given one image's log-softmax `logProbabilities` (1000 values).
-    public func value(logProbabilities lp: UnsafeBufferPointer<Float>) -> Float {
+    public func value(logProbabilities lp: [Float]) -> Float {
         switch self {
         case .classes(let indices):
             return logSumExp(indices.map { lp[$0] })
@@ -33,10 +33,21 @@ public indirect enum Objective: Sendable, Equatable, Codable {
         }
     }
 
-    /// ∂value/∂logProbabilities, accumulated (times `scale`) into `gradient` (1000 values).
-    /// Used by gradient polish to start backpropagation.
-    public func accumulateGradient(logProbabilities lp: UnsafeBufferPointer<Float>, scale: Float,
-                                   into gradient: UnsafeMutableBufferPointer<Float>) {
+    /// ∂value/∂logProbabilities (one value per class): where gradient polish starts
+    /// backpropagation.
+    public func gradient(logProbabilities lp: [Float]) -> [Float] {
+        var gradient = [Float](repeating: 0, count: lp.count)
+        accumulateGradient(logProbabilities: lp, scale: 1, into: &gradient)
+        return gradient
+    }
+
+    /// The value and the confidence for one log-softmax.
+    public func score(logProbabilities lp: [Float]) -> ObjectiveScore {
+        ObjectiveScore(value: value(logProbabilities: lp), confidence: confidence(probabilities: lp.map { exp($0) }))
+    }
+
+    /// ∂value/∂logProbabilities times `scale`, added into `gradient`.
+    func accumulateGradient(logProbabilities lp: [Float], scale: Float, into gradient: inout [Float]) {
         switch self {
         case .classes(let indices):
             // d/d lp_i log Σ_j exp(lp_j) = softmax over the chosen set.
@@ -46,16 +57,16 @@ public indirect enum Objective: Sendable, Equatable, Codable {
             let p = min(exp(lp[c]), 1 - 1e-7)
             gradient[c] += scale * (-p / (1 - p))
         case .sum(let a, let b):
-            a.accumulateGradient(logProbabilities: lp, scale: scale, into: gradient)
-            b.accumulateGradient(logProbabilities: lp, scale: scale, into: gradient)
+            a.accumulateGradient(logProbabilities: lp, scale: scale, into: &gradient)
+            b.accumulateGradient(logProbabilities: lp, scale: scale, into: &gradient)
         case .scaled(let k, let a):
-            a.accumulateGradient(logProbabilities: lp, scale: scale * k, into: gradient)
+            a.accumulateGradient(logProbabilities: lp, scale: scale * k, into: &gradient)
         }
     }
 
     /// The confidence reported to users: the summed softmax probability of the positive classes
     /// (for `.opposite`, 1 − p). For sums, the confidence of the first positive term.
-    public func confidence(probabilities p: UnsafeBufferPointer<Float>) -> Float {
+    public func confidence(probabilities p: [Float]) -> Float {
         switch self {
         case .classes(let indices): return min(1, indices.reduce(0) { $0 + p[$1] })
         case .opposite(let c): return 1 - p[c]

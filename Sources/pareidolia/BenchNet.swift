@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Net
+import Search
 
 /// `pareidolia bench net`: classifier throughput in images per second.
 struct BenchNet: ParsableCommand {
@@ -26,7 +27,7 @@ struct BenchNet: ParsableCommand {
     }
 
     func run() throws {
-        let net = try loadModel(model)
+        let net = try ModelCache().model(model)
         for b in batch {
             let result = try NetBenchmark.run(model: net, batch: b, threads: threads, runs: runs)
             print(result)

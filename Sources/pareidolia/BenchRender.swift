@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Render
+import Search
 
 /// `pareidolia bench render`: compiled renderer vs the reference tree-walker, same run.
 struct BenchRender: ParsableCommand {

@@ -4,32 +4,84 @@ import ImageIO
 import Imaging
 import Net
 import Scoring
+import Search
 
 struct Classify: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Classify a PNG with EfficientNet-Lite: index, name and probability of the top classes.",
         discussion: """
             Images that are not already the network's size are centre-cropped to 87.5% of their shorter side and resized (area averaging when shrinking, bicubic when enlarging).
+            --json prints one JSON object for scripts: the model, its input size, the preprocessing, and all 1000 classes with their logits and probabilities, in class-index order.
             Examples:
               pareidolia classify Tests/NetTests/Fixtures/chelsea-224.png
               pareidolia classify photo.png --model lite2 --top 10
+              pareidolia classify photo.png --json > photo.json
             """)
 
     @Argument(help: "A PNG image (8- or 16-bit; grey, RGB, RGBA or palette).") var image: String
-    @Option(help: "Classifier: lite0, lite1 or lite2.") var model = "lite0"
+    @Option(help: "Classifier: lite0, lite1 or lite2.") var model = RunSettings.defaultModel
     @Option(help: "How many classes to list.") var top = 5
+    @Flag(help: "Print every class's logit and probability as JSON.") var json = false
 
     func validate() throws {
         guard (1...1000).contains(top) else { throw ValidationError("--top must be 1…1000, got \(top)") }
+        _ = try ModelCache.variant(model)
     }
 
     func run() throws {
         let decoded = try PNGFile.read(image)
-        let probabilities = try classProbabilities(decoded.image, net: try loadModel(model))
+        let scorer = try ModelCache().scorer([model])
+        let logits = try scorer.logits(of: decoded.image)
+        let probabilities = Probabilities.softmax(logits)
         let classes = try ImageNetClasses.bundled()
+        if json {
+            print(try ClassificationReport(image: image, model: model.lowercased(), inputSize: scorer.resolution(of: 0),
+                                           width: decoded.image.width, height: decoded.image.height,
+                                           logits: logits, probabilities: probabilities, names: classes).json())
+            return
+        }
         for (index, p) in Probabilities.topK(probabilities, k: top) {
             print(String(format: "%4d  %7.3f%%  ", index, p * 100) + ((try? classes.name(of: index)) ?? "?"))
         }
+    }
+}
+
+/// What `classify --json` prints.
+struct ClassificationReport: Encodable {
+    struct Entry: Encodable {
+        var index: Int
+        var name: String
+        var logit: Float
+        var probability: Float
+    }
+    var image: String
+    var model: String
+    var inputSize: Int
+    var imageWidth: Int
+    var imageHeight: Int
+    var preprocessing: String
+    var classes: [Entry]
+
+    init(image: String, model: String, inputSize: Int, width: Int, height: Int,
+         logits: [Float], probabilities: [Float], names: ImageNetClasses) {
+        self.image = image
+        self.model = model
+        self.inputSize = inputSize
+        imageWidth = width
+        imageHeight = height
+        preprocessing = width == inputSize && height == inputSize
+            ? "none (already \(inputSize)×\(inputSize)); input (u8 − 127) / 128"
+            : "centre crop to 87.5% of the shorter side, resize to \(inputSize)×\(inputSize) (area when shrinking, bicubic when enlarging); input (u8 − 127) / 128"
+        classes = logits.indices.map {
+            Entry(index: $0, name: (try? names.name(of: $0)) ?? "class \($0)", logit: logits[$0], probability: probabilities[$0])
+        }
+    }
+
+    func json() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        return String(decoding: try encoder.encode(self), as: UTF8.self)
     }
 }
 

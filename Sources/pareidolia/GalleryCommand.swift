@@ -1,11 +1,6 @@
 import ArgumentParser
 import Foundation
 import Gallery
-import Genome
-import Imaging
-import Net
-import Render
-import Scoring
 import Store
 
 struct GalleryCommand: ParsableCommand {
@@ -36,18 +31,7 @@ struct GalleryCommand: ParsableCommand {
         // the export at once.
         signal(SIGINT, SIG_DFL)
         let store = try database.open()
-        let models = ModelCache()
-        let renderer = GalleryRenderer(
-            render: { text, size, aa in
-                try Renderer.render(try Genome(parsing: text), width: size, height: size, supersample: aa)
-            },
-            confidence: { image, run in
-                let settings = try EvolveSettings.decode(run.config, run: run.name)
-                let net = try models.model(settings.model)
-                // Scaled back to the network's size (the render is square: no crop).
-                let p = try classProbabilities(image.resized(width: net.resolution, height: net.resolution), net: net)
-                return p.withUnsafeBufferPointer { settings.fitness.objective.confidence(probabilities: $0) }
-            })
+        let renderer = GalleryRenderer.live()
         var terminal = Terminal()
         let options = GalleryOptions(outputDirectory: out, size: size, supersampling: aa,
                                      selection: selection == .best ? .best : .allRecords)
@@ -59,20 +43,5 @@ struct GalleryCommand: ParsableCommand {
         terminal.endLiveLine()
         for r in report.runs { print("\(r.page): \(r.rendered) rendered, \(r.reused) reused") }
         print("open \(report.index)")
-    }
-}
-
-/// Loads each classifier once per process, shared by the gallery's re-measuring closure.
-final class ModelCache: @unchecked Sendable {
-    private let lock = NSLock()
-    private var models: [String: EfficientNetLite] = [:]
-
-    func model(_ name: String) throws -> EfficientNetLite {
-        lock.lock()
-        defer { lock.unlock() }
-        if let m = models[name] { return m }
-        let m = try loadModel(name)
-        models[name] = m
-        return m
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import Genome
 import ImageIO
 import Render
+import Search
 
 struct RenderCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -26,7 +27,7 @@ struct RenderCommand: ParsableCommand {
         let genome = try GenomeFiles.load(source)
         let w = width ?? size, h = height ?? size
         let image = try Renderer.render(genome, width: w, height: h, supersample: aa)
-        try PNGFile.write(image, to: output, text: ["genome": genome.description, "Software": "pareidolia"])
+        try PNGFile.write(image, to: output, text: [PNGTextKey.genome: genome.description, PNGTextKey.software: "pareidolia"])
         print("\(output): \(w)×\(h), aa \(aa), \(genome.nodeCount) nodes")
     }
 }
@@ -65,7 +66,7 @@ struct RandomCommand: ParsableCommand {
             let stem = (output as NSString).appendingPathComponent(String(repeating: "0", count: max(0, digits - String(i).count)) + String(i))
             try (genome.description + "\n").write(toFile: stem + ".genome", atomically: true, encoding: .utf8)
             let image = try Renderer.render(genome, width: size, height: size, supersample: aa)
-            try PNGFile.write(image, to: stem + ".png", text: ["genome": genome.description, "Software": "pareidolia"])
+            try PNGFile.write(image, to: stem + ".png", text: [PNGTextKey.genome: genome.description, PNGTextKey.software: "pareidolia"])
         }
         print("wrote \(count) genomes and renders to \(output)")
     }

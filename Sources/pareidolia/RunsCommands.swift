@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Search
 import Store
 
 struct Runs: ParsableCommand {
@@ -36,7 +37,7 @@ struct Show: ParsableCommand {
     func run() throws {
         let store = try database.open()
         let run = try store.run(named: name)
-        let settings = try EvolveSettings.decode(run.config, run: run.name)
+        let settings = try RunSettings.decode(run.config, run: run.name)
         let records = try store.records(run: run.id)
         print("run         \(run.name) (\(run.status.rawValue))")
         print("target      \(run.target)")
@@ -44,6 +45,10 @@ struct Show: ParsableCommand {
         print("population  \(settings.evolution.populationSize), generations \(run.generations) (0…\(max(0, run.generations - 1)), 0 is the initial population)")
         let gate = settings.fitness.gate.map { String(format: ", gate %.3g (denoise distance)", $0) } ?? ""
         print(String(format: "fitness     objective − %.3g·TV", settings.fitness.tvWeight) + gate)
+        if let p = settings.polish {
+            print("polish      constants every \(p.every) generations, \(p.steps) steps at rate \(p.learningRate)")
+        }
+        if let stop = settings.stop { print("asked       \(describe(stop))") }
         if let best = records.max(by: { $0.fitness < $1.fitness }) {
             print(String(format: "best        %.2f%% confidence, naturalness %.4f, generation %d",
                          best.confidence * 100, best.naturalness, best.generation))
@@ -58,6 +63,15 @@ struct Show: ParsableCommand {
              ($0.polished ? "polished " : "") + ($0.imagePath ?? "")]
         })
     }
+}
+
+/// "until generation 20, 99% confidence or 10 minutes in all".
+func describe(_ stop: StopCondition) -> String {
+    var parts: [String] = []
+    if let g = stop.generation { parts.append("generation \(g)") }
+    if let c = stop.confidence { parts.append(String(format: "%g%% confidence", c * 100)) }
+    if let m = stop.minutes { parts.append(String(format: "%g minutes in all", m)) }
+    return parts.isEmpty ? "no limit" : "until " + parts.joined(separator: ", ")
 }
 
 /// Prints rows as left-aligned columns.

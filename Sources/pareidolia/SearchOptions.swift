@@ -1,6 +1,9 @@
 import ArgumentParser
 import Evolution
 import Genome
+import Polish
+import Scoring
+import Search
 
 /// The search's knobs on the command line (shared by `evolve` and `bench evolve`).
 struct SearchOptions: ParsableArguments {
@@ -57,15 +60,18 @@ struct SearchOptions: ParsableArguments {
     }
 }
 
+/// Gradient polish during evolution.
+enum EvolvePolish: String, ExpressibleByArgument, CaseIterable { case none, constants }
+
 /// Constant polish during a run (shared by `evolve` and `bench evolve`).
 struct RunPolishOptions: ParsableArguments {
-    @Option(help: "Gradient polish during the run: none, or constants (tune the best genome's constants every --polish-every generations and feed it back).")
+    @Option(help: "Gradient polish during evolution: none, or constants (polish the best genome's constants every --polish-every generations and feed it back).")
     var polish: EvolvePolish = .constants
-    @Option(help: "Generations between constant polishes.") var polishEvery = 2
+    @Option(help: "Generations between constant polishes.") var polishEvery = PolishSchedule.defaultEvery
     @Option(help: "Gradient steps per constant polish (doubled for each polish interval without progress, up to 8×).")
-    var polishSteps = 20
+    var polishSteps = PolishDefaults.constantSteps
     @Option(help: "Adam learning rate of the constant polish (halved for each polish interval without progress, down to 1/8).")
-    var polishLr: Float = 0.03
+    var polishLr: Float = PolishDefaults.constantLearningRate
 
     func validate() throws {
         guard polishEvery >= 1 else { throw ValidationError("--polish-every must be at least 1, got \(polishEvery)") }
@@ -73,10 +79,30 @@ struct RunPolishOptions: ParsableArguments {
         guard polishLr > 0, polishLr.isFinite else { throw ValidationError("--polish-lr must be positive, got \(polishLr)") }
     }
 
-    /// Writes the polish schedule into `settings`.
-    func apply(to settings: inout EvolveSettings) {
-        settings.polishEvery = polish == .constants ? polishEvery : nil
-        settings.polishSteps = polishSteps
-        settings.polishLearningRate = polishLr
+    /// The polish schedule (nil with --polish none).
+    var schedule: PolishSchedule? {
+        polish == .constants ? PolishSchedule(every: polishEvery, steps: polishSteps, learningRate: polishLr) : nil
+    }
+}
+
+/// How images are scored (shared by `evolve` and `bench evolve`).
+struct FitnessOptions: ParsableArguments {
+    @Option(help: "Weight λ of the total-variation penalty.") var tv: Float = FitnessFunction.defaultTVWeight
+    @Option(help: "Naturalness gate: largest TV-denoise distance (Chambolle, weight 0.2) allowed, e.g. 0.05.")
+    var gate: Float?
+    @Option(help: "Classifier: lite0, lite1 or lite2.") var model = RunSettings.defaultModel
+    @Option(help: "Robustness: average the score over this many views (shifted, slightly zoomed renders).")
+    var robust = 1
+
+    func validate() throws {
+        guard tv >= 0, tv.isFinite else { throw ValidationError("--tv must be 0 or more, got \(tv)") }
+        if let g = gate, !(g > 0 && g.isFinite) { throw ValidationError("--gate must be a positive number, got \(g)") }
+        guard (1...16).contains(robust) else { throw ValidationError("--robust must be 1…16, got \(robust)") }
+        _ = try ModelCache.variant(model)
+    }
+
+    /// The fitness function for `objective`.
+    func function(_ objective: Objective) -> FitnessFunction {
+        FitnessFunction(objective: objective, tvWeight: tv, gate: gate)
     }
 }

@@ -8,7 +8,7 @@ import Scoring
 import XCTest
 
 /// Lite0 and a session, loaded once for the whole test class (tests run serially).
-nonisolated(unsafe) private var cachedSession: InferenceSession?
+nonisolated(unsafe) private var cachedScorer: Scorer?
 
 final class PolishTests: XCTestCase {
     /// Rock crab: p ≈ 0.0002 on marble; pixel polish takes it above 0.9 in 20 steps.
@@ -17,10 +17,10 @@ final class PolishTests: XCTestCase {
     /// while rock crab only creeps (0.0002 → 0.0006), the formula's shape limiting it.
     static let constantTarget = Objective.classes([973])
 
-    private func session() throws -> InferenceSession {
-        if let cachedSession { return cachedSession }
-        let s = try InferenceSession(model: EfficientNetLite.load(.lite0), threads: 2)
-        cachedSession = s
+    private func scorer() throws -> Scorer {
+        if let cachedScorer { return cachedScorer }
+        let s = try Scorer(models: [EfficientNetLite.load(.lite0)], threads: 2)
+        cachedScorer = s
         return s
     }
 
@@ -31,13 +31,13 @@ final class PolishTests: XCTestCase {
     }
 
     func testPixelPolishRaisesConfidenceWithinTheGate() throws {
-        let session = try session()
+        let scorer = try scorer()
         let image = try Renderer.render(try marble(), width: 224, height: 224)
         let gate = denoiseDistance(image, weight: FitnessFunction.denoiseWeight) + 0.01
         var settings = PixelPolishSettings(steps: 20, learningRate: 0.01, tvWeight: 0.5, gate: gate)
         settings.copies = 2
         var rng = SeededGenerator(seed: 1)
-        let result = try PixelPolish.run(image: image, objective: Self.target, session: session,
+        let result = try PixelPolish.run(image: image, objective: Self.target, scorer: scorer,
                                          settings: settings, using: &rng)
         print("pixel polish: confidence \(result.before.confidence) → \(result.after.confidence), "
               + "denoise \(result.before.denoiseDistance) → \(result.after.denoiseDistance) (gate \(gate))")
@@ -48,9 +48,9 @@ final class PolishTests: XCTestCase {
     }
 
     func testConstantPolishRaisesConfidenceAndReturnsAValidGenome() throws {
-        let session = try session()
+        let scorer = try scorer()
         let genome = try marble()
-        let result = try ConstantPolish.run(genome: genome, objective: Self.constantTarget, session: session,
+        let result = try ConstantPolish.run(genome: genome, objective: Self.constantTarget, scorer: scorer,
                                             settings: ConstantPolishSettings(steps: 20, learningRate: 0.05, tvWeight: 0.5))
         print("constant polish: confidence \(result.report.before.confidence) → \(result.report.after.confidence)")
         XCTAssertGreaterThanOrEqual(result.report.after.confidence, result.report.before.confidence)
@@ -65,19 +65,17 @@ final class PolishTests: XCTestCase {
     /// A wave genome has constants enough for rock crab, and polishing the mean over three
     /// views makes the gain hold on each of those views, not only on the plain render.
     func testConstantPolishOverViewsRaisesEveryView() throws {
-        let session = try session()
+        let scorer = try scorer()
         var rng = SeededGenerator(seed: 2)
         let genome = Genome.waves(terms: 24, frequency: 8, limits: try Limits(maxDepth: 12, maxNodes: 400), using: &rng)
         let views = (0..<3).map { ScoringView(index: $0, resolution: 224) }
         func confidences(_ g: Genome) throws -> [Float] {
             try views.map { view in
                 let image = try view.render(g)
-                var input = [Float](repeating: 0, count: 3 * 224 * 224)
-                input.withUnsafeMutableBufferPointer { Preprocess.write(image, into: $0, index: 0) }
-                return Probabilities.softmax(try session.logits(input, batch: 1))[119]
+                return try scorer.probabilities(of: image)[119]
             }
         }
-        let result = try ConstantPolish.run(genome: genome, objective: Self.target, session: session,
+        let result = try ConstantPolish.run(genome: genome, objective: Self.target, scorer: scorer,
                                             settings: ConstantPolishSettings(steps: 40, learningRate: 0.03,
                                                                              tvWeight: 0.3, views: 3))
         let before = try confidences(genome), after = try confidences(result.genome)
@@ -88,7 +86,7 @@ final class PolishTests: XCTestCase {
     }
 
     func testGradientStepCostIsReported() throws {
-        let cost = try PolishBenchmark.run(session: try session(), batch: 2, runs: 1)
+        let cost = try PolishBenchmark.run(session: try scorer().sessions[0], batch: 2, runs: 1)
         print("polish benchmark batch 2: forward \(cost.forwardSeconds) s, gradient \(cost.gradientSeconds) s, ratio \(cost.ratio)")
         XCTAssertEqual(cost.ratio, cost.gradientSeconds / cost.forwardSeconds, accuracy: 1e-9)
         XCTAssertGreaterThan(cost.ratio, 1)   // a gradient pass includes a forward pass
@@ -97,7 +95,7 @@ final class PolishTests: XCTestCase {
     func testWrongImageSizeIsAnError() throws {
         var rng = SeededGenerator(seed: 1)
         XCTAssertThrowsError(try PixelPolish.run(image: Image(width: 10, height: 10), objective: Self.target,
-                                                 session: try session(), settings: PixelPolishSettings(),
+                                                 scorer: try scorer(), settings: PixelPolishSettings(),
                                                  using: &rng)) { error in
             XCTAssertEqual(error as? PolishError, .imageSize(width: 10, height: 10, expected: 224))
         }

@@ -1,0 +1,94 @@
+import Imaging
+import Net
+
+/// What an objective says of one image: its value (maximised) and the confidence shown to users.
+public struct ObjectiveScore: Sendable, Equatable {
+    public var value: Float
+    public var confidence: Float
+
+    public init(value: Float, confidence: Float) {
+        self.value = value
+        self.confidence = confidence
+    }
+}
+
+/// Batched scoring by one or more classifiers: preprocessing, logits, log-softmax, objective and
+/// confidence for many images at once, and the objective's gradient with respect to the pixels.
+///
+/// The one pipeline every caller uses (evolution, polish, `classify`, the gallery). Networks are
+/// indexed in the order given; each sees images at its own resolution (`resolution(of:)`).
+/// A scorer owns mutable classifier scratch: give each concurrent caller its own.
+public final class Scorer {
+    /// One inference session per network.
+    public let sessions: [InferenceSession]
+    /// Images per classifier call.
+    public static let batchSize = 32
+
+    public init(sessions: [InferenceSession]) {
+        precondition(!sessions.isEmpty, "a scorer needs at least one network")
+        self.sessions = sessions
+    }
+
+    /// A scorer over `models`, each run on `threads` threads.
+    public convenience init(models: [EfficientNetLite], threads: Int = 2) throws {
+        self.init(sessions: try models.map { try InferenceSession(model: $0, threads: threads) })
+    }
+
+    public var models: [EfficientNetLite] { sessions.map(\.model) }
+
+    /// Input side of network `k`.
+    public func resolution(of k: Int = 0) -> Int { sessions[k].model.resolution }
+
+    /// Log-softmax rows (`classCount` values each) of `images`, each already at network `k`'s
+    /// resolution, classified `batchSize` at a time.
+    public func logProbabilities(_ images: [Image], network k: Int = 0) throws -> [[Float]] {
+        let session = sessions[k], classes = session.model.classCount
+        var rows: [[Float]] = []
+        rows.reserveCapacity(images.count)
+        var start = 0
+        while start < images.count {
+            let chunk = Array(images[start..<min(start + Scorer.batchSize, images.count)])
+            let logits = try session.logits(try Preprocess.batch(chunk, resolution: session.model.resolution),
+                                            batch: chunk.count)
+            for i in 0..<chunk.count {
+                rows.append(Probabilities.logSoftmax(logits[(i * classes)..<((i + 1) * classes)]))
+            }
+            start += chunk.count
+        }
+        return rows
+    }
+
+    /// The objective's value and confidence for each of `images` (at network `k`'s resolution).
+    public func evaluate(_ images: [Image], objective: Objective, network k: Int = 0) throws -> [ObjectiveScore] {
+        try logProbabilities(images, network: k).map { objective.score(logProbabilities: $0) }
+    }
+
+    /// The objective's value for each image and its gradient with respect to each image's
+    /// pixels (planar, in [0, 1] pixel units), in one forward and backward batch on network `k`.
+    public func gradient(_ images: [Image], objective: Objective,
+                         network k: Int = 0) throws -> (values: [Float], gradients: [Image]) {
+        let session = sessions[k]
+        let input = try Preprocess.batch(images, resolution: session.model.resolution)
+        let result = try session.inputGradient(input, batch: images.count) { _, logSoftmax in
+            (objective.value(logProbabilities: logSoftmax), objective.gradient(logProbabilities: logSoftmax))
+        }
+        let size = input.count / max(images.count, 1)
+        let gradients = images.indices.map { n in
+            Image(width: images[n].width, height: images[n].height,
+                  pixels: result.gradient[(n * size)..<((n + 1) * size)].map { $0 * Preprocess.pixelGradientScale })
+        }
+        return (result.objective, gradients)
+    }
+
+    /// Logits of one image of any size, prepared the way photos are (kept as is at the
+    /// network's size, else centre-cropped to 87.5 % and resized; see `Image.prepareForNetwork`).
+    public func logits(of image: Image, network k: Int = 0) throws -> [Float] {
+        let session = sessions[k], r = session.model.resolution
+        return try session.logits(try Preprocess.batch([image.prepareForNetwork(size: r)], resolution: r), batch: 1)
+    }
+
+    /// Softmax probabilities of one image of any size, prepared as in `logits(of:)`.
+    public func probabilities(of image: Image, network k: Int = 0) throws -> [Float] {
+        Probabilities.softmax(try logits(of: image, network: k))
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+import Net
+import Scoring
+
+/// Loads classifiers by variant name, each once per process.
+///
+/// Thread-safe: the gallery re-measures records from several threads.
+public final class ModelCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var models: [ModelVariant: EfficientNetLite] = [:]
+
+    public init() {}
+
+    /// The variant called `name` (`lite0`, `lite1`, `lite2`; any case).
+    public static func variant(_ name: String) throws -> ModelVariant {
+        guard let variant = ModelVariant(rawValue: name.lowercased()) else { throw SearchError.unknownModel(name) }
+        return variant
+    }
+
+    /// The classifier called `name`, loaded on first use.
+    public func model(_ name: String) throws -> EfficientNetLite {
+        let variant = try Self.variant(name)
+        lock.lock()
+        defer { lock.unlock() }
+        if let m = models[variant] { return m }
+        let m = try EfficientNetLite.load(variant)
+        models[variant] = m
+        return m
+    }
+
+    /// A scorer over the classifiers called `names`.
+    public func scorer(_ names: [String], threads: Int = 2) throws -> Scorer {
+        try Scorer(models: names.map(model), threads: threads)
+    }
+
+    /// The network that judges a run that used `models`: Lite2, or Lite1 when the run uses Lite2
+    /// (a network the run never scored with).
+    public static func heldOut(for models: [String]) -> String {
+        let used = Set(models.map { $0.lowercased() })
+        return ["lite2", "lite1", "lite0"].first { !used.contains($0) } ?? "lite2"
+    }
+}

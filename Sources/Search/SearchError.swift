@@ -1,0 +1,47 @@
+/// Errors about runs and their inputs, each naming the bad input and the fix.
+public enum SearchError: Error, CustomStringConvertible, Equatable {
+    case unreadableConfig(run: String, reason: String)
+    case unreadableGenome(run: String, generation: Int, reason: String)
+    case noGenerations(run: String)
+    case noTarget
+    case unknownModel(String)
+    case invalidSeedSource(String, reason: String)
+    case notAGenomeSource(path: String)
+    case noGenomeInPNG(path: String)
+    case unreadable(path: String, reason: String)
+    case badGenomeFile(path: String, reason: String)
+    case cannotCreateDirectory(path: String, reason: String)
+    case libraryNotFound(searched: [String])
+    case emptyLibrary(path: String)
+
+    public var description: String {
+        switch self {
+        case let .unreadableConfig(run, reason):
+            return "run '\(run)' has a configuration this version cannot read (\(reason)); start a new run with pareidolia evolve"
+        case let .unreadableGenome(run, generation, reason):
+            return "run '\(run)', generation \(generation): a stored genome cannot be read (\(reason)); the database may be damaged — start a new run, or seed one from another run with --seed-from run:NAME"
+        case let .noGenerations(run):
+            return "run '\(run)' has no committed generation to resume from; start it again with pareidolia evolve --run \(run)-2"
+        case .noTarget:
+            return "no target: give --class NAME (e.g. --class \"rock crab\") or --opposite NAME; pareidolia classes QUERY lists names"
+        case let .unknownModel(name):
+            return "unknown model '\(name)': use lite0, lite1 or lite2"
+        case let .invalidSeedSource(value, reason):
+            return "invalid --seed-from '\(value)': \(reason)"
+        case let .notAGenomeSource(path):
+            return "'\(path)' is neither a .genome file nor a .png: give a formula file (see genomes/library/) or a PNG written by pareidolia"
+        case let .noGenomeInPNG(path):
+            return "'\(path)' carries no genome (no 'genome' text chunk): only PNGs written by pareidolia render, evolve or gallery can be re-rendered"
+        case let .unreadable(path, reason):
+            return "cannot read '\(path)': \(reason)"
+        case let .badGenomeFile(path, reason):
+            return "\(path): \(reason)"
+        case let .cannotCreateDirectory(path, reason):
+            return "cannot create directory '\(path)': \(reason); choose another -o/--out"
+        case let .libraryNotFound(searched):
+            return "genome library not found (looked in \(searched.joined(separator: ", "))); run pareidolia from the repository, or pass --library DIR"
+        case let .emptyLibrary(path):
+            return "no .genome files in '\(path)': add some, or pass --library DIR"
+        }
+    }
+}

@@ -1,0 +1,180 @@
+import Evolution
+import Foundation
+import Genome
+import Polish
+import Store
+
+/// One run of the search: its settings, population and evaluator, driven generation by
+/// generation with every generation committed (one transaction each) and each new best written
+/// at once as a PNG. `evolve`, `resume` and `bench evolve` all run through it.
+public struct SearchRun {
+    public let store: RunStore
+    public private(set) var run: Run
+    public private(set) var settings: RunSettings
+    public private(set) var state: EvolutionState
+    public private(set) var evaluator: RunEvaluator
+    let evolver: Evolver
+    let recorder: RunRecorder
+    /// Seconds spent in earlier sessions of this run.
+    public let elapsedBefore: Double
+
+    /// How a call to `run` ended.
+    public enum Ending: Equatable, Sendable { case reachedGenerations, reachedConfidence, outOfTime, interrupted }
+
+    /// Progress after each generation.
+    public struct Progress: Sendable {
+        public var report: GenerationReport
+        /// Whether the constant polish made this generation's best.
+        public var polished: Bool
+        /// Evaluations per second in this session.
+        public var evaluationsPerSecond: Double
+        /// Seconds left under the nearer of the generation and time limits, if any.
+        public var secondsLeft: Double?
+    }
+
+    /// Creates run `name` in `store`, evaluates the initial population (`seeds` topped up with
+    /// random genomes) and commits it as generation 0; that time counts as elapsed.
+    public static func start(store: RunStore, name: String, target: String, settings: RunSettings, seed: UInt64,
+                             seeds: [Genome], recordDirectory: String, models: ModelCache) throws -> SearchRun {
+        var evaluator = try RunEvaluator(settings: settings, models: models)
+        let run = try store.createRun(NewRun(name: name, target: target, config: try settings.json(),
+                                             model: settings.model, seed: seed))
+        let evolver = Evolver(config: settings.evolution)
+        let clock = ContinuousClock(), start = clock.now
+        let state = try evolver.initialState(seed: seed, seeds: seeds, evaluator: &evaluator)
+        let elapsed = (clock.now - start).seconds
+        let recorder = RunRecorder(store: store, run: run, recordDirectory: recordDirectory)
+        try recorder.commitInitial(state, elapsed: elapsed)
+        return SearchRun(store: store, run: run, settings: settings, state: state, evaluator: evaluator,
+                         evolver: evolver, recorder: recorder, elapsedBefore: elapsed)
+    }
+
+    /// Loads run `name` exactly as its last committed generation left it. A `stop` replaces the
+    /// run's stored stop condition (and is stored); nil keeps it, so the run finishes what it
+    /// was asked to do.
+    public static func resume(store: RunStore, name: String, recordDirectory: String, models: ModelCache,
+                              stop: ((_ generation: Int, _ elapsedSeconds: Double) -> StopCondition?)? = nil) throws -> SearchRun {
+        var run = try store.run(named: name)
+        var settings = try RunSettings.decode(run.config, run: run.name)
+        guard let snapshot = try store.lastGeneration(run: run.id) else { throw SearchError.noGenerations(run: run.name) }
+        let counters: EvolutionState.Counters
+        do { counters = try JSONDecoder().decode(EvolutionState.Counters.self, from: Data(snapshot.rngState.utf8)) } catch {
+            throw SearchError.unreadableConfig(run: run.name, reason: "generation \(snapshot.stats.index) state: \(error)")
+        }
+        if let replaced = stop?(counters.generation, snapshot.stats.elapsedSeconds) {
+            settings.stop = replaced
+            try store.setConfig(try settings.json(), run: run.id)
+            run = try store.run(id: run.id)
+        } else if settings.stop == nil {
+            // Runs stored before the stop condition was recorded: the defaults, from now.
+            settings.stop = StopCondition.relative(generations: nil, confidence: StopCondition.default.confidence,
+                                                   minutes: StopCondition.default.minutes, from: counters.generation,
+                                                   elapsedSeconds: snapshot.stats.elapsedSeconds)
+        }
+        let evaluator = try RunEvaluator(settings: settings, models: models)
+        // Phenotypes are derived data: re-render to restore them exactly.
+        let population = try snapshot.population.map { row -> Evolution.Individual in
+            let genome: Genome
+            do { genome = try Genome(parsing: row.genome) } catch {
+                throw SearchError.unreadableGenome(run: run.name, generation: snapshot.stats.index, reason: "\(error)")
+            }
+            let phenotype = Phenotype.hash(try evaluator.image(of: genome))
+            return Evolution.Individual(genome: genome, evaluation: Evaluation(
+                fitness: row.fitness, confidence: row.confidence, naturalness: row.naturalness, phenotype: phenotype))
+        }
+        try store.setStatus(.running, run: run.id)
+        return SearchRun(store: store, run: run, settings: settings,
+                         state: EvolutionState(counters: counters, population: population), evaluator: evaluator,
+                         evolver: Evolver(config: settings.evolution),
+                         recorder: RunRecorder(store: store, run: run, recordDirectory: recordDirectory),
+                         elapsedBefore: snapshot.stats.elapsedSeconds)
+    }
+
+    /// Whether the gate, if any, is met by `individual`.
+    public func meetsGate(_ individual: Evolution.Individual) -> Bool {
+        guard let gate = settings.fitness.gate else { return true }
+        return individual.evaluation.naturalness <= gate
+    }
+
+    /// Runs generations until the run's stop condition or `shouldStop()`; commits each one and
+    /// reports it to `progress`.
+    public mutating func run(shouldStop: () -> Bool = { false },
+                             progress: (Progress) -> Void = { _ in }) throws -> Ending {
+        let stop = settings.stop ?? .default
+        let clock = ContinuousClock()
+        let start = clock.now
+        let startGeneration = state.generation
+        let startEvaluations = state.evaluations
+        func seconds() -> Double { (clock.now - start).seconds }
+        while true {
+            if let c = stop.confidence, state.best.evaluation.confidence >= c, meetsGate(state.best) {
+                return .reachedConfidence
+            }
+            if let g = stop.generation, state.generation >= g { return .reachedGenerations }
+            if let m = stop.minutes, elapsedBefore + seconds() >= m * 60 { return .outOfTime }
+            if shouldStop() { return .interrupted }
+
+            var report = try evolver.step(&state, evaluator: &evaluator)
+            var polished = false
+            if let schedule = settings.polish, state.generation % schedule.every == 0 {
+                polished = try polishBest(schedule)
+                report.isNewRecord = report.isNewRecord || polished
+                report.best = state.best
+            }
+            let elapsed = elapsedBefore + seconds()
+            try recorder.commit(state, isRecord: report.isNewRecord, polished: polished, elapsed: elapsed,
+                                meanFitness: report.meanFitness, meanConfidence: report.meanConfidence)
+            var left: [Double] = []
+            let done = state.generation - startGeneration
+            if let g = stop.generation, done > 0 { left.append(seconds() / Double(done) * Double(g - state.generation)) }
+            if let m = stop.minutes { left.append(m * 60 - elapsed) }
+            progress(Progress(report: report, polished: polished,
+                              evaluationsPerSecond: Double(state.evaluations - startEvaluations) / max(seconds(), 1e-9),
+                              secondsLeft: left.min().map { max(0, $0) }))
+        }
+    }
+
+    /// Polishes the best genome's constants by gradient ascent and, if the polished genome
+    /// scores better (same evaluator, gate included), puts it into the population.
+    /// Deterministic, so resumed runs repeat it exactly. Returns whether it improved the best.
+    ///
+    /// Each polish starts Adam afresh, and its first steps move every constant by about the
+    /// learning rate: right far from an optimum, too coarse near one. So the budget follows
+    /// the stored stagnation count (`PolishSchedule.budget`), and a resumed run repeats it.
+    mutating func polishBest(_ schedule: PolishSchedule) throws -> Bool {
+        let best = state.best
+        let budget = schedule.budget(stagnantGenerations: state.stagnantGenerations)
+        let polished = try ConstantPolish.run(
+            genome: best.genome, objective: settings.fitness.objective, scorer: evaluator.scorer,
+            settings: ConstantPolishSettings(steps: budget.steps, learningRate: budget.learningRate,
+                                             tvWeight: settings.fitness.tvWeight, views: settings.views))
+        guard polished.genome != best.genome else { return false }
+        let known = Dictionary(state.population.map { ($0.evaluation.phenotype, $0.evaluation) },
+                               uniquingKeysWith: { a, _ in a })
+        let evaluation = try evaluator.evaluate([polished.genome], known: known, survivalFloor: -.infinity)[0]
+        guard evaluation.fitness > best.evaluation.fitness else { return false }
+        // Its phenotype is new (a known one would score no better than the best) and it is the
+        // fittest: it goes first, the least fit member makes room.
+        state.population = Array(([Evolution.Individual(genome: polished.genome, evaluation: evaluation)]
+            + state.population).prefix(evolver.config.populationSize))
+        state.stagnantGenerations = 0
+        return true
+    }
+
+    /// Records how the session ended in the run's status: `finished` when the target was
+    /// reached, else `paused` (resumable).
+    public func finish(_ ending: Ending) throws {
+        try store.setStatus(ending == .reachedConfidence ? .finished : .paused, run: run.id)
+    }
+
+    /// Writes the current best's record PNG (e.g. the final image of a benchmark run).
+    @discardableResult
+    public func writeBestImage() throws -> String {
+        try recorder.writeRecordImage(state.best, generation: state.generation)
+    }
+}
+
+extension Duration {
+    /// The duration in seconds.
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
+}

@@ -1,0 +1,18 @@
+import Foundation
+import GRDB
+
+extension RunStore {
+    /// Replaces the configuration JSON of run `id` (e.g. when `resume` is given a new stop
+    /// condition, which is part of what the run was asked to do).
+    ///
+    /// - Throws: `StoreError.invalidConfig` when `config` is not JSON, `StoreError.runIDNotFound`.
+    public func setConfig(_ config: String, run id: Int64) throws {
+        let name = try run(id: id).name
+        try Self.validateConfig(config, run: name)
+        try transaction("replacing the configuration of run '\(name)'") { db in
+            try db.execute(sql: "UPDATE runs SET config = ?, updated_at = ? WHERE id = ?",
+                           arguments: [config, Date(), id])
+            if db.changesCount == 0 { throw StoreError.runIDNotFound(id: id) }
+        }
+    }
+}

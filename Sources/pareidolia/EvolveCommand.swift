@@ -1,0 +1,85 @@
+import ArgumentParser
+import Foundation
+import Net
+import Scoring
+import Search
+import Store
+
+struct Evolve: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Breed formula images toward an ImageNet class; saves every generation.",
+        discussion: """
+            Every generation is committed to the database as it completes; Ctrl-C stops after the generation in flight, and `pareidolia resume RUN` continues exactly where it stopped. The stop condition is part of the run: a bare `resume` finishes what the run was asked to do. Each new best image is written at once to runs/RUN/ beside the database.
+            With no stop option: until 0.99 confidence, for at most 10 minutes.
+            Examples:
+              pareidolia evolve --class "rock crab" --minutes 10
+              pareidolia evolve --class 119 --class "king crab" --until 0.99 --gate 0.05
+              pareidolia evolve --class goldfish --opposite "tench" --generations 100 --run fish
+            """)
+
+    @Option(name: .customLong("class"), help: "Target class: name, synonym or index (repeat to merge classes).")
+    var classes: [String] = []
+    @Option(help: "A class the image must not look like (repeatable).") var opposite: [String] = []
+    @Option(name: .customLong("run"), help: "Run name (letters, digits, . _ -); default: from the class.")
+    var runName: String?
+    @Option(help: "Random seed: the same seed and settings give the same run.") var seed: UInt64 = 1
+    @OptionGroup(title: "Fitness") var fitness: FitnessOptions
+    @Option(help: "Initial population: random (random genomes: --wave-share of them wave sums, the rest trees), library (genomes/library, topped up with random ones), or run:NAME (another run's population).")
+    var seedFrom = "random"
+    @OptionGroup(title: "Search") var search: SearchOptions
+    @OptionGroup(title: "Polish") var polish: RunPolishOptions
+    @OptionGroup var stop: StopOptions
+    @OptionGroup var database: DatabaseOptions
+
+    func run() throws {
+        let target = try Target(classes: classes, opposites: opposite, names: try ImageNetClasses.bundled())
+        let settings = RunSettings(evolution: search.config, fitness: fitness.function(target.objective),
+                                   model: fitness.model.lowercased(), views: fitness.robust, polish: polish.schedule,
+                                   stop: stop.condition(from: 0, elapsedSeconds: 0) ?? .default, seededFrom: seedFrom)
+        let store = try database.open()
+        let seeds = try GenomeFiles.seeds(seedFrom, store: store)
+        let name = try runName ?? defaultRunName(target: target.leadName(names: try ImageNetClasses.bundled()), store: store)
+        var terminal = Terminal()
+        terminal.log("run \(name): evolving toward \(target.name) with \(settings.model), population \(search.population), seed \(seed)")
+        var run = try SearchRun.start(store: store, name: name, target: target.name, settings: settings, seed: seed,
+                                      seeds: seeds, recordDirectory: database.recordDirectory(run: name), models: ModelCache())
+        try RunReporting.drive(&run, terminal: &terminal)
+    }
+
+    /// `rock-crab-1`, `rock-crab-2`, …: the first name not taken.
+    func defaultRunName(target: String, store: RunStore) throws -> String {
+        let slug = target.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }
+            .reduce(into: "") { s, c in if !(c == "-" && s.last == "-") { s.append(c) } }
+            .trimmingCharacters(in: CharacterSet(charactersIn: "-"))
+        let base = String(slug.prefix(40)).isEmpty ? "run" : String(slug.prefix(40))
+        let taken = Set(try store.runs().map(\.name))
+        var i = 1
+        while taken.contains("\(base)-\(i)") { i += 1 }
+        return "\(base)-\(i)"
+    }
+}
+
+struct Resume: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Continue a saved run exactly where it stopped.",
+        discussion: """
+            The run continues with its own settings and random state: k generations, then `resume` for N − k more, give the same result as N generations straight. With no stop option the run finishes what it was asked to do (e.g. the rest of its --generations or --minutes); stop options replace that and count from now.
+            Examples:
+              pareidolia resume rock-crab-1
+              pareidolia resume rock-crab-1 --generations 50
+              pareidolia resume rock-crab-1 --until 0.99 --minutes 20
+            """)
+
+    @Argument(help: "The run's name (see pareidolia runs).") var name: String
+    @OptionGroup var stop: StopOptions
+    @OptionGroup var database: DatabaseOptions
+
+    func run() throws {
+        let store = try database.open()
+        var search = try SearchRun.resume(store: store, name: name, recordDirectory: database.recordDirectory(run: name),
+                                          models: ModelCache(), stop: stop.condition)
+        var terminal = Terminal()
+        terminal.log("run \(search.run.name): resuming at generation \(search.state.generation) toward \(search.run.target)")
+        try RunReporting.drive(&search, terminal: &terminal)
+    }
+}

@@ -1,0 +1,112 @@
+import Evolution
+import Foundation
+import Genome
+import Scoring
+import Search
+import Store
+import XCTest
+
+/// The run engine in-process, on the real Lite0: exact resume (also of a run stopped in the
+/// middle and resumed with no options), and a pinned short run.
+final class EngineTests: XCTestCase {
+    static let models = ModelCache()
+    var directory = ""
+
+    override func setUpWithError() throws {
+        directory = NSTemporaryDirectory() + "search-tests-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: directory) }
+
+    /// A small, quick run toward rock crab: population 6, polish every generation (2 steps).
+    func settings(generations: Int) -> RunSettings {
+        var evolution = EvolutionConfig()
+        evolution.populationSize = 6
+        evolution.offspringPerGeneration = 6
+        evolution.maxNodes = 400
+        evolution.parsimony = 0.0005
+        evolution.waves = WaveSeeding(share: 1, terms: 6, frequency: 8)
+        return RunSettings(evolution: evolution,
+                           fitness: FitnessFunction(objective: .classes([119]), tvWeight: FitnessFunction.defaultTVWeight),
+                           polish: PolishSchedule(every: 1, steps: 2), stop: StopCondition(generation: generations))
+    }
+
+    func start(_ name: String, store: RunStore, generations: Int) throws -> SearchRun {
+        try SearchRun.start(store: store, name: name, target: "rock crab", settings: settings(generations: generations),
+                            seed: 11, seeds: [], recordDirectory: directory + "/" + name, models: Self.models)
+    }
+
+    func assertSameRun(_ a: String, _ b: String, store: RunStore, file: StaticString = #filePath, line: UInt = #line) throws {
+        let ra = try store.run(named: a), rb = try store.run(named: b)
+        XCTAssertEqual(ra.generations, rb.generations, file: file, line: line)
+        let ga = try XCTUnwrap(store.lastGeneration(run: ra.id)), gb = try XCTUnwrap(store.lastGeneration(run: rb.id))
+        XCTAssertEqual(ga.population, gb.population, file: file, line: line)
+        XCTAssertEqual(ga.rngState, gb.rngState, file: file, line: line)
+        XCTAssertEqual(try store.records(run: ra.id).map(\.genome), try store.records(run: rb.id).map(\.genome),
+                       file: file, line: line)
+        XCTAssertEqual(try store.records(run: ra.id).map(\.polished), try store.records(run: rb.id).map(\.polished),
+                       file: file, line: line)
+    }
+
+    /// Straight 3 generations = 1 generation, then a resume told to run 2 more.
+    func testResumeWithNewStopEqualsStraightRun() throws {
+        let store = try RunStore.inMemory()
+        var straight = try start("straight", store: store, generations: 3)
+        XCTAssertEqual(try straight.run(), .reachedGenerations)
+        var first = try start("split", store: store, generations: 1)
+        XCTAssertEqual(try first.run(), .reachedGenerations)
+        try first.finish(.reachedGenerations)
+        var rest = try SearchRun.resume(store: store, name: "split", recordDirectory: directory + "/split", models: Self.models) {
+            StopCondition.relative(generations: 2, confidence: nil, minutes: nil, from: $0, elapsedSeconds: $1)
+        }
+        XCTAssertEqual(rest.state.generation, 1)
+        XCTAssertEqual(try rest.run(), .reachedGenerations)
+        try assertSameRun("straight", "split", store: store)
+        // The new stop condition is stored with the run.
+        let stored = try RunSettings.decode(try store.run(named: "split").config, run: "split")
+        XCTAssertEqual(stored.stop, StopCondition(generation: 3))
+    }
+
+    /// A run asked for 3 generations, stopped after 1 (as by Ctrl-C), then resumed with no
+    /// options, finishes its 3 generations and equals the straight run.
+    func testBareResumeFinishesWhatTheRunWasAskedToDo() throws {
+        let store = try RunStore.inMemory()
+        var straight = try start("straight", store: store, generations: 3)
+        XCTAssertEqual(try straight.run(), .reachedGenerations)
+        var interrupted = try start("interrupted", store: store, generations: 3)
+        var checks = 0
+        XCTAssertEqual(try interrupted.run(shouldStop: { checks += 1; return checks > 1 }), .interrupted)
+        XCTAssertEqual(interrupted.state.generation, 1)
+        try interrupted.finish(.interrupted)
+        var resumed = try SearchRun.resume(store: store, name: "interrupted", recordDirectory: directory + "/i",
+                                           models: Self.models)
+        XCTAssertEqual(try resumed.run(), .reachedGenerations)
+        XCTAssertEqual(resumed.state.generation, 3)
+        try assertSameRun("straight", "interrupted", store: store)
+        // A second bare resume has nothing left to do.
+        var again = try SearchRun.resume(store: store, name: "interrupted", recordDirectory: directory + "/i",
+                                         models: Self.models)
+        XCTAssertEqual(try again.run(), .reachedGenerations)
+        XCTAssertEqual(again.state.generation, 3)
+    }
+
+    /// The result of a fixed short run is pinned, so a refactor that changes the search (or the
+    /// scores it sees) shows up here. Measured on this project's machines (Debian OpenBLAS).
+    func testPinnedShortRun() throws {
+        let store = try RunStore.inMemory()
+        var run = try start("pinned", store: store, generations: 2)
+        _ = try run.run()
+        let best = run.state.best
+        XCTAssertEqual(best.evaluation.fitness, Self.pinnedFitness, accuracy: 1e-4,
+                       "best genome now: \(best.genome)")
+        XCTAssertEqual(Self.fnv(best.genome.description), Self.pinnedGenomeHash, "best genome now: \(best.genome)")
+    }
+
+    static let pinnedFitness: Float = -6.651028
+    static let pinnedGenomeHash: UInt64 = 4_601_190_177_973_363_106
+
+    static func fnv(_ text: String) -> UInt64 {
+        text.utf8.reduce(0xcbf2_9ce4_8422_2325) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
+    }
+}
