@@ -21,28 +21,25 @@ struct GradientPlan: Sendable {
 
     init(_ arch: Architecture, resolution: Int, group g: Int) {
         group = g
-        stem = ConvGeometry(inHeight: resolution, inWidth: resolution, kernel: arch.stemKernel, stride: Architecture.stemStride)
-        var side = (stem.outHeight, stem.outWidth)
+        let geometries = arch.geometries(resolution: resolution)
+        stem = geometries.stem
         var offset = 0
         func take(_ perImage: Int) -> Int { defer { offset += g * perImage }; return offset }
         stemOffset = take(stem.outPixels * arch.stemChannels)
         var act = stem.outPixels * arch.stemChannels, mid = 0, dwScratch = 0
-        var geos: [ConvGeometry] = [], expanded: [Int?] = [], depthwise: [Int] = [], outputs: [Int] = []
-        for b in arch.blocks {
-            let geo = ConvGeometry(inHeight: side.0, inWidth: side.1, kernel: b.kernel, stride: b.stride)
-            geos.append(geo)
+        var expanded: [Int?] = [], depthwise: [Int] = [], outputs: [Int] = []
+        for (b, geo) in zip(arch.blocks, geometries.blocks) {
             expanded.append(b.hasExpansion ? take(geo.inPixels * b.expandedChannels) : nil)
             depthwise.append(take(geo.outPixels * b.expandedChannels))
             outputs.append(take(geo.outPixels * b.outputChannels))
             act = max(act, geo.outPixels * b.outputChannels)
             mid = max(mid, geo.inPixels * b.expandedChannels)
             dwScratch = max(dwScratch, Depthwise.scratchFloats(geometry: geo, channels: b.expandedChannels, inputRows: geo.inHeight))
-            side = (geo.outHeight, geo.outWidth)
         }
-        lastPixels = side.0 * side.1
+        lastPixels = geometries.blocks.last?.outPixels ?? stem.outPixels
         headOffset = take(lastPixels * arch.headChannels)
         arenaFloats = offset
-        blocks = geos
+        blocks = geometries.blocks
         expandedOffsets = expanded
         depthwiseOffsets = depthwise
         outputOffsets = outputs

@@ -32,22 +32,28 @@ extension InferenceSession {
             gradientWorkspaces.append(GradientWorkspace(plan: plan, architecture: model.architecture))
         }
         setBLASThreads(workers: workers)
-        var badCount: Int?
+        // Per worker: the length of a bad objective derivative, or −1. One allocated buffer,
+        // each slot written only by its own worker.
+        var failures = [Int](repeating: -1, count: workers)
         input.withUnsafeBufferPointer { i in
             logits.withUnsafeMutableBufferPointer { l in
                 values.withUnsafeMutableBufferPointer { v in
                     gradient.withUnsafeMutableBufferPointer { g in
-                        guard let src = i.baseAddress, let lp = l.baseAddress, let vp = v.baseAddress, let gp = g.baseAddress else { return }
-                        let job = ParallelGradient(model: model, plan: plan, workspaces: gradientWorkspaces, input: src, logits: lp,
-                                                   values: vp, gradient: gp, batch: batch, workers: workers, objective: objective,
-                                                   failures: FailureFlags(count: workers))
-                        if workers == 1 { job.run(worker: 0) } else { DispatchQueue.concurrentPerform(iterations: workers) { job.run(worker: $0) } }
-                        badCount = job.failures.first
+                        failures.withUnsafeMutableBufferPointer { f in
+                            guard let src = i.baseAddress, let lp = l.baseAddress, let vp = v.baseAddress, let gp = g.baseAddress,
+                                  let fp = f.baseAddress else { return }
+                            let job = ParallelGradient(model: model, plan: plan, workspaces: gradientWorkspaces, input: src, logits: lp,
+                                                       values: vp, gradient: gp, batch: batch, workers: workers, objective: objective,
+                                                       failures: fp)
+                            if workers == 1 { job.run(worker: 0) } else { DispatchQueue.concurrentPerform(iterations: workers) { job.run(worker: $0) } }
+                        }
                     }
                 }
             }
         }
-        if let badCount { throw NetError.objectiveDerivativeCount(expected: classes, found: badCount) }
+        if let badCount = failures.first(where: { $0 >= 0 }) {
+            throw NetError.objectiveDerivativeCount(expected: classes, found: badCount)
+        }
         return InputGradient(logits: logits, objective: values, gradient: gradient)
     }
 
@@ -66,14 +72,6 @@ extension InferenceSession {
     }
 }
 
-/// Per-worker failures (the bad derivative length), each slot written only by its own worker.
-private final class FailureFlags: @unchecked Sendable {
-    private var found: [Int?]
-    init(count: Int) { found = Array(repeating: nil, count: count) }
-    func set(_ worker: Int, found count: Int) { found[worker] = count }
-    var first: Int? { found.compactMap { $0 }.first }
-}
-
 /// One parallel gradient call: each worker owns one workspace and a disjoint image range of
 /// the input and outputs, which is why sharing it across worker threads is safe.
 private struct ParallelGradient: @unchecked Sendable {
@@ -87,7 +85,8 @@ private struct ParallelGradient: @unchecked Sendable {
     let batch: Int
     let workers: Int
     let objective: LogSoftmaxObjective
-    let failures: FailureFlags
+    /// One slot per worker: the bad derivative length it met (−1: none).
+    let failures: UnsafeMutablePointer<Int>
 
     func run(worker: Int) {
         var start = batch * worker / workers
@@ -97,7 +96,7 @@ private struct ParallelGradient: @unchecked Sendable {
             let bad = model.gradientGroup(input: input + start * model.inputSize, images: n, first: start, objective: objective,
                                          plan: plan, workspace: workspaces[worker], logits: logits + start * model.classCount,
                                          values: values + start, gradient: gradient + start * model.inputSize)
-            if let bad { failures.set(worker, found: bad); return }
+            if let bad { failures[worker] = bad; return }
             start += n
         }
     }

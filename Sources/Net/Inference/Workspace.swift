@@ -44,14 +44,14 @@ struct ForwardPlan: Sendable {
     let lastHeight: Int, lastWidth: Int
 
     init(_ arch: Architecture, resolution: Int, tuning: ExecutionTuning) {
-        stem = ConvGeometry(inHeight: resolution, inWidth: resolution, kernel: arch.stemKernel, stride: Architecture.stemStride)
+        let geometries = arch.geometries(resolution: resolution)
+        stem = geometries.stem
         var side = (stem.outHeight, stem.outWidth)
         var plans: [BlockPlan] = []
         var late = arch.blocks.count
         var image = stem.outPixels * arch.stemChannels, grouped = 0, window = 0, strip = 0, pad = 0
         let group = max(1, tuning.group)
-        for (i, b) in arch.blocks.enumerated() {
-            let g = ConvGeometry(inHeight: side.0, inWidth: side.1, kernel: b.kernel, stride: b.stride)
+        for (i, (b, g)) in zip(arch.blocks, geometries.blocks).enumerated() {
             if late == arch.blocks.count, max(side.0, side.1) <= tuning.lateSide { late = i }
             let images = i >= late ? group : 1
             let plan = BlockPlan(spec: b, geometry: g, images: images,

@@ -132,14 +132,14 @@ public struct Architecture: Sendable, Equatable {
 
     /// Multiply-accumulates of one `resolution`² image (convolutions and FC; not BN, pooling, activations).
     public func multiplyAdds(resolution: Int) -> Int {
-        var h = ConvGeometry(inHeight: resolution, inWidth: resolution, kernel: stemKernel, stride: Self.stemStride).outHeight
-        var macs = h * h * stemChannels * 3 * stemKernel * stemKernel
-        for b in blocks {
-            if b.hasExpansion { macs += h * h * b.inputChannels * b.expandedChannels }
-            h = ConvGeometry(inHeight: h, inWidth: h, kernel: b.kernel, stride: b.stride).outHeight
-            macs += h * h * b.expandedChannels * b.kernel * b.kernel
-            macs += h * h * b.expandedChannels * b.outputChannels
+        let (stem, geometries) = geometries(resolution: resolution)
+        var macs = stem.outPixels * stemChannels * 3 * stemKernel * stemKernel
+        for (b, g) in zip(blocks, geometries) {
+            if b.hasExpansion { macs += g.inPixels * b.inputChannels * b.expandedChannels }
+            macs += g.outPixels * b.expandedChannels * b.kernel * b.kernel
+            macs += g.outPixels * b.expandedChannels * b.outputChannels
         }
-        return macs + h * h * (blocks.last?.outputChannels ?? 0) * headChannels + headChannels * classCount
+        let last = geometries.last?.outPixels ?? stem.outPixels
+        return macs + last * (blocks.last?.outputChannels ?? 0) * headChannels + headChannels * classCount
     }
 }
