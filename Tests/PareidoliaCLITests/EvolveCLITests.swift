@@ -91,4 +91,37 @@ final class EvolveCLITests: XCTestCase {
         XCTAssertEqual(final.generations, after.generations + 2)
         XCTAssertEqual(final.status, .paused)
     }
+
+    /// A run asked for 8 generations, SIGKILLed in the middle, then resumed with no options:
+    /// it finishes exactly those 8 (the stop condition is part of the run) and says so.
+    func testBareResumeAfterKillFinishesTheAskedGenerations() throws {
+        let h = try CLIHarness()
+        let (process, _, _) = try h.start(["evolve"] + common + ["--polish", "none", "--run", "asked", "--generations", "8",
+                                                                 "--db", h.database])
+        let deadline = Date().addingTimeInterval(180)
+        var committed = 0
+        while committed < 3 && Date() < deadline && process.isRunning {
+            Thread.sleep(forTimeInterval: 0.1)
+            if FileManager.default.fileExists(atPath: h.database),
+               let store = try? RunStore(path: h.database), let run = try? store.run(named: "asked") {
+                committed = run.generations
+            }
+        }
+        XCTAssertTrue(process.isRunning, "the run ended before it could be killed")
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let killedAt = try RunStore(path: h.database).run(named: "asked").generations
+        XCTAssertLessThan(killedAt, 9, "killed before its last generation")
+
+        let resumed = try h.run(["resume", "asked", "--db", h.database])
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        let final = try RunStore(path: h.database).run(named: "asked")
+        XCTAssertEqual(final.generations, 9, "generation rows 0…8")
+        let shown = try h.run(["show", "asked", "--db", h.database])
+        XCTAssertTrue(shown.stdout.contains("until generation 8"), shown.stdout)
+        // Nothing is left to do: a second bare resume commits no generation.
+        let again = try h.run(["resume", "asked", "--db", h.database])
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertEqual(try RunStore(path: h.database).run(named: "asked").generations, 9)
+    }
 }
