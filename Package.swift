@@ -71,7 +71,7 @@ let package = Package(
         .testTarget(name: "RenderTests", dependencies: ["Render", "Genome", "Imaging"]),
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "Imaging"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "NetTests", dependencies: ["Net"],
+        .testTarget(name: "NetTests", dependencies: ["Net", "Scoring", "Imaging"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "EvolutionTests", dependencies: ["Evolution", "Genome", "Render", "Imaging"]),
         .testTarget(name: "ScoringTests", dependencies: ["Scoring", "Imaging", "Net"]),

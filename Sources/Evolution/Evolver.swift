@@ -27,6 +27,15 @@ public struct Evolver: Sendable {
     public func step(_ state: inout EvolutionState,
                      evaluator: inout some Evaluator) throws -> GenerationReport {
         let breeding = try Breeding(config: config)
+        if try evaluator.beginGeneration(state.generation + 1) {
+            // New terms of comparison: the parents are scored again (their phenotypes are new
+            // keys for nothing, so no cache), and the best of them is the bar to beat.
+            let genomes = state.population.map(\.genome)
+            let evaluations = try evaluator.evaluate(genomes, known: [:], survivalFloor: -.infinity)
+            state.evaluations += genomes.count
+            state.population = Selection.survivors(zip(genomes, evaluations).map(Individual.init),
+                                                   count: config.populationSize)
+        }
         let previousBest = state.best.evaluation.fitness
         var restarted = false
         var parents = state.population

@@ -40,4 +40,14 @@ public protocol Evaluator {
     /// them is already below the floor: that child is then reported with that upper bound.
     mutating func evaluate(_ genomes: [Genome], known: [UInt64: Evaluation],
                            survivalFloor: Float) throws -> [Evaluation]
+
+    /// Called before generation `generation` is bred. An evaluator whose scores change between
+    /// generations (fresh random framings) prepares them and returns true; the engine then
+    /// re-scores the parents, so that parents and children are compared on the same terms.
+    mutating func beginGeneration(_ generation: Int) throws -> Bool
+}
+
+extension Evaluator {
+    /// Scores never change between generations.
+    public mutating func beginGeneration(_ generation: Int) throws -> Bool { false }
 }

@@ -9,8 +9,19 @@ public enum PNGTextKey {
     public static let genome = "genome"
     /// The run's target class.
     public static let target = "class"
-    /// Confidence re-measured on this render, in [0, 1].
+    /// The headline confidence, in [0, 1]: robust (the run's networks over random framings of
+    /// the render) for records, re-measured on this render in the gallery.
     public static let confidence = "confidence"
+    /// How `confidence` was measured.
+    public static let confidenceMethod = "confidence method"
+    /// The search's own score: mean over the framings it bred on.
+    public static let trainingConfidence = "training confidence"
+    /// A held-out network's confidence on unseen framings.
+    public static let heldOutConfidence = "held-out confidence"
+    /// Which network and framings the held-out confidence comes from.
+    public static let heldOutMethod = "held-out method"
+    /// One training network's robust confidence (`robust confidence lite0`).
+    public static func robustConfidence(_ model: String) -> String { "robust confidence \(model)" }
     /// Confidence stored in the database when the record was found, in [0, 1].
     public static let storedConfidence = "stored confidence"
     /// Naturalness penalty (lower is more natural).

@@ -23,6 +23,10 @@ public final class Scorer {
     public let sessions: [InferenceSession]
     /// Images per classifier call.
     public static let batchSize = 32
+    /// Images classified (forward or gradient) and seconds spent in the classifier so far, to
+    /// tell how busy a run keeps it.
+    public private(set) var imagesClassified = 0
+    public private(set) var classifierSeconds = 0.0
 
     public init(sessions: [InferenceSession]) {
         precondition(!sessions.isEmpty, "a scorer needs at least one network")
@@ -48,8 +52,8 @@ public final class Scorer {
         var start = 0
         while start < images.count {
             let chunk = Array(images[start..<min(start + Scorer.batchSize, images.count)])
-            let logits = try session.logits(try Preprocess.batch(chunk, resolution: session.model.resolution),
-                                            batch: chunk.count)
+            let input = try Preprocess.batch(chunk, resolution: session.model.resolution)
+            let logits = try timed(chunk.count) { try session.logits(input, batch: chunk.count) }
             for i in 0..<chunk.count {
                 rows.append(Probabilities.logSoftmax(logits[(i * classes)..<((i + 1) * classes)]))
             }
@@ -69,8 +73,10 @@ public final class Scorer {
                          network k: Int = 0) throws -> (values: [Float], gradients: [Image]) {
         let session = sessions[k]
         let input = try Preprocess.batch(images, resolution: session.model.resolution)
-        let result = try session.inputGradient(input, batch: images.count) { _, logSoftmax in
-            (objective.value(logProbabilities: logSoftmax), objective.gradient(logProbabilities: logSoftmax))
+        let result = try timed(images.count) {
+            try session.inputGradient(input, batch: images.count) { _, logSoftmax in
+                (objective.value(logProbabilities: logSoftmax), objective.gradient(logProbabilities: logSoftmax))
+            }
         }
         let size = input.count / max(images.count, 1)
         let gradients = images.indices.map { n in
@@ -78,6 +84,17 @@ public final class Scorer {
                   pixels: result.gradient[(n * size)..<((n + 1) * size)].map { $0 * Preprocess.pixelGradientScale })
         }
         return (result.objective, gradients)
+    }
+
+    /// Runs one classifier call on `count` images and counts it.
+    private func timed<T>(_ count: Int, _ body: () throws -> T) rethrows -> T {
+        let clock = ContinuousClock(), start = clock.now
+        defer {
+            let d = clock.now - start
+            classifierSeconds += Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+            imagesClassified += count
+        }
+        return try body()
     }
 
     /// Logits of one image of any size, prepared the way photos are (kept as is at the

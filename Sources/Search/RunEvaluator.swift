@@ -4,36 +4,70 @@ import Imaging
 import Render
 import Scoring
 
-/// Scores genomes for evolution: render at the network's resolution, skip images already
-/// scored, classify the rest in batches, apply the fitness function. Deterministic.
+/// Scores genomes for evolution: render, skip images already scored, classify the rest in
+/// batches (over random framings and every network of the run, when it has them), apply the
+/// fitness function. Deterministic: framings come from the run's seed and the generation.
 public struct RunEvaluator: Evaluator {
     public let scorer: Scorer
     public let fitness: FitnessFunction
-    /// Views scored per image (robustness, see `ScoringView`): view 0 is the plain render.
-    /// The objective and confidence are averaged over views; penalties use view 0.
+    /// Views scored per image in runs without framings (`ScoringView`; view 0 is the plain
+    /// render). The objective and confidence are averaged over views; penalties use view 0.
     public let views: Int
+    /// Random framings, if the run scores over them.
+    public let framing: FramingSettings?
+    /// The run's seed, from which each generation's framings are drawn.
+    public let seed: UInt64
+    /// The framed scoring of the current generation (nil without framings).
+    public private(set) var framed: FramedScoring?
 
-    public var resolution: Int { scorer.resolution(of: 0) }
+    /// Side of what `image(of:)` renders: the framings' source, else the network input.
+    public let renderSize: Int
 
-    public init(scorer: Scorer, fitness: FitnessFunction, views: Int = 1) {
+    public init(scorer: Scorer, fitness: FitnessFunction, views: Int = 1, framing: FramingSettings? = nil,
+                seed: UInt64 = 0) {
         self.scorer = scorer
         self.fitness = fitness
         self.views = max(views, 1)
+        self.framing = framing
+        self.seed = seed
+        if let framing {
+            renderSize = FramedScoring.sourceSize(for: scorer, smallestCrop: framing.ranges.scale.lowerBound,
+                                                  detail: framing.detail)
+            framed = FramedScoring(scorer: scorer, framings: Self.framings(framing, seed: seed, generation: 0),
+                                   sourceSize: renderSize)
+        } else {
+            renderSize = scorer.resolution(of: 0)
+        }
     }
 
     /// The evaluator a run's settings describe.
-    public init(settings: RunSettings, models: ModelCache) throws {
-        self.init(scorer: try models.scorer([settings.model]), fitness: settings.fitness, views: settings.views)
+    public init(settings: RunSettings, seed: UInt64, models: ModelCache) throws {
+        self.init(scorer: try models.scorer(settings.models), fitness: settings.fitness, views: settings.views,
+                  framing: settings.framings, seed: seed)
     }
 
-    /// The image a genome shows the classifier.
+    /// The framings of `generation` (all generations share generation 0's when fixed).
+    static func framings(_ settings: FramingSettings, seed: UInt64, generation: Int) -> [Framing] {
+        let round = settings.renewal == .fixed ? 0 : generation
+        var rng = SeededGenerator(seed: seed ^ (0xF7A3_1C6B_55E2_9D01 &* UInt64(round + 1)))
+        return (0..<settings.count).map { _ in Framing.random(settings.ranges, using: &rng) }
+    }
+
+    public mutating func beginGeneration(_ generation: Int) throws -> Bool {
+        guard let framing, framing.renewal == .generation else { return false }
+        framed = FramedScoring(scorer: scorer, framings: Self.framings(framing, seed: seed, generation: generation),
+                               sourceSize: renderSize)
+        return true
+    }
+
+    /// The image a genome is scored from: the framings' source render, else the network input.
     public func image(of genome: Genome) throws -> Image {
-        try Renderer.render(genome, width: resolution, height: resolution, supersample: 1, threads: 2)
+        try Renderer.render(genome, width: renderSize, height: renderSize, supersample: 1, threads: 2)
     }
 
     /// View `v` ≥ 1 of a genome (see `ScoringView`).
     func view(_ v: Int, of genome: Genome) throws -> Image {
-        try ScoringView(index: v, resolution: resolution).render(genome)
+        try ScoringView(index: v, resolution: scorer.resolution(of: 0)).render(genome)
     }
 
     public mutating func evaluate(_ genomes: [Genome], known: [UInt64: Evaluation],
@@ -52,8 +86,13 @@ public struct RunEvaluator: Evaluator {
             toScore.append(i)
             return .scored(slot: toScore.count - 1)
         }
-        let extraViews = try (1..<views).map { v in try toScore.map { try view(v, of: genomes[$0]) } }
-        let scores = try score(toScore.map { images[$0] }, extraViews: extraViews, skipGateBelow: survivalFloor)
+        let scores: [ImageScore]
+        if let framed {
+            scores = try score(framed: framed, toScore.map { images[$0] }, skipGateBelow: survivalFloor)
+        } else {
+            let extraViews = try (1..<views).map { v in try toScore.map { try view(v, of: genomes[$0]) } }
+            scores = try score(toScore.map { images[$0] }, extraViews: extraViews, skipGateBelow: survivalFloor)
+        }
         return zip(sources, phenotypes).map { source, p in
             switch source {
             case .known(let e): return e
@@ -71,16 +110,32 @@ public struct RunEvaluator: Evaluator {
         let all = images + extraViews.flatMap { $0 }
         let n = images.count, viewCount = Float(1 + extraViews.count)
         let parts = try scorer.evaluate(all, objective: fitness.objective)
-        let fitness = self.fitness
-        // The penalties (Chambolle above all) are per-image work: spread them over both cores.
-        return concurrentMap(n) { i in
-            var value: Float = 0, confidence: Float = 0
+        var values = [Float](repeating: 0, count: n), confidences = values
+        for i in 0..<n {
             for k in stride(from: i, to: all.count, by: n) {
-                value += parts[k].value
-                confidence += parts[k].confidence
+                values[i] += parts[k].value
+                confidences[i] += parts[k].confidence
             }
-            return fitness.score(objectiveValue: value / viewCount, confidence: confidence / viewCount,
-                                 image: images[i], skipGateBelow: skipGateBelow)
+            values[i] /= viewCount
+            confidences[i] /= viewCount
+        }
+        return penalised(images, values: values, confidences: confidences, skipGateBelow: skipGateBelow)
+    }
+
+    /// Scores source renders over the current framings and networks.
+    func score(framed: FramedScoring, _ sources: [Image], skipGateBelow: Float) throws -> [ImageScore] {
+        let parts = try framed.evaluate(sources, objective: fitness.objective)
+        return penalised(sources, values: parts.map(\.value), confidences: parts.map(\.confidence),
+                         skipGateBelow: skipGateBelow)
+    }
+
+    /// The fitness of each image from its objective value and confidence: the penalties
+    /// (Chambolle above all) are per-image work, spread over both cores.
+    func penalised(_ images: [Image], values: [Float], confidences: [Float], skipGateBelow: Float) -> [ImageScore] {
+        let fitness = self.fitness
+        return concurrentMap(images.count) { i in
+            fitness.score(objectiveValue: values[i], confidence: confidences[i], image: images[i],
+                          skipGateBelow: skipGateBelow)
         }
     }
 }

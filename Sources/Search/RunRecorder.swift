@@ -2,6 +2,7 @@ import Evolution
 import Foundation
 import ImageIO
 import Render
+import Scoring
 import Store
 
 /// Maps evolution state into Store rows (one transaction per generation) and writes each new
@@ -11,19 +12,23 @@ struct RunRecorder {
     let run: Run
     /// Directory for this run's record PNGs.
     let recordDirectory: String
+    /// Judges every record (robust and held-out confidence).
+    let judge: RunJudge
 
-    /// Side and anti-aliasing of record PNGs.
-    static let recordSize = 448, recordSupersampling = 2
-
-    /// Commits generation `state.generation` (with a record if its best is new).
+    /// Commits generation `state.generation` (with a record if its best is new); returns the
+    /// record's judgement.
+    @discardableResult
     func commit(_ state: EvolutionState, isRecord: Bool, polished: Bool = false, elapsed: Double,
-                meanFitness: Float, meanConfidence: Float) throws {
+                meanFitness: Float, meanConfidence: Float) throws -> Judgement? {
         let best = state.best
         var records: [NewRecord] = []
+        var judgement: Judgement?
         if isRecord {
-            let path = try writeRecordImage(best, generation: state.generation)
+            let (path, verdict) = try writeRecordImage(best, generation: state.generation)
+            judgement = verdict
+            // The headline confidence of a record is the robust one (what holds up).
             records.append(NewRecord(genome: best.genome.description, fitness: best.evaluation.fitness,
-                                     confidence: best.evaluation.confidence,
+                                     confidence: verdict.confidence,
                                      naturalness: best.evaluation.naturalness,
                                      evaluations: state.evaluations, elapsedSeconds: elapsed,
                                      polished: polished, imagePath: path))
@@ -38,29 +43,32 @@ struct RunRecorder {
         }
         try store.commitGeneration(GenerationCommit(run: run.id, stats: stats, rngState: try Self.encode(state.counters),
                                                     population: population, records: records))
+        return judgement
     }
 
     /// Commits the initial population as generation 0 (its best is the run's first record).
-    func commitInitial(_ state: EvolutionState, elapsed: Double) throws {
+    func commitInitial(_ state: EvolutionState, elapsed: Double) throws -> Judgement? {
         let n = Float(state.population.count)
-        try commit(state, isRecord: true, elapsed: elapsed,
+        return try commit(state, isRecord: true, elapsed: elapsed,
                    meanFitness: state.population.reduce(0) { $0 + $1.evaluation.fitness } / n,
                    meanConfidence: state.population.reduce(0) { $0 + $1.evaluation.confidence } / n)
     }
 
-    /// Renders a record at 448² (2×2 anti-aliased) with its genome and scores in text chunks.
-    @discardableResult
-    func writeRecordImage(_ individual: Evolution.Individual, generation: Int) throws -> String {
+    /// Renders a record at 448² (2×2 anti-aliased), judges that render, and writes it with its
+    /// genome and scores in text chunks: the headline confidence is the robust one, and the
+    /// training and held-out confidences stand beside it, each labelled.
+    func writeRecordImage(_ individual: Evolution.Individual, generation: Int) throws -> (path: String, judgement: Judgement) {
         try GenomeFiles.makeDirectory(recordDirectory)
         let path = (recordDirectory as NSString).appendingPathComponent(String(format: "g%06d.png", generation))
-        let image = try Renderer.render(individual.genome, width: Self.recordSize, height: Self.recordSize,
-                                        supersample: Self.recordSupersampling)
+        let image = try RunJudge.render(individual.genome)
+        let judgement = try judge.judge(render: image)
         try PNGFile.write(image, to: path, picture: PictureText(
             genome: individual.genome.description, target: run.target,
-            confidence: individual.evaluation.confidence, naturalness: individual.evaluation.naturalness,
-            extra: [PNGTextKey.run: run.name, PNGTextKey.model: run.model,
-                    PNGTextKey.generation: String(generation), PNGTextKey.software: "pareidolia"]))
-        return path
+            confidence: judgement.confidence, naturalness: individual.evaluation.naturalness,
+            extra: judgement.textChunks(trainingConfidence: individual.evaluation.confidence).merging(
+                [PNGTextKey.run: run.name, PNGTextKey.model: run.model,
+                 PNGTextKey.generation: String(generation), PNGTextKey.software: "pareidolia"]) { a, _ in a }))
+        return (path, judgement)
     }
 
     /// The generation counters and RNG state as byte-stable JSON.

@@ -1,5 +1,6 @@
 import Evolution
 import Foundation
+import Imaging
 import Polish
 import Scoring
 
@@ -9,10 +10,14 @@ import Scoring
 public struct RunSettings: Codable, Equatable, Sendable {
     public var evolution: EvolutionConfig
     public var fitness: FitnessFunction
-    /// Model variant name (`lite0`, `lite1`, `lite2`).
-    public var model: String
-    /// Views averaged per image (robustness; 1 = the plain render only).
+    /// The networks that score the images (`lite0`, `lite1`, `lite2`): the objective is their
+    /// mean. Never empty.
+    public var models: [String]
+    /// Views averaged per image in runs without random framings (`ScoringView`; 1 = the plain
+    /// render only). Kept for runs made before framings.
     public var views: Int
+    /// Random framings each image is scored over (nil: the plain render, or `views`).
+    public var framings: FramingSettings?
     /// When to polish the best genome's constants during evolution (nil: never).
     public var polish: PolishSchedule?
     /// What the run was asked to do (nil only in runs stored before it was recorded).
@@ -20,13 +25,15 @@ public struct RunSettings: Codable, Equatable, Sendable {
     /// Where the initial population came from (`random`, `library`, or `run:NAME`), for display.
     public var seededFrom: String
 
-    public init(evolution: EvolutionConfig, fitness: FitnessFunction, model: String = RunSettings.defaultModel,
-                views: Int = 1, polish: PolishSchedule? = PolishSchedule(), stop: StopCondition? = .default,
-                seededFrom: String = "random") {
+    public init(evolution: EvolutionConfig, fitness: FitnessFunction, models: [String] = [RunSettings.defaultModel],
+                views: Int = 1, framings: FramingSettings? = nil, polish: PolishSchedule? = PolishSchedule(),
+                stop: StopCondition? = .default, seededFrom: String = "random") {
+        precondition(!models.isEmpty, "a run needs a network")
         self.evolution = evolution
         self.fitness = fitness
-        self.model = model
+        self.models = models
         self.views = views
+        self.framings = framings
         self.polish = polish
         self.stop = stop
         self.seededFrom = seededFrom
@@ -35,8 +42,17 @@ public struct RunSettings: Codable, Equatable, Sendable {
     /// The classifier a run uses unless told otherwise.
     public static let defaultModel = "lite0"
 
+    /// The first network (the one old runs had), shown where one name is needed.
+    public var model: String { models[0] }
+
+    /// The models joined for display and the run's `model` column: `lite0+lite1`.
+    public var modelName: String { models.joined(separator: "+") }
+
+    /// The network that judges this run: one it never used.
+    public var heldOutModel: String { ModelCache.heldOut(for: models) }
+
     enum CodingKeys: String, CodingKey {
-        case evolution, fitness, model, views, polishEvery, polishSteps, polishLearningRate, stop, seededFrom
+        case evolution, fitness, model, models, views, framings, polishEvery, polishSteps, polishLearningRate, stop, seededFrom
     }
 
     /// Decodes stored settings; fields added after a run was created take their defaults.
@@ -45,8 +61,10 @@ public struct RunSettings: Codable, Equatable, Sendable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         evolution = try c.decode(EvolutionConfig.self, forKey: .evolution)
         fitness = try c.decode(FitnessFunction.self, forKey: .fitness)
-        model = try c.decode(String.self, forKey: .model)
+        let first = try c.decode(String.self, forKey: .model)
+        models = try c.decodeIfPresent([String].self, forKey: .models) ?? [first]
         views = try c.decodeIfPresent(Int.self, forKey: .views) ?? 1
+        framings = try c.decodeIfPresent(FramingSettings.self, forKey: .framings)
         polish = try c.decodeIfPresent(Int.self, forKey: .polishEvery).map { every in
             PolishSchedule(every: every,
                            steps: try c.decodeIfPresent(Int.self, forKey: .polishSteps) ?? PolishDefaults.constantSteps,
@@ -62,7 +80,9 @@ public struct RunSettings: Codable, Equatable, Sendable {
         try c.encode(evolution, forKey: .evolution)
         try c.encode(fitness, forKey: .fitness)
         try c.encode(model, forKey: .model)
+        if models.count > 1 { try c.encode(models, forKey: .models) }
         try c.encode(views, forKey: .views)
+        try c.encodeIfPresent(framings, forKey: .framings)
         try c.encodeIfPresent(polish?.every, forKey: .polishEvery)
         try c.encode(polish?.steps ?? PolishDefaults.constantSteps, forKey: .polishSteps)
         try c.encode(polish?.learningRate ?? PolishDefaults.constantLearningRate, forKey: .polishLearningRate)
@@ -108,5 +128,33 @@ public struct PolishSchedule: Codable, Equatable, Sendable {
     public func budget(stagnantGenerations: Int) -> (steps: Int, learningRate: Float) {
         let idleIntervals = min(stagnantGenerations / max(every, 1), 3)
         return (steps << idleIntervals, learningRate / Float(1 << idleIntervals))
+    }
+}
+
+/// Scoring over random framings (expectation over transformations): each image is rendered once
+/// at a source size and scored as the mean over `count` framings per network.
+public struct FramingSettings: Codable, Equatable, Sendable {
+    /// How parents and children stay comparable.
+    public enum Renewal: String, Codable, Sendable, CaseIterable {
+        /// One set of framings for the whole run, drawn from its seed.
+        case fixed
+        /// A fresh set each generation (common random numbers: every child of a generation and
+        /// the re-scored parents see the same framings).
+        case generation
+    }
+
+    /// Framings per image and network.
+    public var count: Int
+    public var renewal: Renewal
+    public var ranges: Framing.Ranges
+    /// Source pixels per network pixel across the smallest crop (the source render's side is
+    /// ⌈largest network side × detail / smallest crop⌉).
+    public var detail: Float
+
+    public init(count: Int = 4, renewal: Renewal = .generation, ranges: Framing.Ranges = .standard, detail: Float = 0.8) {
+        self.count = count
+        self.renewal = renewal
+        self.ranges = ranges
+        self.detail = detail
     }
 }

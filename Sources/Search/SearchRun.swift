@@ -2,6 +2,7 @@ import Evolution
 import Foundation
 import Genome
 import Polish
+import Scoring
 import Store
 
 /// One run of the search: its settings, population and evaluator, driven generation by
@@ -17,6 +18,8 @@ public struct SearchRun {
     let recorder: RunRecorder
     /// Seconds spent in earlier sessions of this run.
     public let elapsedBefore: Double
+    /// How the current best holds up (robust and held-out confidence), judged at each record.
+    public private(set) var judgement: Judgement?
 
     /// How a call to `run` ended.
     public enum Ending: Equatable, Sendable { case reachedGenerations, reachedConfidence, outOfTime, interrupted }
@@ -30,23 +33,26 @@ public struct SearchRun {
         public var evaluationsPerSecond: Double
         /// Seconds left under the nearer of the generation and time limits, if any.
         public var secondsLeft: Double?
+        /// How the best holds up (judged at its record).
+        public var judgement: Judgement?
     }
 
     /// Creates run `name` in `store`, evaluates the initial population (`seeds` topped up with
     /// random genomes) and commits it as generation 0; that time counts as elapsed.
     public static func start(store: RunStore, name: String, target: String, settings: RunSettings, seed: UInt64,
                              seeds: [Genome], recordDirectory: String, models: ModelCache) throws -> SearchRun {
-        var evaluator = try RunEvaluator(settings: settings, models: models)
+        var evaluator = try RunEvaluator(settings: settings, seed: seed, models: models)
         let run = try store.createRun(NewRun(name: name, target: target, config: try settings.json(),
-                                             model: settings.model, seed: seed))
+                                             model: settings.modelName, seed: seed))
         let evolver = Evolver(config: settings.evolution)
         let clock = ContinuousClock(), start = clock.now
         let state = try evolver.initialState(seed: seed, seeds: seeds, evaluator: &evaluator)
         let elapsed = (clock.now - start).seconds
-        let recorder = RunRecorder(store: store, run: run, recordDirectory: recordDirectory)
-        try recorder.commitInitial(state, elapsed: elapsed)
+        let recorder = RunRecorder(store: store, run: run, recordDirectory: recordDirectory,
+                                   judge: try RunJudge(settings: settings, models: models))
+        let judgement = try recorder.commitInitial(state, elapsed: elapsed)
         return SearchRun(store: store, run: run, settings: settings, state: state, evaluator: evaluator,
-                         evolver: evolver, recorder: recorder, elapsedBefore: elapsed)
+                         evolver: evolver, recorder: recorder, elapsedBefore: elapsed, judgement: judgement)
     }
 
     /// Loads run `name` exactly as its last committed generation left it. A `stop` replaces the
@@ -71,7 +77,7 @@ public struct SearchRun {
                                                    minutes: StopCondition.default.minutes, from: counters.generation,
                                                    elapsedSeconds: snapshot.stats.elapsedSeconds)
         }
-        let evaluator = try RunEvaluator(settings: settings, models: models)
+        let evaluator = try RunEvaluator(settings: settings, seed: run.seed, models: models)
         // Phenotypes are derived data: re-render to restore them exactly.
         let population = try snapshot.population.map { row -> Evolution.Individual in
             let genome: Genome
@@ -83,11 +89,12 @@ public struct SearchRun {
                 fitness: row.fitness, confidence: row.confidence, naturalness: row.naturalness, phenotype: phenotype))
         }
         try store.setStatus(.running, run: run.id)
-        return SearchRun(store: store, run: run, settings: settings,
-                         state: EvolutionState(counters: counters, population: population), evaluator: evaluator,
+        let judge = try RunJudge(settings: settings, models: models)
+        let state = EvolutionState(counters: counters, population: population)
+        return SearchRun(store: store, run: run, settings: settings, state: state, evaluator: evaluator,
                          evolver: Evolver(config: settings.evolution),
-                         recorder: RunRecorder(store: store, run: run, recordDirectory: recordDirectory),
-                         elapsedBefore: snapshot.stats.elapsedSeconds)
+                         recorder: RunRecorder(store: store, run: run, recordDirectory: recordDirectory, judge: judge),
+                         elapsedBefore: snapshot.stats.elapsedSeconds, judgement: try judge.judge(state.best.genome))
     }
 
     /// Whether the gate, if any, is met by `individual`.
@@ -122,15 +129,17 @@ public struct SearchRun {
                 report.best = state.best
             }
             let elapsed = elapsedBefore + seconds()
-            try recorder.commit(state, isRecord: report.isNewRecord, polished: polished, elapsed: elapsed,
-                                meanFitness: report.meanFitness, meanConfidence: report.meanConfidence)
+            if let verdict = try recorder.commit(state, isRecord: report.isNewRecord, polished: polished, elapsed: elapsed,
+                                                 meanFitness: report.meanFitness, meanConfidence: report.meanConfidence) {
+                judgement = verdict
+            }
             var left: [Double] = []
             let done = state.generation - startGeneration
             if let g = stop.generation, done > 0 { left.append(seconds() / Double(done) * Double(g - state.generation)) }
             if let m = stop.minutes { left.append(m * 60 - elapsed) }
             progress(Progress(report: report, polished: polished,
                               evaluationsPerSecond: Double(state.evaluations - startEvaluations) / max(seconds(), 1e-9),
-                              secondsLeft: left.min().map { max(0, $0) }))
+                              secondsLeft: left.min().map { max(0, $0) }, judgement: judgement))
         }
     }
 
@@ -144,10 +153,13 @@ public struct SearchRun {
     mutating func polishBest(_ schedule: PolishSchedule) throws -> Bool {
         let best = state.best
         let budget = schedule.budget(stagnantGenerations: state.stagnantGenerations)
-        let polished = try ConstantPolish.run(
-            genome: best.genome, objective: settings.fitness.objective, scorer: evaluator.scorer,
-            settings: ConstantPolishSettings(steps: budget.steps, learningRate: budget.learningRate,
-                                             tvWeight: settings.fitness.tvWeight, views: settings.views))
+        let polishSettings = ConstantPolishSettings(steps: budget.steps, learningRate: budget.learningRate,
+                                                    tvWeight: settings.fitness.tvWeight, views: settings.views)
+        let polished = try evaluator.framed.map {
+            try ConstantPolish.run(genome: best.genome, objective: settings.fitness.objective, framed: $0,
+                                   settings: polishSettings)
+        } ?? ConstantPolish.run(genome: best.genome, objective: settings.fitness.objective, scorer: evaluator.scorer,
+                                settings: polishSettings)
         guard polished.genome != best.genome else { return false }
         let known = Dictionary(state.population.map { ($0.evaluation.phenotype, $0.evaluation) },
                                uniquingKeysWith: { a, _ in a })
@@ -167,9 +179,10 @@ public struct SearchRun {
         try store.setStatus(ending == .reachedConfidence ? .finished : .paused, run: run.id)
     }
 
-    /// Writes the current best's record PNG (e.g. the final image of a benchmark run).
+    /// Writes the current best's record PNG (e.g. the final image of a benchmark run) and
+    /// returns it with the best's judgement.
     @discardableResult
-    public func writeBestImage() throws -> String {
+    public func writeBestImage() throws -> (path: String, judgement: Judgement) {
         try recorder.writeRecordImage(state.best, generation: state.generation)
     }
 }

@@ -6,26 +6,31 @@ import Scoring
 import Search
 import Store
 
-/// `pareidolia bench evolve`: wall time and evaluations to reach a confidence with the gate met.
+/// `pareidolia bench evolve`: search quality per class and seed at a fixed wall time, judged on
+/// framings the run never scored and by a network it never used.
 struct BenchEvolve: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "evolve",
-        abstract: "Search quality: per seed, time and evaluations until confidence ≥ --until with the naturalness gate met.",
+        abstract: "Search quality: per class and seed, how the best image holds up after --minutes (or once it reaches --until).",
         discussion: """
-            Each seed is a fresh run in a throw-away database; the final best image of each is
-            written to --out. The gate defaults to 0.05 here. Each line also gives the confidence on
-            the gallery's framing and that of a held-out network the run never used. Example:
-              swift run -c release pareidolia bench evolve --class "rock crab" --seeds 3
+            Each seed is a fresh run in a throw-away database; the final best image of each is written to --out. The gate defaults to 0.05 here. Per seed it prints: the training confidence (what the search bred for), the robust confidence (the run's networks on 16 random framings of the 448² anti-aliased render that no run scores), the held-out network's confidence and how many of those framings it calls the target (top-1), the old exact-framing figure (Lite0 on the gallery's centre crop), evaluations, evaluations/s and how busy the classifier was.
+            --search compares the engine with its parts at equal wall time: memetic (the default: GP with constant polish), gp (no polish) and polish (no crossover or mutation: every child a fresh random genome, the best polished).
+            Example:
+              swift run -c release pareidolia bench evolve --class "rock crab" --class goldfish --seeds 3 --minutes 10
             """)
+
+    enum SearchMode: String, ExpressibleByArgument, CaseIterable { case memetic, gp, polish }
 
     @Option(name: .customLong("class"), help: "Target class (repeat to benchmark several classes one after another).")
     var classes: [String] = ["rock crab"]
     @Option(help: "Number of seeds (1, 2, …) per class.") var seeds = 3
-    @Option(help: "Confidence to reach.") var until: Float = 0.99
+    @Option(help: "Training confidence that ends a seed early.") var until: Float = 0.99
     @Option(help: "Time limit per seed, minutes.") var minutes: Double = 10
     @Option(help: "Directory for the final images.") var out = "bench-evolve"
     @Option(help: "Initial population: random (random genomes only) or library (genomes/library, topped up with random ones).")
     var seedFrom = "random"
+    @Option(name: .customLong("search"), help: "memetic, gp (no polish) or polish (no crossover or mutation).")
+    var mode: SearchMode = .memetic
     @OptionGroup(title: "Fitness") var fitness: FitnessOptions
     @OptionGroup(title: "Search") var search: SearchOptions
     @OptionGroup(title: "Polish") var polish: RunPolishOptions
@@ -33,26 +38,32 @@ struct BenchEvolve: ParsableCommand {
     func validate() throws {
         guard seeds >= 1 else { throw ValidationError("--seeds must be at least 1, got \(seeds)") }
         guard minutes > 0, minutes.isFinite else { throw ValidationError("--minutes must be a positive number, got \(minutes)") }
+        if mode == .polish, polish.polish == .none { throw ValidationError("--search polish needs --polish constants") }
+    }
+
+    /// The run settings of one seed.
+    func settings(_ target: Target) -> RunSettings {
+        var f = fitness.function(target.objective)
+        f.gate = fitness.gate ?? 0.05
+        var evolution = search.config
+        if mode == .polish { evolution.immigrantRate = 1 }
+        return RunSettings(evolution: evolution, fitness: f, models: fitness.models, views: fitness.robust,
+                           framings: fitness.framingSettings, polish: mode == .gp ? nil : polish.schedule,
+                           stop: StopCondition(confidence: until, minutes: minutes), seededFrom: seedFrom)
     }
 
     func run() throws {
         let names = try ImageNetClasses.bundled()
         let models = ModelCache()
-        // A held-out classifier, to tell whether an image fools only the one it was bred for.
-        let heldOutName = ModelCache.heldOut(for: [fitness.model])
-        let judge = try models.scorer([fitness.model, heldOutName])
         let library = try GenomeFiles.seeds(seedFrom, store: nil)
+        let exactView = try models.scorer([RunSettings.defaultModel])
         var terminal = Terminal()
         var lines: [String] = []
         for name in classes {
             let target = try Target(classes: [name], names: names)
             let index = target.classes[0]
             for seed in 1...UInt64(seeds) {
-                var fitnessFunction = fitness.function(target.objective)
-                fitnessFunction.gate = fitness.gate ?? 0.05
-                let settings = RunSettings(evolution: search.config, fitness: fitnessFunction, model: fitness.model.lowercased(),
-                                           views: fitness.robust, polish: polish.schedule,
-                                           stop: StopCondition(confidence: until, minutes: minutes), seededFrom: seedFrom)
+                let settings = settings(target)
                 let runName = "bench-\(index)-\(seed)"
                 let clock = ContinuousClock(), start = clock.now
                 var run = try SearchRun.start(store: try RunStore.inMemory(), name: runName, target: target.name,
@@ -62,19 +73,22 @@ struct BenchEvolve: ParsableCommand {
                 let ending = try run.run(shouldStop: { Interrupt.requested }) { terminal.progress(RunReporting.line($0)) }
                 terminal.endLiveLine()
                 let seconds = (clock.now - start).seconds
-                try run.writeBestImage()
+                let (path, j) = try run.writeBestImage()
                 let best = run.state.best
-                // Re-measured as the gallery does: a 448² anti-aliased render, centre-cropped
-                // and resized for the network (a 14 % zoom against the 224² grid it was bred on).
-                let exported = try Renderer.render(best.genome, width: 448, height: 448, supersample: 2)
-                let galleryView = try judge.probabilities(of: exported, network: 0)[index]
-                let heldOutView = try judge.probabilities(of: exported, network: 1)[index]
-                let line = String(format: "bench evolve class=%d (%@) seed=%llu reached=%@ seconds=%.0f evaluations=%d generations=%d confidence=%.4f naturalness=%.4f nodes=%d gallery_view=%.4f %@=%.4f",
-                                  index, target.name as NSString, seed,
+                // The old figure: Lite0 on the gallery's framing (the 448² render's centre crop).
+                let exported = try RunJudge.render(best.genome)
+                let galleryView = try exactView.probabilities(of: exported)[index]
+                let scorer = run.evaluator.scorer
+                let line = String(format: "bench evolve class=%d (%@) seed=%llu search=%@ models=%@ framings=%d reached=%@ seconds=%.0f evaluations=%d evals_per_s=%.1f classifier_busy=%.2f generations=%d training=%.4f robust=%.4f %@=%.4f %@_top1=%.2f %@_top=%@ gallery_view=%.4f naturalness=%.4f nodes=%d image=%@",
+                                  index, target.name as NSString, seed, mode.rawValue as NSString,
+                                  settings.modelName as NSString, settings.framings?.count ?? 0,
                                   (ending == .reachedConfidence ? "yes" : "no") as NSString, seconds,
-                                  run.state.evaluations, run.state.generation, best.evaluation.confidence,
-                                  best.evaluation.naturalness, best.genome.nodeCount, galleryView,
-                                  heldOutName as NSString, heldOutView)
+                                  run.state.evaluations, Double(run.state.evaluations) / max(seconds, 1e-9),
+                                  scorer.classifierSeconds / max(seconds, 1e-9), run.state.generation,
+                                  best.evaluation.confidence, j.confidence,
+                                  j.heldOut.model as NSString, j.heldOut.confidence, j.heldOut.model as NSString, j.heldOut.top1,
+                                  j.heldOut.model as NSString, ((try? names.shortName(of: j.heldOut.topClass)) ?? "?").replacingOccurrences(of: " ", with: "_") as NSString,
+                                  galleryView, best.evaluation.naturalness, best.genome.nodeCount, path as NSString)
                 terminal.log(line)
                 lines.append(line)
                 if Interrupt.requested { break }

@@ -34,13 +34,13 @@ struct Evolve: ParsableCommand {
     func run() throws {
         let target = try Target(classes: classes, opposites: opposite, names: try ImageNetClasses.bundled())
         let settings = RunSettings(evolution: search.config, fitness: fitness.function(target.objective),
-                                   model: fitness.model.lowercased(), views: fitness.robust, polish: polish.schedule,
+                                   models: fitness.models, views: fitness.robust, framings: fitness.framingSettings, polish: polish.schedule,
                                    stop: stop.condition(from: 0, elapsedSeconds: 0) ?? .default, seededFrom: seedFrom)
         let store = try database.open()
         let seeds = try GenomeFiles.seeds(seedFrom, store: store)
         let name = try runName ?? defaultRunName(target: target.leadName(names: try ImageNetClasses.bundled()), store: store)
         var terminal = Terminal()
-        terminal.log("run \(name): evolving toward \(target.name) with \(settings.model), population \(search.population), seed \(seed)")
+        terminal.log("run \(name): evolving toward \(target.name) with \(settings.modelName), population \(search.population), seed \(seed)")
         var run = try SearchRun.start(store: store, name: name, target: target.name, settings: settings, seed: seed,
                                       seeds: seeds, recordDirectory: database.recordDirectory(run: name), models: ModelCache())
         try RunReporting.drive(&run, terminal: &terminal)

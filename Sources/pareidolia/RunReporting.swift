@@ -1,4 +1,5 @@
 import Foundation
+import Scoring
 import Search
 
 /// How the CLI shows a run: its live progress line and how a session ended.
@@ -6,13 +7,20 @@ enum RunReporting {
     /// One generation's progress line.
     static func line(_ p: SearchRun.Progress) -> String {
         let r = p.report, b = r.best.evaluation
-        var line = String(format: "gen %4d  best %6.2f%%  mean %6.2f%%  naturalness %.4f  fitness %7.3f  %5.1f nodes  %5.0f eval/s",
-                          r.generation, b.confidence * 100, r.meanConfidence * 100, b.naturalness, b.fitness,
-                          r.meanNodes, p.evaluationsPerSecond)
+        var line = String(format: "gen %4d  training %6.2f%%  mean %6.2f%%", r.generation, b.confidence * 100, r.meanConfidence * 100)
+        if let j = p.judgement { line += "  " + verdict(j) }
+        line += String(format: "  naturalness %.4f  fitness %7.3f  %5.1f nodes  %5.0f eval/s",
+                       b.naturalness, b.fitness, r.meanNodes, p.evaluationsPerSecond)
         if let left = p.secondsLeft { line += "  ETA " + formatDuration(left) }
         if r.isNewRecord { line += "  ★ record" }
         if r.restarted { line += "  (restart)" }
         return line
+    }
+
+    /// "robust 41.2% · held-out lite2 3.1% (top-1 2/16)": how the best holds up.
+    static func verdict(_ j: Judgement) -> String {
+        String(format: "robust %.2f%%  held-out %@ %.2f%% (top-1 %d/%d)", j.confidence * 100, j.heldOut.model as NSString,
+               j.heldOut.confidence * 100, Int((j.heldOut.top1 * Float(j.framings)).rounded()), j.framings)
     }
 
     /// Runs `search` with the live progress line, then records and tells how it ended.
@@ -24,8 +32,10 @@ enum RunReporting {
         try search.finish(ending)
         terminal.endLiveLine()
         let best = search.state.best.evaluation
-        let summary = String(format: "best confidence %.2f%%, naturalness %.4f after %d generations (%d evaluations)",
-                             best.confidence * 100, best.naturalness, search.state.generation, search.state.evaluations)
+        var summary = String(format: "best: training confidence %.2f%%", best.confidence * 100)
+        if let j = search.judgement { summary += ", " + verdict(j) }
+        summary += String(format: ", naturalness %.4f after %d generations (%d evaluations)",
+                          best.naturalness, search.state.generation, search.state.evaluations)
         switch ending {
         case .interrupted:
             terminal.log("stopped: \(summary). Resume with: pareidolia resume \(search.run.name)")

@@ -63,6 +63,8 @@ struct SearchOptions: ParsableArguments {
 /// Gradient polish during evolution.
 enum EvolvePolish: String, ExpressibleByArgument, CaseIterable { case none, constants }
 
+extension FramingSettings.Renewal: ExpressibleByArgument {}
+
 /// Constant polish during a run (shared by `evolve` and `bench evolve`).
 struct RunPolishOptions: ParsableArguments {
     @Option(help: "Gradient polish during evolution: none, or constants (polish the best genome's constants every --polish-every generations and feed it back).")
@@ -90,15 +92,33 @@ struct FitnessOptions: ParsableArguments {
     @Option(help: "Weight λ of the total-variation penalty.") var tv: Float = FitnessFunction.defaultTVWeight
     @Option(help: "Naturalness gate: largest TV-denoise distance (Chambolle, weight 0.2) allowed, e.g. 0.05.")
     var gate: Float?
-    @Option(help: "Classifier: lite0, lite1 or lite2.") var model = RunSettings.defaultModel
-    @Option(help: "Robustness: average the score over this many views (shifted, slightly zoomed renders).")
+    @Option(name: .customLong("model"), help: "Classifier: lite0, lite1 or lite2; repeat for an ensemble (the objective is the networks' mean; default lite0).")
+    var modelNames: [String] = []
+    @Option(help: "Random framings per image and network (crops 70–100 %, ±10°, mirror) whose mean score is bred for; 0: the exact render only.")
+    var framings = 0
+    @Option(help: "Framings: generation (fresh each generation, parents re-scored on them) or fixed (one set per run).")
+    var framingRenewal: FramingSettings.Renewal = .generation
+    @Option(help: "Without framings: average the score over this many views (shifted, slightly zoomed renders).")
     var robust = 1
 
     func validate() throws {
         guard tv >= 0, tv.isFinite else { throw ValidationError("--tv must be 0 or more, got \(tv)") }
         if let g = gate, !(g > 0 && g.isFinite) { throw ValidationError("--gate must be a positive number, got \(g)") }
         guard (1...16).contains(robust) else { throw ValidationError("--robust must be 1…16, got \(robust)") }
-        _ = try ModelCache.variant(model)
+        guard (0...64).contains(framings) else { throw ValidationError("--framings must be 0…64, got \(framings)") }
+        guard framings == 0 || robust == 1 else {
+            throw ValidationError("--robust and --framings are two ways to score several views: give one of them")
+        }
+        for name in models { _ = try ModelCache.variant(name) }
+        guard Set(models).count == models.count else { throw ValidationError("--model lists a network twice: \(models)") }
+    }
+
+    /// The networks, lower-cased; lite0 when none is given.
+    var models: [String] { modelNames.isEmpty ? [RunSettings.defaultModel] : modelNames.map { $0.lowercased() } }
+
+    /// The framing settings (nil for --framings 0).
+    var framingSettings: FramingSettings? {
+        framings > 0 ? FramingSettings(count: framings, renewal: framingRenewal) : nil
     }
 
     /// The fitness function for `objective`.

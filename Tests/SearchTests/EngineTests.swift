@@ -32,8 +32,10 @@ final class EngineTests: XCTestCase {
                            polish: PolishSchedule(every: 1, steps: 2), stop: StopCondition(generation: generations))
     }
 
-    func start(_ name: String, store: RunStore, generations: Int) throws -> SearchRun {
-        try SearchRun.start(store: store, name: name, target: "rock crab", settings: settings(generations: generations),
+    func start(_ name: String, store: RunStore, generations: Int, framings: FramingSettings? = nil) throws -> SearchRun {
+        var settings = settings(generations: generations)
+        settings.framings = framings
+        return try SearchRun.start(store: store, name: name, target: "rock crab", settings: settings,
                             seed: 11, seeds: [], recordDirectory: directory + "/" + name, models: Self.models)
     }
 
@@ -89,6 +91,23 @@ final class EngineTests: XCTestCase {
                                          models: Self.models)
         XCTAssertEqual(try again.run(), .reachedGenerations)
         XCTAssertEqual(again.state.generation, 3)
+    }
+
+    /// With random framings renewed each generation (parents re-scored) and polish through the
+    /// framings: straight 3 generations = 1, then a bare resume.
+    func testFramedRunResumesExactly() throws {
+        let store = try RunStore.inMemory()
+        let framings = FramingSettings(count: 2, renewal: .generation)
+        var straight = try start("straight", store: store, generations: 3, framings: framings)
+        XCTAssertEqual(try straight.run(), .reachedGenerations)
+        var split = try start("split", store: store, generations: 3, framings: framings)
+        var checks = 0
+        XCTAssertEqual(try split.run(shouldStop: { checks += 1; return checks > 1 }), .interrupted)
+        var resumed = try SearchRun.resume(store: store, name: "split", recordDirectory: directory + "/s", models: Self.models)
+        XCTAssertEqual(try resumed.run(), .reachedGenerations)
+        try assertSameRun("straight", "split", store: store)
+        // Re-scoring the parents each generation counts as evaluations: 6 initial + 3 × (6 + 6).
+        XCTAssertEqual(straight.state.evaluations, 6 + 3 * 12)
     }
 
     /// The result of a fixed short run is pinned, so a refactor that changes the search (or the

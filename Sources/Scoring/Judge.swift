@@ -1,0 +1,101 @@
+import Foundation
+import Imaging
+import Net
+
+/// One network's verdict on a picture over the judge's framings.
+public struct NetworkVerdict: Codable, Sendable, Equatable {
+    /// Model name (`lite0`, …).
+    public var model: String
+    /// Mean confidence over the framings.
+    public var confidence: Float
+    /// Share of framings on which a target class is the network's top-1 answer.
+    public var top1: Float
+    /// The class with the highest mean probability over the framings.
+    public var topClass: Int
+
+    public init(model: String, confidence: Float, top1: Float, topClass: Int) {
+        self.model = model
+        self.confidence = confidence
+        self.top1 = top1
+        self.topClass = topClass
+    }
+}
+
+/// How a picture holds up: the training networks and a held-out one, on framings no run scores.
+public struct Judgement: Codable, Sendable, Equatable {
+    /// The run's own networks, on the judge's framings ("robust").
+    public var robust: [NetworkVerdict]
+    /// A network the run never used, on the same framings ("held-out").
+    public var heldOut: NetworkVerdict
+    /// Framings per network.
+    public var framings: Int
+    /// Side of the anti-aliased render the framings were cut from.
+    public var renderSize: Int
+
+    /// The headline confidence: the robust confidence, averaged over the training networks.
+    public var confidence: Float { robust.reduce(0) { $0 + $1.confidence } / Float(max(robust.count, 1)) }
+
+    /// How this was measured, for labels.
+    public var method: String {
+        "mean over \(framings) random framings (crops 70–100 %, ±10°, mirror) of a \(renderSize)² anti-aliased render"
+    }
+}
+
+/// Measures how a picture holds up: `framingCount` random framings (drawn from a fixed seed of
+/// the judge's own, so no run ever scores them) of a square anti-aliased render, classified by
+/// the run's networks and by a held-out network.
+public struct Judge {
+    /// Training networks first, the held-out network last.
+    public let scorer: Scorer
+    public let names: [String]
+    public let framings: [Framing]
+    /// The judge's framings come from this seed; runs draw theirs from their own seeds.
+    public static let seed: UInt64 = 0x4A55_4447_4553_2121
+    public static let framingCount = 16
+    /// Side of the render the judge frames (2×2 anti-aliased).
+    public static let renderSize = 448
+
+    /// - Parameters:
+    ///   - training: the run's networks with their names; `heldOut` the judge's own network.
+    public init(training: [(name: String, model: EfficientNetLite)], heldOut: (name: String, model: EfficientNetLite),
+                framingCount: Int = Judge.framingCount) throws {
+        scorer = try Scorer(models: training.map(\.model) + [heldOut.model])
+        names = training.map(\.name) + [heldOut.name]
+        var rng = JudgeRandom(state: Judge.seed)
+        framings = (0..<framingCount).map { _ in Framing.random(using: &rng) }
+    }
+
+    /// The verdicts on `render` (square, any size; `renderSize`² by convention).
+    public func judge(_ render: Image, objective: Objective) throws -> Judgement {
+        let framed = FramedScoring(scorer: scorer, framings: framings, sourceSize: render.width)
+        let targets = Set(objective.targetClasses)
+        let verdicts = try scorer.sessions.indices.map { k -> NetworkVerdict in
+            let rows = try scorer.logProbabilities(framed.images(render, network: k), network: k)
+            var mean = [Float](repeating: 0, count: rows.first?.count ?? 0)
+            var confidence: Float = 0, hits = 0
+            for lp in rows {
+                let p = lp.map { exp($0) }
+                confidence += objective.confidence(probabilities: p)
+                for c in p.indices { mean[c] += p[c] }
+                if let top = p.indices.max(by: { p[$0] < p[$1] }), targets.contains(top) { hits += 1 }
+            }
+            let n = Float(max(rows.count, 1))
+            return NetworkVerdict(model: names[k], confidence: confidence / n, top1: Float(hits) / n,
+                                  topClass: mean.indices.max(by: { mean[$0] < mean[$1] }) ?? 0)
+        }
+        return Judgement(robust: Array(verdicts.dropLast()), heldOut: verdicts[verdicts.count - 1],
+                         framings: framings.count, renderSize: render.width)
+    }
+}
+
+/// SplitMix64: the judge's own stream of framings.
+struct JudgeRandom: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

@@ -1,0 +1,29 @@
+import Genome
+import Imaging
+import Render
+import Scoring
+
+/// The held-out check of a run: renders a genome the way records are rendered (448², 2×2
+/// anti-aliased) and judges it with the run's networks and a network it never used, on framings
+/// no run scores (`Judge`).
+public struct RunJudge {
+    public let judge: Judge
+    public let objective: Objective
+
+    public init(settings: RunSettings, models: ModelCache) throws {
+        judge = try Judge(training: try settings.models.map { ($0, try models.model($0)) },
+                          heldOut: (settings.heldOutModel, try models.model(settings.heldOutModel)))
+        objective = settings.fitness.objective
+    }
+
+    /// The record render of `genome`.
+    public static func render(_ genome: Genome) throws -> Image {
+        try Renderer.render(genome, width: Judge.renderSize, height: Judge.renderSize, supersample: 2)
+    }
+
+    /// The verdict on a record render (`render(_:)`).
+    public func judge(render: Image) throws -> Judgement { try judge.judge(render, objective: objective) }
+
+    /// The verdict on `genome`.
+    public func judge(_ genome: Genome) throws -> Judgement { try judge(render: try Self.render(genome)) }
+}
