@@ -1,5 +1,5 @@
 import Foundation
-@testable import Net
+import Net
 import XCTest
 
 /// Weight files are checked against the SHA-256 prefix in their names, once, then by stamp.
@@ -14,22 +14,22 @@ final class WeightVerificationTests: XCTestCase {
     override func tearDownWithError() throws { try FileManager.default.removeItem(atPath: directory) }
 
     func testSHA256MatchesStandardVectors() {
-        XCTAssertEqual(SHA256.hex(SHA256.hash(Array("".utf8))),
+        XCTAssertEqual(WeightVerifier.sha256Hex((Array("".utf8))),
                        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
-        XCTAssertEqual(SHA256.hex(SHA256.hash(Array("abc".utf8))),
+        XCTAssertEqual(WeightVerifier.sha256Hex((Array("abc".utf8))),
                        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        XCTAssertEqual(SHA256.hex(SHA256.hash(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8))),
+        XCTAssertEqual(WeightVerifier.sha256Hex((Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8))),
                        "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
         // One million 'a', fed in uneven pieces (streaming across block boundaries).
-        var sha = SHA256()
+        var pieces: [[UInt8]] = []
         var left = 1_000_000, piece = 1
         while left > 0 {
             let n = min(piece, left)
-            sha.update([UInt8](repeating: 0x61, count: n))
+            pieces.append([UInt8](repeating: 0x61, count: n))
             left -= n
             piece = piece * 3 % 997 + 1
         }
-        XCTAssertEqual(SHA256.hex(sha.finalize()),
+        XCTAssertEqual(WeightVerifier.sha256Hex(pieces: pieces),
                        "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
     }
 
@@ -49,7 +49,8 @@ final class WeightVerificationTests: XCTestCase {
             try process.run()
             process.waitUntilExit()
             let oracle = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).prefix(64)
-            XCTAssertEqual(SHA256.hex(try WeightVerifier.sha256(ofFileAt: path)), String(oracle), "length \(length)")
+            let digest = try WeightVerifier.sha256(ofFileAt: path).map { String(format: "%02x", $0) }.joined()
+            XCTAssertEqual(digest, String(oracle), "length \(length)")
         }
     }
 
@@ -64,7 +65,7 @@ final class WeightVerificationTests: XCTestCase {
     /// A small checkpoint, written under its true prefix and under a wrong one.
     func testRightPrefixIsAcceptedWrongPrefixRefused() throws {
         let bytes = try tinyCheckpoint()
-        let digest = SHA256.hex(SHA256.hash(bytes))
+        let digest = WeightVerifier.sha256Hex((bytes))
         let good = try write(bytes, as: "efficientnet-lite0-\(digest.prefix(8)).pth")
         XCTAssertNoThrow(try WeightVerifier.verify(good))
         let wrong = digest.first == "0" ? "1" + digest.dropFirst().prefix(7) : "0" + digest.dropFirst().prefix(7)
@@ -91,16 +92,30 @@ final class WeightVerificationTests: XCTestCase {
 
     func testVerdictIsCachedAndAFlippedByteInvalidatesIt() throws {
         var bytes = try tinyCheckpoint()
-        let digest = SHA256.hex(SHA256.hash(bytes))
+        let digest = WeightVerifier.sha256Hex((bytes))
         let path = try write(bytes, as: "efficientnet-lite0-\(digest.prefix(8)).pth")
         try WeightVerifier.verify(path)
         let cache = try String(contentsOfFile: directory + "/" + WeightVerifier.cacheFileName, encoding: .utf8)
         XCTAssertTrue(cache.contains(digest) && cache.contains("efficientnet-lite0-\(digest.prefix(8)).pth"), cache)
 
-        // The cached verdict is used: a hand-edited cache entry for an unchanged file is believed.
-        let stamp = try FileStamp(path: path)
-        XCTAssertEqual(VerdictCache(contentsOf: directory + "/.verified").digest(for: (path as NSString).lastPathComponent,
-                                                                                stamp: stamp), digest)
+        // The cached verdict is what is used: a copy under a wrong prefix whose cache line
+        // (matching its size and mtime) claims that prefix passes without being hashed.
+        let copy = try write(bytes, as: "efficientnet-lite0-00000000.pth")
+        XCTAssertThrowsError(try WeightVerifier.verify(copy, useCache: false))
+        var info = stat()
+        XCTAssertEqual(stat(copy, &info), 0)
+        #if os(Linux)
+        let mtime = info.st_mtim
+        #else
+        let mtime = info.st_mtimespec
+        #endif
+        let claim = "\(info.st_size) \(mtime.tv_sec) \(mtime.tv_nsec) "
+            + String(repeating: "0", count: 64) + " efficientnet-lite0-00000000.pth\n"
+        try (cache + claim).write(toFile: directory + "/.verified", atomically: true, encoding: .utf8)
+        XCTAssertNoThrow(try WeightVerifier.verify(copy))
+
+        let size = try XCTUnwrap(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+        let modified = try XCTUnwrap(try FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date)
 
         // Flip one byte in the tensor data (same size; the write moves the modification time).
         Thread.sleep(forTimeInterval: 0.05)
@@ -109,8 +124,9 @@ final class WeightVerificationTests: XCTestCase {
         try handle.seek(toOffset: UInt64(bytes.count - 3))
         try handle.write(contentsOf: [bytes[bytes.count - 3]])
         try handle.close()
-        XCTAssertEqual(try FileStamp(path: path).size, stamp.size)
-        XCTAssertNotEqual(try FileStamp(path: path), stamp)
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        XCTAssertEqual(attributes[.size] as? Int, size)
+        XCTAssertNotEqual(attributes[.modificationDate] as? Date, modified)
         XCTAssertThrowsError(try WeightVerifier.verify(path)) { error in
             guard case NetError.weightsCorrupted = error else { return XCTFail("\(error)") }
         }

@@ -53,6 +53,16 @@ public enum WeightVerifier {
         }
     }
 
+    /// The lower-case hexadecimal SHA-256 of `bytes`.
+    public static func sha256Hex(_ bytes: [UInt8]) -> String { SHA256.hex(SHA256.hash(bytes)) }
+
+    /// The lower-case hexadecimal SHA-256 of `pieces` fed one after another (streaming).
+    public static func sha256Hex(pieces: [[UInt8]]) -> String {
+        var sha = SHA256()
+        for piece in pieces { sha.update(piece) }
+        return SHA256.hex(sha.finalize())
+    }
+
     /// The SHA-256 of the file at `path`, read in 1 MiB pieces.
     public static func sha256(ofFileAt path: String) throws -> [UInt8] {
         guard let file = FileHandle(forReadingAtPath: path) else {
