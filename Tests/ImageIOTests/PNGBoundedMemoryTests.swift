@@ -110,4 +110,25 @@ final class PNGBoundedMemoryTests: XCTestCase {
             XCTAssertTrue(detail.contains("iTXt"), detail)
         }
     }
+
+    /// Adam7 rows arrive pass by pass and are placed by the reader: every size where some
+    /// passes are empty, and ones where all seven have pixels.
+    func testInterlacedImagesOfEverySmallShapeArePlacedExactly() throws {
+        let directory = try TemporaryDirectory()
+        for (width, height) in [(1, 1), (2, 1), (1, 2), (3, 2), (5, 1), (1, 5), (4, 4), (9, 2), (8, 8), (17, 13), (33, 3)] {
+            let path = try directory.write(PNGBuilder.interlacedRGB(width: width, height: height) { x, y, c in
+                UInt8(Formula.s8(x, y, c))
+            }, to: "adam7-\(width)x\(height).png")
+            let decoded = try PNGFile.read(path)
+            XCTAssertEqual(decoded.image.width, width)
+            XCTAssertEqual(decoded.image.height, height)
+            var wrong = 0
+            for c in 0..<3 {
+                for y in 0..<height {
+                    for x in 0..<width where abs(decoded.image[c, x, y] - Float(Formula.s8(x, y, c)) / 255) > 1e-6 { wrong += 1 }
+                }
+            }
+            XCTAssertEqual(wrong, 0, "\(width)×\(height): misplaced samples")
+        }
+    }
 }

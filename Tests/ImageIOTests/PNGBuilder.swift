@@ -55,6 +55,46 @@ struct PNGBuilder {
         chunk("IDAT", [0x78, 0x01] + bits.bytes + bigEndian(adler))
     }
 
+    /// One IDAT holding `raw` (filter bytes included) as zlib stored (uncompressed) blocks.
+    mutating func storedImageData(_ raw: [UInt8]) {
+        var stream: [UInt8] = [0x78, 0x01]
+        var offset = 0
+        repeat {
+            let count = min(65535, raw.count - offset)
+            let final: UInt8 = offset + count == raw.count ? 1 : 0
+            stream += [final, UInt8(count & 0xFF), UInt8(count >> 8), UInt8(~count & 0xFF), UInt8(~count >> 8 & 0xFF)]
+            stream += raw[offset..<(offset + count)]
+            offset += count
+        } while offset < raw.count
+        var a: UInt32 = 1, b: UInt32 = 0
+        for byte in raw {
+            a = (a + UInt32(byte)) % 65521
+            b = (b + a) % 65521
+        }
+        chunk("IDAT", stream + bigEndian(b << 16 | a))
+    }
+
+    /// An 8-bit RGB Adam7-interlaced PNG whose sample (x, y, c) is `sample(x, y, c)`.
+    static func interlacedRGB(width: Int, height: Int, sample: (Int, Int, Int) -> UInt8) -> [UInt8] {
+        // Pass p covers x = startX + k·stepX, y = startY + j·stepY.
+        let passes = [(0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2)]
+        var raw: [UInt8] = []
+        for (startX, startY, stepX, stepY) in passes {
+            let xs = Array(stride(from: startX, to: width, by: stepX))
+            let ys = Array(stride(from: startY, to: height, by: stepY))
+            if xs.isEmpty || ys.isEmpty { continue }   // an empty pass has no rows, not even filter bytes
+            for y in ys {
+                raw.append(0)
+                for x in xs { raw += (0..<3).map { sample(x, y, $0) } }
+            }
+        }
+        var png = PNGBuilder()
+        png.chunk("IHDR", bigEndian(UInt32(width)) + bigEndian(UInt32(height)) + [8, 2, 0, 0, 1])
+        png.storedImageData(raw)
+        png.end()
+        return png.bytes
+    }
+
     mutating func end() { chunk("IEND", []) }
 
     /// A complete all-zero PNG, with text chunks before and after the image data.
