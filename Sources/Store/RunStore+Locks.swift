@@ -62,6 +62,14 @@ extension RunStore {
         }
     }
 
+    /// Whether this store holds any lease (a read).
+    func holdsLeases() throws -> Bool {
+        try read("reading this process's leases") { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM run_locks WHERE token = ?)",
+                              arguments: [token]) ?? false
+        }
+    }
+
     /// Who holds run `id`'s lease, or nil when nobody does (or the holder is stale).
     public func lockHolder(run id: Int64, timeout: TimeInterval = RunStore.leaseTimeout) throws -> LockHolder? {
         guard hasLocks else { return nil }

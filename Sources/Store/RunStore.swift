@@ -66,9 +66,11 @@ public final class RunStore: Sendable {
     }
 
     /// Gives back the leases this store still holds (best effort: a lease left behind by a
-    /// crash is taken over once its process is gone).
+    /// crash is taken over once its process is gone). A store that holds none writes nothing,
+    /// so a store whose opening failed never touches the file here.
     deinit {
-        if !readOnly && hasLocks { try? releaseAllLocks() }
+        guard !readOnly, hasLocks, (try? holdsLeases()) == true else { return }
+        try? releaseAllLocks()
     }
 
     /// Creates an empty database in memory, for tests.
