@@ -16,6 +16,12 @@ public enum ImageIOError: Error, CustomStringConvertible, Equatable, Sendable {
     case corrupt(path: String, detail: String)
     /// A valid PNG this module cannot handle (e.g. too large to decode in memory).
     case unsupported(path: String, reason: String)
+    /// The header declares more pixels than the reader's budget (`PNGLimits.maxPixels`);
+    /// nothing was decoded.
+    case tooLarge(path: String, width: Int, height: Int, limit: Int)
+    /// A chunk declares more data than the file holds: the file is cut short, or the length
+    /// is forged to make a reader allocate gigabytes. `offset` is where the chunk starts.
+    case chunkTooLong(path: String, chunk: String, offset: Int, declared: Int, available: Int)
     /// A text-chunk key that PNG does not allow (must be 1–79 printable Latin-1 characters).
     case invalidTextKey(key: String, reason: String)
     /// A text-chunk value that cannot be stored (e.g. it contains a NUL character).
@@ -41,6 +47,13 @@ public enum ImageIOError: Error, CustomStringConvertible, Equatable, Sendable {
             return "'\(path)' is a damaged PNG (\(detail)). Re-export it, or convert it to a fresh PNG."
         case .unsupported(let path, let reason):
             return "'\(path)' cannot be used: \(reason). Convert it to a smaller 8-bit RGB PNG."
+        case .tooLarge(let path, let width, let height, let limit):
+            return "'\(path)' is \(width)×\(height) pixels, more than the limit of "
+                + "\(limit) pixels; scale it down (e.g. `convert '\(path)' -resize 2048x2048 smaller.png`)"
+        case .chunkTooLong(let path, let chunk, let offset, let declared, let available):
+            return "'\(path)' is damaged: its '\(chunk)' chunk at byte \(offset) declares \(declared) "
+                + "bytes but only \(available) follow (the file is truncated or the length is forged). "
+                + "Copy or download it again, or re-export it."
         case .invalidTextKey(let key, let reason):
             return "Invalid PNG text key '\(key)': \(reason). Use 1–79 printable Latin-1 characters "
                 + "without leading, trailing or double spaces."

@@ -25,43 +25,41 @@ public struct DecodedPNG: Sendable, Equatable {
 public enum PNGFile {
     /// Reads any PNG: grey, grey+alpha, RGB, RGBA or palette; 1 to 16 bits; interlaced or not.
     ///
+    /// Memory is bounded: every chunk length is checked against the file size and the
+    /// header's `width × height` against `limits.maxPixels` before anything is decoded; rows
+    /// are then decoded one at a time straight into the returned image.
     /// - Parameters:
     ///   - path: the file to read.
     ///   - alpha: what to do with transparency; by default it is composited over white.
+    ///   - limits: the pixel budget and libpng's chunk limits (default `.standard`, 8192²).
     /// - Throws: `ImageIOError` naming the file: `.fileNotFound`, `.notAFile`, `.unreadable`,
-    ///   `.notPNG`, `.truncated`, `.corrupt` (with libpng's message) or `.unsupported`.
-    public static func read(_ path: String, alpha: AlphaHandling = .compositeOverWhite) throws -> DecodedPNG {
-        var decoded = cpng_decoded()
+    ///   `.notPNG`, `.truncated`, `.chunkTooLong`, `.tooLarge`, `.corrupt` (with libpng's
+    ///   message, which names the chunk) or `.unsupported`.
+    public static func read(_ path: String, alpha: AlphaHandling = .compositeOverWhite,
+                            limits: PNGLimits = .standard) throws -> DecodedPNG {
+        let reader = try PNGReader(path: path, limits: limits)
+        let image = try reader.image(alpha: alpha)
+        let text = try reader.finish()
+        return DecodedPNG(image: image, text: text, bitDepth: Int(reader.header.bit_depth),
+                          hadAlpha: reader.header.has_alpha != 0)
+    }
+
+    /// Reads only the text chunks (`tEXt`, `zTXt`, `iTXt`, before or after the image data),
+    /// key → value (a later chunk with the same key wins), decoding no pixel data.
+    ///
+    /// No pixel budget applies, so this reads the embedded genome of an image too large to
+    /// decode; chunk lengths and sizes are bounded as for `read`.
+    /// - Throws: the same `ImageIOError`s as `read`, except `.tooLarge`.
+    public static func readText(_ path: String, limits: PNGLimits = .standard) throws -> [String: String] {
+        var texts = cpng_texts()
+        var header = cpng_header()
         var status = cpng_status()
-        let code = cpng_read(path, &decoded, &status)
-        defer { cpng_decoded_free(&decoded) }
-        if code != Int32(CPNG_OK.rawValue) { throw error(reading: path, status: &status) }
-        guard let pixels = decoded.pixels else {
-            throw ImageIOError.corrupt(path: path, detail: "libpng returned no pixel data")
+        var c = limits.c
+        defer { cpng_texts_free(&texts) }
+        if cpng_read_text(path, &c, &texts, &header, &status) != Int32(CPNG_OK.rawValue) {
+            throw error(reading: path, status: &status)
         }
-        let width = Int(decoded.width), height = Int(decoded.height)
-        guard width.multipliedReportingOverflow(by: height).partialValue <= Int(Int32.max) / 3 else {
-            throw ImageIOError.unsupported(path: path, reason: "\(width)×\(height) pixels is too many")
-        }
-        let image: Image
-        if decoded.bit_depth == 16 {
-            image = PNGPixels.planar(rgba: pixels.assumingMemoryBound(to: UInt16.self), width: width,
-                                     height: height, maxValue: 65535, alpha: alpha)
-        } else {
-            image = PNGPixels.planar(rgba: pixels.assumingMemoryBound(to: UInt8.self), width: width,
-                                     height: height, maxValue: 255, alpha: alpha)
-        }
-        var text: [String: String] = [:]
-        for i in 0..<Int(decoded.text_count) {
-            let entry = decoded.texts[i]
-            let key = entry.key.map { bytes($0, entry.key_length) { PNGText.decode($0, utf8: false) } } ?? ""
-            let value = entry.text.map {
-                bytes($0, entry.text_length) { PNGText.decode($0, utf8: entry.is_utf8 != 0) }
-            } ?? ""
-            text[key] = value
-        }
-        return DecodedPNG(image: image, text: text, bitDepth: Int(decoded.bit_depth),
-                          hadAlpha: decoded.has_alpha != 0)
+        return PNGText.dictionary(texts)
     }
 
     /// Writes `image` as an 8-bit RGB PNG with `text` stored as UTF-8 `iTXt` chunks.
@@ -130,13 +128,6 @@ public enum PNGFile {
         }
     }
 
-    private static func bytes<R>(_ pointer: UnsafePointer<CChar>, _ count: Int,
-                                 _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-        pointer.withMemoryRebound(to: UInt8.self, capacity: max(count, 1)) {
-            body(UnsafeBufferPointer(start: $0, count: count))
-        }
-    }
-
     private static func message(of status: inout cpng_status) -> String {
         withUnsafeBytes(of: &status.message) { raw in
             let bytes = raw.prefix { $0 != 0 }
@@ -144,7 +135,9 @@ public enum PNGFile {
         }
     }
 
-    private static func error(reading path: String, status: inout cpng_status) -> ImageIOError {
+    /// The `ImageIOError` for a failed C read of `path`.
+    static func error(reading path: String, status: inout cpng_status, header: cpng_header = cpng_header(),
+                      limits: PNGLimits = .standard) -> ImageIOError {
         let text = message(of: &status)
         switch cpng_code(rawValue: UInt32(bitPattern: status.code)) {
         case CPNG_ERR_OPEN:
@@ -152,7 +145,15 @@ public enum PNGFile {
         case CPNG_ERR_NOT_FILE: return .notAFile(path: path)
         case CPNG_ERR_SIGNATURE: return .notPNG(path: path)
         case CPNG_ERR_TRUNCATED: return .truncated(path: path)
-        case CPNG_ERR_TOO_LARGE, CPNG_ERR_NO_MEMORY: return .unsupported(path: path, reason: text)
+        case CPNG_ERR_TOO_LARGE:
+            return .tooLarge(path: path, width: Int(header.width), height: Int(header.height),
+                             limit: limits.maxPixels)
+        case CPNG_ERR_CHUNK_LENGTH:
+            let chunk = withUnsafeBytes(of: &status.chunk.type) { String(decoding: $0.prefix(4), as: UTF8.self) }
+            return .chunkTooLong(path: path, chunk: chunk, offset: Int(clamping: status.chunk.offset),
+                                 declared: Int(clamping: status.chunk.declared),
+                                 available: Int(clamping: status.chunk.available))
+        case CPNG_ERR_NO_MEMORY: return .unsupported(path: path, reason: text)
         case CPNG_ERR_IO: return .unreadable(path: path, reason: text)
         default: return .corrupt(path: path, detail: text)
         }

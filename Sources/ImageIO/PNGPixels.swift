@@ -9,36 +9,50 @@ public enum AlphaHandling: Sendable, Equatable {
     case ignore
 }
 
-/// Conversion of libpng's expanded RGBA rows into a planar `Image`.
+/// Conversion of libpng's expanded RGBA rows into a planar `Image`: the one unsafe kernel
+/// of decoding.
 enum PNGPixels {
-    /// Planar RGB samples from `width * height` interleaved RGBA samples of type `Sample`.
+    /// Where one decoded row's pixels go: row `y`, columns `x0`, `x0 + dx`, … (`count` of them;
+    /// `dx` > 1 for the passes of an interlaced file).
+    struct RowTarget {
+        var y: Int
+        var x0: Int
+        var dx: Int
+        var count: Int
+    }
+
+    /// Writes `count` interleaved RGBA samples of type `Sample` into `image` at `target`.
     ///
     /// Samples are divided by `maxValue` (255 or 65535); alpha is applied per `alpha`.
-    static func planar<Sample: FixedWidthInteger & UnsignedInteger>(
-        rgba: UnsafePointer<Sample>, width: Int, height: Int, maxValue: Float, alpha: AlphaHandling
-    ) -> Image {
-        var image = Image(width: width, height: height)
-        let plane = width * height
+    /// The caller (libpng's row geometry) guarantees the target lies inside the image.
+    static func scatter<Sample: FixedWidthInteger & UnsignedInteger>(
+        _ rgba: UnsafeBufferPointer<Sample>, to target: RowTarget, maxValue: Float,
+        alpha: AlphaHandling, into image: inout Image
+    ) {
+        let width = image.width, plane = image.width * image.height
         let scale = 1 / maxValue
+        precondition(target.y < image.height && target.x0 + (target.count - 1) * target.dx < width
+                     && 4 * target.count <= rgba.count, "PNG row outside the image")
         image.pixels.withUnsafeMutableBufferPointer { dst in
-            for i in 0..<plane {
-                let r = Float(rgba[4 * i]) * scale
-                let g = Float(rgba[4 * i + 1]) * scale
-                let b = Float(rgba[4 * i + 2]) * scale
+            var i = target.y * width + target.x0
+            for k in 0..<target.count {
+                let r = Float(rgba[4 * k]) * scale
+                let g = Float(rgba[4 * k + 1]) * scale
+                let b = Float(rgba[4 * k + 2]) * scale
                 switch alpha {
                 case .ignore:
                     dst[i] = r
                     dst[plane + i] = g
                     dst[2 * plane + i] = b
                 case .compositeOverWhite:
-                    let a = Float(rgba[4 * i + 3]) * scale
+                    let a = Float(rgba[4 * k + 3]) * scale
                     let white = 1 - a
                     dst[i] = a * r + white
                     dst[plane + i] = a * g + white
                     dst[2 * plane + i] = a * b + white
                 }
+                i += target.dx
             }
         }
-        return image
     }
 }

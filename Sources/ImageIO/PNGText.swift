@@ -1,3 +1,5 @@
+import CPNG
+
 /// Encoding and validation of PNG text-chunk keys and values.
 ///
 /// Keys are Latin-1 (PNG spec §11.3.4): 1–79 characters from 32…126 and 161…255, no leading,
@@ -41,5 +43,24 @@ enum PNGText {
         var scalars = String.UnicodeScalarView()
         for byte in bytes { scalars.append(Unicode.Scalar(byte)) }
         return String(scalars)
+    }
+
+    /// Key → value of C text entries (a later chunk with the same key wins).
+    static func dictionary(_ texts: cpng_texts) -> [String: String] {
+        var text: [String: String] = [:]
+        for i in 0..<Int(texts.count) {
+            guard let entry = texts.entries?[i] else { continue }
+            let key = entry.key.map { bytes($0, entry.key_length) { decode($0, utf8: false) } } ?? ""
+            let value = entry.text.map { bytes($0, entry.text_length) { decode($0, utf8: entry.is_utf8 != 0) } } ?? ""
+            text[key] = value
+        }
+        return text
+    }
+
+    private static func bytes<R>(_ pointer: UnsafePointer<CChar>, _ count: Int,
+                                 _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        pointer.withMemoryRebound(to: UInt8.self, capacity: max(count, 1)) {
+            body(UnsafeBufferPointer(start: $0, count: count))
+        }
     }
 }

@@ -15,6 +15,10 @@ public enum NetError: Error, CustomStringConvertible, Sendable, Equatable {
     case shapeMismatch(key: String, expected: [Int], found: [Int])
     /// The weights do not describe an EfficientNet-Lite the builder understands.
     case unsupportedArchitecture(path: String, reason: String)
+    /// A weights file's SHA-256 does not start with the prefix its name carries.
+    case weightsCorrupted(path: String, expected: String, found: String)
+    /// A weights file cannot be checked (its name carries no SHA-256 prefix).
+    case weightsUnverifiable(path: String, reason: String)
     /// No weights file for `variant` was found in any of the `searched` directories.
     case weightsNotFound(variant: String, searched: [String])
     /// An input buffer does not hold `batch × 3 × R × R` floats (or a batch is empty).
@@ -50,6 +54,11 @@ public enum NetError: Error, CustomStringConvertible, Sendable, Equatable {
         case let .unsupportedArchitecture(path, reason):
             return "weights file \(path) does not describe a supported EfficientNet-Lite: \(reason); "
                 + Self.setupHint
+        case let .weightsCorrupted(path, expected, found):
+            return "weights file \(path) is damaged: its SHA-256 starts with \(found), but its name "
+                + "says \(expected); delete it and \(Self.setupHint)"
+        case let .weightsUnverifiable(path, reason):
+            return "weights file \(path) cannot be verified: \(reason); \(Self.setupHint)"
         case let .weightsNotFound(variant, searched):
             let places = searched.isEmpty ? "(nowhere to look)" : searched.joined(separator: ", ")
             return "no weights file efficientnet-\(variant)-*.pth found in \(places); run scripts/setup "

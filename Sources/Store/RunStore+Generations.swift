@@ -8,6 +8,9 @@ extension RunStore {
     /// Either everything is written or nothing is: a failure at any entry leaves the database
     /// as it was, and the run's next generation index unchanged.
     ///
+    /// Renews this store's lease on the run; refused with `StoreError.runLocked` while
+    /// another live process holds it.
+    ///
     /// - Throws: `StoreError.generationOutOfOrder` unless `commit.stats.index` equals the
     ///   run's committed generation count; `.emptyPopulation`; `.invalidStats`;
     ///   `.invalidIndividual` (empty genome, more than 2 parents, a parent position outside
@@ -16,6 +19,7 @@ extension RunStore {
         let stats = commit.stats
         try transaction("committing generation \(stats.index) of run \(commit.run)") { db in
             let run = try fetchRun(db, id: commit.run)
+            try checkWriter(db, run: run)
             guard stats.index == run.generations else {
                 throw StoreError.generationOutOfOrder(run: run.name, expected: run.generations,
                                                       got: stats.index)
@@ -99,18 +103,20 @@ extension RunStore {
             let run = try fetchRun(db, id: id)
             guard run.generations > 0 else { return nil }
             let index = run.generations - 1
-            guard let row = try Row.fetchOne(db, sql: """
-                SELECT * FROM generations WHERE run_id = ? AND idx = ?
-                """, arguments: [id, index]) else {
-                throw StoreError.corruptValue(
-                    path: path, detail: "run \(id) counts \(run.generations) generations but "
-                        + "generation \(index) is missing")
+            return try naming(run: run.name, generation: index) {
+                guard let row = try Row.fetchOne(db, sql: """
+                    SELECT * FROM generations WHERE run_id = ? AND idx = ?
+                    """, arguments: [id, index]) else {
+                    throw StoreError.corruptValue(
+                        path: path, detail: "run '\(run.name)' counts \(run.generations) generations but "
+                            + "generation \(index) is missing")
+                }
+                return GenerationSnapshot(
+                    stats: try decodeStats(row),
+                    rngState: try row.decode(String.self, forColumn: "rng_state"),
+                    population: try fetchPopulation(db, run: id, generation: index),
+                    committedAt: try row.decode(Date.self, forColumn: "committed_at"))
             }
-            return GenerationSnapshot(
-                stats: try decodeStats(row),
-                rngState: try row.decode(String.self, forColumn: "rng_state"),
-                population: try fetchPopulation(db, run: id, generation: index),
-                committedAt: try row.decode(Date.self, forColumn: "committed_at"))
         }
     }
 
@@ -118,8 +124,10 @@ extension RunStore {
     /// (empty if that generation is not committed).
     public func population(run id: Int64, generation: Int) throws -> [Individual] {
         try read("reading generation \(generation) of run \(id)") { db in
-            _ = try fetchRun(db, id: id)
-            return try fetchPopulation(db, run: id, generation: generation)
+            let run = try fetchRun(db, id: id)
+            return try naming(run: run.name, generation: generation) {
+                try fetchPopulation(db, run: id, generation: generation)
+            }
         }
     }
 
@@ -141,20 +149,24 @@ extension RunStore {
     /// Statistics of every committed generation of run `id`, in order (for charts).
     public func generations(run id: Int64) throws -> [GenerationStats] {
         try read("reading the generations of run \(id)") { db in
-            _ = try fetchRun(db, id: id)
-            return try Row.fetchAll(db, sql: """
-                SELECT * FROM generations WHERE run_id = ? ORDER BY idx
-                """, arguments: [id]).map(decodeStats)
+            let run = try fetchRun(db, id: id)
+            return try naming(run: run.name, generation: nil) {
+                try Row.fetchAll(db, sql: """
+                    SELECT * FROM generations WHERE run_id = ? ORDER BY idx
+                    """, arguments: [id]).map(decodeStats)
+            }
         }
     }
 
     /// Every record of run `id` (each new best, and polished ones), in the order stored.
     public func records(run id: Int64) throws -> [RecordRow] {
         try read("reading the records of run \(id)") { db in
-            _ = try fetchRun(db, id: id)
-            return try Row.fetchAll(db, sql: """
-                SELECT * FROM records WHERE run_id = ? ORDER BY id
-                """, arguments: [id]).map(decodeRecord)
+            let run = try fetchRun(db, id: id)
+            return try naming(run: run.name, generation: nil) {
+                try Row.fetchAll(db, sql: """
+                    SELECT * FROM records WHERE run_id = ? ORDER BY id
+                    """, arguments: [id]).map(decodeRecord)
+            }
         }
     }
 }

@@ -110,6 +110,18 @@ extension RunStore {
             createdAt: try row.decode(Date.self, forColumn: "created_at"))
     }
 
+    /// Runs `body`, prefixing a value-decoding failure with the run (and generation) read.
+    func naming<T>(run: String, generation: Int?, _ body: () throws -> T) throws -> T {
+        let place = "run '\(run)'" + (generation.map { " generation \($0)" } ?? "")
+        do {
+            return try body()
+        } catch let error as RowDecodingError {
+            throw StoreError.corruptValue(path: path, detail: "\(place): \(error)")
+        } catch StoreError.corruptValue(let path, let detail) where !detail.hasPrefix("run '") {
+            throw StoreError.corruptValue(path: path, detail: "\(place): \(detail)")
+        }
+    }
+
     /// Reads a score column: REAL back to the exact `Float`, NULL (stored NaN) to NaN.
     func decodeFloat(_ row: Row, _ column: String) throws -> Float {
         guard let value = try row.decode(Double?.self, forColumn: column) else { return .nan }

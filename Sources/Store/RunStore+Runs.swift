@@ -8,20 +8,22 @@ extension RunStore {
     public func createRun(_ new: NewRun) throws -> Run {
         try Self.validateName(new.name)
         try Self.validateConfig(new.config, run: new.name)
-        return try transaction("creating run '\(new.name)'") { db in
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM runs WHERE name = ?",
-                                 arguments: [new.name]) != nil {
-                throw StoreError.runExists(name: new.name)
-            }
-            let now = Date()
-            try db.execute(sql: """
-                INSERT INTO runs (name, target, config, model, seed, status, generations,
-                                  created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)
-                """, arguments: [new.name, new.target, new.config, new.model,
-                                 Int64(bitPattern: new.seed), RunStatus.running.rawValue, now, now])
-            return try fetchRun(db, id: db.lastInsertedRowID)
+        return try transaction("creating run '\(new.name)'") { db in try insertRun(db, new) }
+    }
+
+    /// Inserts a validated new run inside an open transaction.
+    func insertRun(_ db: Database, _ new: NewRun) throws -> Run {
+        if try Bool.fetchOne(db, sql: "SELECT 1 FROM runs WHERE name = ?", arguments: [new.name]) != nil {
+            throw StoreError.runExists(name: new.name)
         }
+        let now = Date()
+        try db.execute(sql: """
+            INSERT INTO runs (name, target, config, model, seed, status, generations,
+                              created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)
+            """, arguments: [new.name, new.target, new.config, new.model,
+                             Int64(bitPattern: new.seed), RunStatus.running.rawValue, now, now])
+        return try fetchRun(db, id: db.lastInsertedRowID)
     }
 
     /// The run called `name`.
@@ -46,8 +48,17 @@ extension RunStore {
     }
 
     /// Every run with its progress and best record, oldest first.
+    ///
+    /// A run stored as `running` whose write lease is absent or stale (its process was
+    /// killed) is listed as `interrupted`: `resume` continues it.
     public func runs() throws -> [RunSummary] {
         try read("listing runs") { db in
+            var leases: [Int64: LeaseRow] = [:]
+            if hasLocks {
+                for row in try Row.fetchAll(db, sql: "SELECT * FROM run_locks") {
+                    leases[try row.decode(Int64.self, forColumn: "run_id")] = try decodeLease(row)
+                }
+            }
             let rows = try Row.fetchAll(db, sql: """
                 SELECT runs.id, runs.name, runs.target, runs.model, runs.seed, runs.status,
                        runs.generations, runs.created_at, runs.updated_at,
@@ -72,13 +83,18 @@ extension RunStore {
                         naturalness: try decodeFloat(row, "best_naturalness"),
                         generation: try row.decode(Int.self, forColumn: "best_generation"))
                 }
+                let id = try row.decode(Int64.self, forColumn: "id")
+                var status = try decodeStatus(row)
+                if status == .running, hasLocks, leases[id].map({ $0.isStale(timeout: Self.leaseTimeout) }) ?? true {
+                    status = .interrupted
+                }
                 return RunSummary(
-                    id: try row.decode(Int64.self, forColumn: "id"),
+                    id: id,
                     name: try row.decode(String.self, forColumn: "name"),
                     target: try row.decode(String.self, forColumn: "target"),
                     model: try row.decode(String.self, forColumn: "model"),
                     seed: UInt64(bitPattern: try row.decode(Int64.self, forColumn: "seed")),
-                    status: try decodeStatus(row),
+                    status: status,
                     generations: try row.decode(Int.self, forColumn: "generations"),
                     evaluations: try row.decode(Int?.self, forColumn: "evaluations") ?? 0,
                     elapsedSeconds: try row.decode(Double?.self, forColumn: "elapsed_seconds") ?? 0,
@@ -100,12 +116,14 @@ extension RunStore {
         }
     }
 
-    /// Deletes the run called `name` with all its generations, individuals and records.
+    /// Deletes the run called `name` with all its generations, individuals, records and
+    /// lease, in one transaction (also a run that never committed a generation).
     ///
-    /// - Throws: `StoreError.runNotFound`.
+    /// - Throws: `StoreError.runNotFound`; `.runLocked` while another live process writes it.
     public func deleteRun(named name: String) throws {
         let id = try run(named: name).id
         try transaction("deleting run '\(name)'") { db in
+            try checkWriter(db, run: try fetchRun(db, id: id))
             try db.execute(sql: "DELETE FROM runs WHERE id = ?", arguments: [id])
             if db.changesCount == 0 { throw StoreError.runIDNotFound(id: id) }
         }
@@ -140,7 +158,8 @@ extension RunStore {
     private func decodeStatus(_ row: Row) throws -> RunStatus {
         let text = try row.decode(String.self, forColumn: "status")
         guard let status = RunStatus(rawValue: text) else {
-            throw StoreError.corruptValue(path: path, detail: "runs.status is '\(text)'")
+            let name = (try? row.decode(String.self, forColumn: "name")) ?? "?"
+            throw StoreError.corruptValue(path: path, detail: "run '\(name)': runs.status is '\(text)'")
         }
         return status
     }

@@ -13,6 +13,7 @@ enum Schema {
     static let migrator: DatabaseMigrator = {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1", migrate: v1)
+        migrator.registerMigration("v2", migrate: v2)
         return migrator
     }()
 
@@ -88,6 +89,25 @@ enum Schema {
                     REFERENCES generations(run_id, idx) ON DELETE CASCADE
             );
             CREATE INDEX records_by_run ON records(run_id, generation);
+            """)
+    }
+
+    /// Version 2: per-run write leases, so a second writer of a run is refused at once.
+    ///
+    /// One row per locked run: the holder's random `token` (one per `RunStore`), process id,
+    /// host name and process start time (Linux clock ticks since boot, to tell a reused pid;
+    /// NULL elsewhere), when the lease was taken and last renewed (GRDB `Date` text, UTC).
+    private static func v2(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE run_locks (
+                run_id      INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+                token       TEXT    NOT NULL CHECK (token <> ''),
+                pid         INTEGER NOT NULL CHECK (pid > 0),
+                host        TEXT    NOT NULL,
+                started     INTEGER,
+                acquired_at TEXT    NOT NULL,
+                renewed_at  TEXT    NOT NULL
+            );
             """)
     }
 }

@@ -20,6 +20,18 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case database(path: String, operation: String, message: String)
     /// A stored value cannot be read back (hand-edited or damaged database).
     case corruptValue(path: String, detail: String)
+    /// A stored genome cannot be parsed; `position` is the individual's (nil for a record).
+    /// The store keeps genomes as text; the caller that parses them throws this.
+    case damagedGenome(path: String, run: String, generation: Int, position: Int?, reason: String)
+    /// A write was asked of a store opened read-only.
+    case readOnly(path: String, operation: String)
+    /// A read-only open found no database (the file is missing or empty).
+    case databaseMissing(path: String)
+
+    /// Another live process holds the run's write lease.
+    case runLocked(run: String, holder: LockHolder)
+    /// This store's lease on the run was released or taken over; `holder` is the new one.
+    case lockLost(run: String, holder: LockHolder?)
 
     /// A run with this name already exists.
     case runExists(name: String)
@@ -80,6 +92,25 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         case let .corruptValue(path, detail):
             return "cannot read a stored value in '\(path)': \(detail); the database "
                 + "was edited or damaged: restore it or start a new one with --db"
+        case let .damagedGenome(path, run, generation, position, reason):
+            let who = position.map { "individual \($0)" } ?? "a record"
+            return "run '\(run)' generation \(generation) \(who) in '\(path)' has a genome that cannot "
+                + "be read (\(reason)); the database was edited or damaged: restore it from a backup, "
+                + "or start a new run"
+        case let .readOnly(path, operation):
+            return "cannot write '\(path)' while \(operation): the database was opened read-only; "
+                + "use a command that changes runs (evolve, resume, polish) for that"
+        case let .databaseMissing(path):
+            return "no Pareidolia database at '\(path)' (the file is missing or empty); runs are "
+                + "stored by `pareidolia evolve`; give the right file with --db"
+        case let .runLocked(run, holder):
+            return "run '\(run)' is being written by another pareidolia: \(holder); wait for it to "
+                + "finish or stop it (kill \(holder.pid) on '\(holder.host)'); a lease whose process "
+                + "has died is taken over automatically"
+        case let .lockLost(run, holder):
+            let now = holder.map { "it is now held by \($0)" } ?? "nobody holds it now"
+            return "this process no longer holds the write lease of run '\(run)' (\(now)); stop "
+                + "writing it, and resume it once the other writer is done"
         case let .runExists(name):
             return "a run named '\(name)' already exists; choose another name with --run "
                 + "(e.g. '\(name)-2'), or continue it with `pareidolia resume \(name)`"

@@ -46,19 +46,25 @@ final class DatabaseFileTests: StoreTestCase {
 
     func testNewerSchemaIsRefusedAndLeftAlone() throws {
         _ = try RunStore(path: dbPath()).createRun(newRun("crab"))
-        let raw = try DatabaseQueue(path: dbPath())
-        try raw.write { db in
-            try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v2'), ('v3')")
+        try DatabaseQueue(path: dbPath()).write { db in
+            try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v8'), ('v9')")
         }
-        let schemaBefore = try schema(raw)
-        assertThrows(.schemaTooNew(path: dbPath(), unknown: ["v2", "v3"], supported: ["v1"])) {
-            try RunStore(path: dbPath())
+        let before = try fileState()
+        for readOnly in [false, true] {
+            assertThrows(.schemaTooNew(path: dbPath(), unknown: ["v8", "v9"], supported: ["v1", "v2"])) {
+                try RunStore(path: dbPath(), readOnly: readOnly)
+            }
+            // A WAL-mode file: a read-only SQLite connection needs its -shm index and leaves it
+            // (and an empty -wal) behind, as any reader would; the database itself is untouched.
+            let after = try fileState()
+            XCTAssertEqual(after.bytes, before.bytes, "the file changed (readOnly: \(readOnly))")
+            let wal = try? FileManager.default.attributesOfItem(atPath: dbPath() + "-wal")[.size] as? Int
+            XCTAssertEqual(wal ?? 0, 0, "the -wal holds writes")
         }
-        XCTAssertEqual(try schema(raw), schemaBefore)
-        XCTAssertEqual(RunStore.supportedSchema, ["v1"])
-        let message = StoreError.schemaTooNew(path: "p", unknown: ["v2"], supported: ["v1"])
+        XCTAssertEqual(RunStore.supportedSchema, ["v1", "v2"])
+        let message = StoreError.schemaTooNew(path: "p", unknown: ["v9"], supported: ["v1"])
             .description
-        XCTAssertTrue(message.contains("upgrade pareidolia") && message.contains("v2"), message)
+        XCTAssertTrue(message.contains("upgrade pareidolia") && message.contains("v9"), message)
     }
 
     func testMissingDirectoryIsNamed() throws {
@@ -85,13 +91,19 @@ final class DatabaseFileTests: StoreTestCase {
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path)), bytes, "file untouched")
     }
 
-    func testOtherProgramsDatabaseIsRefused() throws {
+    func testOtherProgramsDatabaseIsRefusedWithoutChangingAByte() throws {
         try DatabaseQueue(path: dbPath()).write { db in
-            try db.execute(sql: "CREATE TABLE people (id INTEGER PRIMARY KEY, name TEXT)")
+            try db.execute(sql: "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT)")
             try db.execute(sql: "CREATE TABLE pets (id INTEGER PRIMARY KEY)")
+            try db.execute(sql: "INSERT INTO users (name) VALUES ('ada'), ('grace')")
         }
-        assertThrows(.foreignDatabase(path: dbPath(), tables: ["people", "pets"])) {
-            try RunStore(path: dbPath())
+        let before = try fileState()
+        XCTAssertEqual(before.siblings, ["runs.sqlite"])
+        for readOnly in [false, true] {
+            assertThrows(.foreignDatabase(path: dbPath(), tables: ["pets", "users"])) {
+                try RunStore(path: dbPath(), readOnly: readOnly)
+            }
+            XCTAssertEqual(try fileState(), before, "the file changed (readOnly: \(readOnly))")
         }
     }
 
@@ -118,11 +130,15 @@ final class DatabaseFileTests: StoreTestCase {
         XCTAssertTrue(try RunStore.inMemory().integrityCheck())
     }
 
-    /// The schema and migration list, as a comparable text.
-    private func schema(_ db: DatabaseQueue) throws -> [String] {
-        try db.read { db in
-            try String.fetchAll(db, sql: "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name")
-                + String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier")
-        }
+    /// The database file's bytes and the names of the files beside it (a journal, -wal or
+    /// -shm left behind would show there).
+    private func fileState() throws -> FileState {
+        FileState(bytes: try Data(contentsOf: URL(fileURLWithPath: dbPath())),
+                  siblings: try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted())
+    }
+
+    private struct FileState: Equatable {
+        var bytes: Data
+        var siblings: [String]
     }
 }

@@ -231,13 +231,13 @@ final class GenerationTests: StoreTestCase {
             try db.execute(sql: "PRAGMA ignore_check_constraints = ON")
             try db.execute(sql: "UPDATE runs SET status = 'zombie'")
         }
-        assertThrows(.corruptValue(path: dbPath(), detail: "runs.status is 'zombie'")) {
+        assertThrows(.corruptValue(path: dbPath(), detail: "run 'crab': runs.status is 'zombie'")) {
             try store.run(id: run.id)
         }
         try DatabaseQueue(path: dbPath()).write { db in
             try db.execute(sql: "UPDATE runs SET status = 'paused', generations = 3")
         }
-        assertThrows(.corruptValue(path: dbPath(), detail: "run \(run.id) counts 3 generations "
+        assertThrows(.corruptValue(path: dbPath(), detail: "run 'crab' counts 3 generations "
                                    + "but generation 2 is missing")) {
             try store.lastGeneration(run: run.id)
         }

@@ -9,7 +9,9 @@ final class RunTests: StoreTestCase {
         let seeds: [UInt64] = [UInt64.max, 1 << 63, 0]
         var created: [Run] = []
         for (i, seed) in seeds.enumerated() {
-            created.append(try store.createRun(newRun("crab-\(i)", seed: seed)))
+            // Two runs with a writer holding their lease, one created without.
+            created.append(i < 2 ? try store.createLockedRun(newRun("crab-\(i)", seed: seed)).run
+                                 : try store.createRun(newRun("crab-\(i)", seed: seed)))
         }
         for (run, seed) in zip(created, seeds) {
             XCTAssertEqual(run.seed, seed)
@@ -26,10 +28,11 @@ final class RunTests: StoreTestCase {
         let summaries = try store.runs()
         XCTAssertEqual(summaries.map(\.name), ["crab-0", "crab-1", "crab-2"])
         XCTAssertEqual(summaries.map(\.seed), seeds)
+        // Stored as running everywhere; listed as interrupted where no live process holds it.
+        XCTAssertEqual(summaries.map(\.status), [.running, .running, .interrupted])
         for (summary, run) in zip(summaries, created) {
             XCTAssertEqual(summary.id, run.id)
             XCTAssertEqual(summary.target, "rock crab")
-            XCTAssertEqual(summary.status, .running)
             XCTAssertEqual(summary.generations, 0)
             XCTAssertEqual(summary.evaluations, 0)
             XCTAssertNil(summary.best)
@@ -92,7 +95,7 @@ final class RunTests: StoreTestCase {
 
     func testStatusChangesAndUnknownIDs() throws {
         let store = try RunStore.inMemory()
-        let run = try store.createRun(newRun("crab"))
+        let run = try store.createLockedRun(newRun("crab")).run
         for status in RunStatus.allCases.reversed() {
             try store.setStatus(status, run: run.id)
             let read = try store.run(id: run.id)

@@ -76,9 +76,18 @@ public struct EfficientNetLite: Sendable {
         fcBias = try Self.finite(checkpoint, "_fc.bias")
     }
 
-    /// Locates, reads and builds a known variant at its native resolution.
+    /// Locates, verifies, reads and builds a known variant at its native resolution.
+    ///
+    /// - Throws: `NetError.weightsNotFound`; `.weightsCorrupted` when the file's SHA-256 does
+    ///   not match the prefix in its name (see `WeightVerifier`); checkpoint and shape errors.
     public static func load(_ variant: ModelVariant) throws -> EfficientNetLite {
-        let path = try ModelLocator.locate(variant)
+        try load(contentsOf: ModelLocator.locate(variant), variant: variant)
+    }
+
+    /// Verifies the weights file at `path` against the SHA-256 prefix in its name (cached
+    /// in `.verified` beside it), then reads it and builds `variant` at its native resolution.
+    public static func load(contentsOf path: String, variant: ModelVariant) throws -> EfficientNetLite {
+        try WeightVerifier.verify(path)
         return try EfficientNetLite(checkpoint: TorchCheckpoint(contentsOf: path), resolution: variant.resolution, variant: variant)
     }
 
