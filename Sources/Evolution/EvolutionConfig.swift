@@ -40,11 +40,15 @@ public struct WaveSeeding: Codable, Sendable, Equatable {
     public var terms: Int
     /// Standard deviation of the wave frequencies, radians per unit of x and y.
     public var frequency: Float
+    /// Colour amplitudes fall off with frequency like 1/|ω| above this many radians per unit
+    /// (a natural image's 1/f spectrum); nil: the same amplitude at every frequency.
+    public var falloff: Float?
 
-    public init(share: Double = 0.5, terms: Int = 24, frequency: Float = 8) {
+    public init(share: Double = 0.5, terms: Int = 24, frequency: Float = 8, falloff: Float? = nil) {
         self.share = share
         self.terms = terms
         self.frequency = frequency
+        self.falloff = falloff
     }
 }
 

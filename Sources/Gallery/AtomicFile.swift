@@ -1,3 +1,5 @@
+import ImageIO
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -16,7 +18,7 @@ enum AtomicFile {
 
     /// Writes `bytes` to `path` atomically (see `write(_:to:)`).
     static func write(_ bytes: [UInt8], to path: String) throws {
-        let temporary = temporaryPath(beside: path)
+        let temporary = TemporaryFile.path(beside: path)
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard fd >= 0 else { throw failure(path) }
         var error: GalleryError?
@@ -48,15 +50,6 @@ enum AtomicFile {
         #else
         return Darwin.write(fd, buffer, count)
         #endif
-    }
-
-    /// A fresh, hidden file name in the directory of `path`.
-    private static func temporaryPath(beside path: String) -> String {
-        let slash = path.lastIndex(of: "/")
-        let directory = slash.map { String(path[...$0]) } ?? ""
-        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
-        let tag = String(UInt64.random(in: 0...UInt64.max), radix: 36)
-        return "\(directory).\(name).\(getpid())-\(tag).tmp"
     }
 
     /// The error for the current `errno`.

@@ -1,3 +1,4 @@
+import Search
 import Foundation
 
 /// How the gallery writes numbers for people: fixed rules, no locale, same text every time.
@@ -73,5 +74,15 @@ extension GalleryFormat {
             ? stored.isNaN != measured.isNaN
             : abs(measured - stored) > confidenceTolerance
         return differs ? "stored \(percent(stored)), on this render \(percent(measured))" : nil
+    }
+
+    /// `"held-out lite2: 3.1 % (top-1 on 2/16 framings); training 99.0 %"` from a record's
+    /// stored measurements, or nil for records stored before they were kept.
+    public static func heldOut(_ measurements: String?) -> String? {
+        guard let m = RecordMeasurements.decode(measurements) else { return nil }
+        let j = m.judgement
+        let hits = Int((j.heldOut.top1 * Float(j.framings)).rounded())
+        return "held-out \(j.heldOut.model): \(percent(j.heldOut.confidence)) (top-1 on \(hits)/\(j.framings) framings); "
+            + "training \(percent(m.training))"
     }
 }

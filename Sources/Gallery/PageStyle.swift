@@ -52,6 +52,7 @@ enum PageStyle {
         .conf{font-size:24px;font-weight:650;font-variant-numeric:tabular-nums}
         .class{color:var(--muted);overflow-wrap:anywhere;margin-top:-6px}
         .note{font-size:13px;color:var(--warn)}
+        .heldout{font-size:13px;color:var(--muted)}
         .meta{display:grid;grid-template-columns:auto 1fr;gap:0 12px;margin:0;font-size:13px;\
         font-variant-numeric:tabular-nums}
         .meta dt{color:var(--muted)}

@@ -1,3 +1,4 @@
+import Spelling
 /// Reading genomes from S-expression text, e.g. `(rgb (sin (* 3.1 x)) (abs (- y r)) (noise x y))`.
 ///
 /// Grammar: `expr := number | name | '(' name expr* ')'`; `;` starts a comment to the end of
@@ -229,22 +230,8 @@ enum Suggestions {
     static func names(near name: String) -> [String] {
         let target = Array(name.lowercased().utf8)
         guard target.count <= 64 else { return [] }
-        let scored = Primitive.table.filter { $0.op != .constant }.map { ($0.name, distance(target, Array($0.name.utf8))) }
+        let scored = Primitive.table.filter { $0.op != .constant }.map { ($0.name, EditDistance.between(target, Array($0.name.utf8))) }
         guard let best = scored.map(\.1).min(), best <= Swift.min(2, Swift.max(1, target.count / 2)) else { return [] }
         return scored.filter { $0.1 == best }.map(\.0).prefix(3).map { $0 }
-    }
-
-    static func distance(_ a: [UInt8], _ b: [UInt8]) -> Int {
-        var previous = Array(0...b.count)
-        var current = previous
-        for i in 1...Swift.max(a.count, 1) where !a.isEmpty {
-            current[0] = i
-            for j in 1..<(b.count + 1) {
-                let cost = a[i - 1] == b[j - 1] ? 0 : 1
-                current[j] = Swift.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            }
-            swap(&previous, &current)
-        }
-        return a.isEmpty ? b.count : previous[b.count]
     }
 }

@@ -28,8 +28,11 @@ extension Genome {
     /// A random wave genome of `terms` terms, clipped to what `limits` allow (which must hold
     /// at least one term, see `maxWaveTerms`):
     /// frequencies uₖ, vₖ ~ N(0, `frequency`²) radians per unit of x and y (which span [-1, 1]),
-    /// phases uniform in [-π, π), colour weights ~ N(0, 0.3²) per channel.
-    public static func waves(terms: Int, frequency: Float, limits: Limits = .standard,
+    /// phases uniform in [-π, π), colour weights ~ N(0, 0.3²) per channel. With a `falloff`
+    /// ω₀ the colour weights of a term of frequency |ω| are scaled by 2ω₀/(ω₀ + |ω|): low
+    /// frequencies dominate, as in natural images (the same random draws, so the same
+    /// frequencies and phases).
+    public static func waves(terms: Int, frequency: Float, falloff: Float? = nil, limits: Limits = .standard,
                              using rng: inout some RandomNumberGenerator) -> Genome {
         let count = Swift.min(terms, maxWaveTerms(within: limits))
         precondition(count >= 1, "waves: the limits do not hold one wave term")
@@ -37,12 +40,15 @@ extension Genome {
         nodes.reserveCapacity(count * (waveTermNodes + 1))
         func constant(_ value: Float) -> Node { .constant(admissible(value)) }
         func term() {
-            nodes += [Node(.mul), Node(.rgb)]
-            for _ in 0..<3 { nodes.append(constant(0.3 * rng.gaussian())) }
+            let colour = (0..<3).map { _ in 0.3 * rng.gaussian() }
+            let u = frequency * rng.gaussian(), v = frequency * rng.gaussian()
+            let phase = Float.pi * (2 * rng.unit() - 1)
+            let scale = falloff.map { 2 * $0 / ($0 + (u * u + v * v).squareRoot()) } ?? 1
+            nodes += [Node(.mul), Node(.rgb)] + colour.map { constant(scale * $0) }
             nodes += [Node(.sin), Node(.add), Node(.add),
-                      Node(.mul), constant(frequency * rng.gaussian()), Node(.x),
-                      Node(.mul), constant(frequency * rng.gaussian()), Node(.y),
-                      constant(Float.pi * (2 * rng.unit() - 1))]
+                      Node(.mul), constant(u), Node(.x),
+                      Node(.mul), constant(v), Node(.y),
+                      constant(phase)]
         }
         /// A balanced sum of `n` terms, in prefix order.
         func sum(_ n: Int) {

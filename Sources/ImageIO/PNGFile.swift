@@ -79,7 +79,7 @@ public enum PNGFile {
             throw ImageIOError.writeFailed(path: path, reason: "PNG cannot store \(image.width)×\(image.height) pixels")
         }
         let rgb = image.interleavedRGB8()
-        let temporary = temporaryPath(beside: path)
+        let temporary = TemporaryFile.path(beside: path)
         var status = cpng_status()
         let code = withTextEntries(encoded) { entries in
             rgb.withUnsafeBufferPointer { rgbBuffer in
@@ -98,15 +98,6 @@ public enum PNGFile {
     }
 
     // MARK: Helpers
-
-    /// A fresh, hidden file name in the directory of `path`.
-    private static func temporaryPath(beside path: String) -> String {
-        let slash = path.lastIndex(of: "/")
-        let directory = slash.map { String(path[...$0]) } ?? ""
-        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
-        let tag = String(UInt64.random(in: 0...UInt64.max), radix: 36)
-        return "\(directory).\(name).\(getpid())-\(tag).tmp"
-    }
 
     /// Calls `body` with C text entries pointing into `encoded` (NUL-terminated byte arrays).
     private static func withTextEntries<R>(

@@ -6,6 +6,8 @@ public enum RenderError: Error, CustomStringConvertible, Equatable, Sendable {
     case invalidThreadCount(Int)
     /// A pixel gradient whose size differs from the requested render size.
     case gradientSizeMismatch(width: Int, height: Int, gradientWidth: Int, gradientHeight: Int)
+    /// The caller asked to stop (Ctrl-C) before the render was done.
+    case cancelled
 
     public var description: String {
         switch self {
@@ -15,6 +17,8 @@ public enum RenderError: Error, CustomStringConvertible, Equatable, Sendable {
                 + "and width·height at most \(Renderer.maxPixels) pixels"
         case let .invalidThreadCount(n):
             return "invalid thread count \(n): use 1 or more"
+        case .cancelled:
+            return "render stopped before it was done (interrupted); nothing was written"
         case let .gradientSizeMismatch(width, height, gw, gh):
             return "pixel gradient is \(gw)×\(gh) but the render is \(width)×\(height): "
                 + "pass a gradient image of the render's size"

@@ -21,9 +21,13 @@ public enum Renderer {
 
     /// Compiles and renders `genome` at `width`×`height` with `supersample`² samples per pixel
     /// on `threads` threads.
+    ///
+    /// `shouldStop` is asked before each chunk of rows; once it says yes the render ends with
+    /// `RenderError.cancelled` (a big anti-aliased render can take minutes).
     public static func render(_ genome: Genome, width: Int, height: Int, supersample: Int = 1,
-                              threads: Int = 2) throws -> Image {
-        try RenderProgram(genome).render(width: width, height: height, supersample: supersample, threads: threads)
+                              threads: Int = 2, shouldStop: (@Sendable () -> Bool)? = nil) throws -> Image {
+        try RenderProgram(genome).render(width: width, height: height, supersample: supersample, threads: threads,
+                                         shouldStop: shouldStop)
     }
 
     static func validate(width: Int, height: Int, supersample: Int) throws {
@@ -47,12 +51,24 @@ private final class ChunkQueue: @unchecked Sendable {
 
     init(count: Int) { self.count = count }
 
-    func take() -> Int? {
+    private var stop = false
+
+    /// The next chunk, or nil when all are taken or `shouldStop` says to stop (then for good).
+    func take(stoppingIf shouldStop: (@Sendable () -> Bool)? = nil) -> Int? {
+        let stopNow = shouldStop?() ?? false
         lock.lock()
         defer { lock.unlock() }
-        guard next < count else { return nil }
+        if stopNow, next < count { stop = true }
+        guard !stop, next < count else { return nil }
         next += 1
         return next - 1
+    }
+
+    /// Whether a stop cut the render short.
+    var stopped: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return stop
     }
 }
 
@@ -62,19 +78,23 @@ extension RenderProgram {
     ///
     /// Output rows are cut into about four chunks per thread; each thread takes the next free
     /// chunk, so a thread slowed by other work on its core takes fewer.
-    public func render(width: Int, height: Int, supersample: Int = 1, threads: Int = 2) throws -> Image {
+    public func render(width: Int, height: Int, supersample: Int = 1, threads: Int = 2,
+                       shouldStop: (@Sendable () -> Bool)? = nil) throws -> Image {
         try Renderer.validate(width: width, height: height, supersample: supersample)
         guard threads >= 1 else { throw RenderError.invalidThreadCount(threads) }
         var pixels = [Float](repeating: 0, count: 3 * width * height)
         let workers = Swift.min(threads, height)
-        let chunkRows = workers == 1 ? height : Swift.max(1, height / (4 * workers))
+        // About four chunks per thread, and none over ~1M samples, so that a stop request is
+        // heard within a fraction of a second even for a huge anti-aliased render.
+        let rowSamples = width * supersample * supersample
+        let chunkRows = Swift.max(1, Swift.min(workers == 1 ? height : height / (4 * workers), (1 << 20) / rowSamples))
         let queue = ChunkQueue(count: (height + chunkRows - 1) / chunkRows)
         pixels.withUnsafeMutableBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return }
             let out = SharedPointer(base: base)
             let work = { @Sendable (_: Int) in
                 self.withScratch { scratch in
-                    while let chunk = queue.take() {
+                    while let chunk = queue.take(stoppingIf: shouldStop) {
                         let rows = (chunk * chunkRows)..<Swift.min(height, (chunk + 1) * chunkRows)
                         self.renderRows(rows, scratch: scratch, into: out.base, width: width, height: height,
                                         supersample: supersample)
@@ -87,6 +107,7 @@ extension RenderProgram {
                 DispatchQueue.concurrentPerform(iterations: workers, execute: work)
             }
         }
+        if queue.stopped { throw RenderError.cancelled }
         return Image(width: width, height: height, pixels: pixels)
     }
 

@@ -10,8 +10,8 @@ public enum GenomeFiles {
     public static func load(_ path: String) throws -> Genome {
         let lower = path.lowercased()
         if lower.hasSuffix(".png") {
-            let png = try PNGFile.read(path)
-            guard let text = png.text[PNGTextKey.genome] else { throw SearchError.noGenomeInPNG(path: path) }
+            // Only the text chunks: a PNG is never decoded just to read its genome.
+            guard let text = try PNGFile.readText(path)[PNGTextKey.genome] else { throw SearchError.noGenomeInPNG(path: path) }
             do { return try Genome(parsing: text) } catch {
                 throw SearchError.badGenomeFile(path: path, reason: "its '\(PNGTextKey.genome)' text chunk: \(error)")
             }

@@ -17,12 +17,12 @@ public struct RecordMeasure: Sendable {
         try Renderer.render(try Genome(parsing: genome), width: size, height: size, supersample: supersample)
     }
 
-    /// The run's confidence on `image` (a square render, scaled to the network's size).
+    /// The run's robust confidence on `image` (a square render of any size, seen at the judge's
+    /// render size): its networks' mean over the judge's framings, as records are measured.
     public func confidence(of image: Image, run: Run) throws -> Float {
         let settings = try RunSettings.decode(run.config, run: run.name)
-        let scorer = try models.scorer([settings.model])
-        let r = scorer.resolution(of: 0)
-        let p = try scorer.probabilities(of: image.resized(width: r, height: r))
-        return settings.fitness.objective.confidence(probabilities: p)
+        let size = Judge.renderSize
+        let seen = image.width == size && image.height == size ? image : image.resized(width: size, height: size)
+        return try RunJudge(settings: settings, models: models).judge(render: seen).confidence
     }
 }

@@ -22,6 +22,9 @@ public struct RunEvaluator: Evaluator {
 
     /// Side of what `image(of:)` renders: the framings' source, else the network input.
     public let renderSize: Int
+    /// Asked before each genome is rendered; yes ends the evaluation with
+    /// `SearchError.interrupted` (building a large population takes a while).
+    public var shouldStop: (@Sendable () -> Bool)?
 
     public init(scorer: Scorer, fitness: FitnessFunction, views: Int = 1, framing: FramingSettings? = nil,
                 seed: UInt64 = 0) {
@@ -72,7 +75,10 @@ public struct RunEvaluator: Evaluator {
 
     public mutating func evaluate(_ genomes: [Genome], known: [UInt64: Evaluation],
                                   survivalFloor: Float) throws -> [Evaluation] {
-        let images = try genomes.map(image(of:))
+        let images = try genomes.map { genome in
+            if shouldStop?() == true { throw SearchError.interrupted }
+            return try image(of: genome)
+        }
         let phenotypes = images.map(Phenotype.hash)
         // Each genome's evaluation is either already known or the score of the first genome in
         // this batch with the same phenotype; only those first occurrences are classified.

@@ -14,6 +14,8 @@ struct RunRecorder {
     let recordDirectory: String
     /// Judges every record (robust and held-out confidence).
     let judge: RunJudge
+    /// How the run's own score is computed (stored with each record).
+    let trainingMethod: String
 
     /// Commits generation `state.generation` (with a record if its best is new); returns the
     /// record's judgement.
@@ -31,7 +33,10 @@ struct RunRecorder {
                                      confidence: verdict.confidence,
                                      naturalness: best.evaluation.naturalness,
                                      evaluations: state.evaluations, elapsedSeconds: elapsed,
-                                     polished: polished, imagePath: path))
+                                     polished: polished, imagePath: path,
+                                     measurements: try RecordMeasurements(training: best.evaluation.confidence,
+                                                                          trainingMethod: trainingMethod,
+                                                                          judgement: verdict).json()))
         }
         let stats = GenerationStats(index: state.generation, bestFitness: best.evaluation.fitness,
                                     meanFitness: meanFitness, bestConfidence: best.evaluation.confidence,
@@ -69,6 +74,15 @@ struct RunRecorder {
                 [PNGTextKey.run: run.name, PNGTextKey.model: run.model,
                  PNGTextKey.generation: String(generation), PNGTextKey.software: "pareidolia"]) { a, _ in a }))
         return (path, judgement)
+    }
+
+    /// Removes the temporary files an interrupted PNG write left in `directory` (`.name.tmp`
+    /// files: only this run's writer, which holds the lease, writes there).
+    static func removeStaleTemporaryFiles(in directory: String) {
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        for file in files where TemporaryFile.isTemporary(file) {
+            try? FileManager.default.removeItem(atPath: (directory as NSString).appendingPathComponent(file))
+        }
     }
 
     /// The generation counters and RNG state as byte-stable JSON.

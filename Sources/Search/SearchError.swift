@@ -3,6 +3,9 @@ public enum SearchError: Error, CustomStringConvertible, Equatable {
     case unreadableConfig(run: String, reason: String)
     case unreadableGenome(run: String, generation: Int, reason: String)
     case noGenerations(run: String)
+    case interruptedBeforeFirstGeneration(run: String)
+    case interrupted
+    case emptyRunExists(run: String)
     case noTarget
     case unknownModel(String)
     case invalidSeedSource(String, reason: String)
@@ -21,7 +24,13 @@ public enum SearchError: Error, CustomStringConvertible, Equatable {
         case let .unreadableGenome(run, generation, reason):
             return "run '\(run)', generation \(generation): a stored genome cannot be read (\(reason)); the database may be damaged — start a new run, or seed one from another run with --seed-from run:NAME"
         case let .noGenerations(run):
-            return "run '\(run)' has no committed generation to resume from; start it again with pareidolia evolve --run \(run)-2"
+            return "run '\(run)' has no committed generation to resume from; delete it with pareidolia runs --delete \(run), then start it again with pareidolia evolve --run \(run)"
+        case let .interruptedBeforeFirstGeneration(run):
+            return "stopped before run '\(run)' committed its first generation; nothing was kept (the run was removed), start it again with pareidolia evolve"
+        case .interrupted:
+            return "interrupted"
+        case let .emptyRunExists(run):
+            return "run '\(run)' exists but never committed a generation; delete it with pareidolia runs --delete \(run), or choose another --run"
         case .noTarget:
             return "no target: give --class NAME (e.g. --class \"rock crab\") or --opposite NAME; pareidolia classes QUERY lists names"
         case let .unknownModel(name):

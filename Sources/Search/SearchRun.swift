@@ -20,6 +20,8 @@ public struct SearchRun {
     public let elapsedBefore: Double
     /// How the current best holds up (robust and held-out confidence), judged at each record.
     public private(set) var judgement: Judgement?
+    /// This process's write lease on the run (a second writer is refused while it is held).
+    let lease: RunLease
 
     /// How a call to `run` ended.
     public enum Ending: Equatable, Sendable { case reachedGenerations, reachedConfidence, outOfTime, interrupted }
@@ -37,22 +39,39 @@ public struct SearchRun {
         public var judgement: Judgement?
     }
 
-    /// Creates run `name` in `store`, evaluates the initial population (`seeds` topped up with
-    /// random genomes) and commits it as generation 0; that time counts as elapsed.
+    /// Creates run `name` in `store` (holding its write lease), evaluates the initial
+    /// population (`seeds` topped up with random genomes) and commits it as generation 0; that
+    /// time counts as elapsed. If `shouldStop` says so before generation 0 is committed, the
+    /// run is removed again (it holds nothing) and `SearchError.interruptedBeforeFirstGeneration`
+    /// is thrown.
     public static func start(store: RunStore, name: String, target: String, settings: RunSettings, seed: UInt64,
-                             seeds: [Genome], recordDirectory: String, models: ModelCache) throws -> SearchRun {
+                             seeds: [Genome], recordDirectory: String, models: ModelCache,
+                             shouldStop: (@Sendable () -> Bool)? = nil) throws -> SearchRun {
         var evaluator = try RunEvaluator(settings: settings, seed: seed, models: models)
-        let run = try store.createRun(NewRun(name: name, target: target, config: try settings.json(),
-                                             model: settings.modelName, seed: seed))
-        let evolver = Evolver(config: settings.evolution)
-        let clock = ContinuousClock(), start = clock.now
-        let state = try evolver.initialState(seed: seed, seeds: seeds, evaluator: &evaluator)
-        let elapsed = (clock.now - start).seconds
-        let recorder = RunRecorder(store: store, run: run, recordDirectory: recordDirectory,
-                                   judge: try RunJudge(settings: settings, models: models))
-        let judgement = try recorder.commitInitial(state, elapsed: elapsed)
-        return SearchRun(store: store, run: run, settings: settings, state: state, evaluator: evaluator,
-                         evolver: evolver, recorder: recorder, elapsedBefore: elapsed, judgement: judgement)
+        evaluator.shouldStop = shouldStop
+        let judge = try RunJudge(settings: settings, models: models)
+        if let existing = try? store.run(named: name), existing.generations == 0 {
+            throw SearchError.emptyRunExists(run: name)
+        }
+        let (run, lease) = try store.createLockedRun(NewRun(name: name, target: target, config: try settings.json(),
+                                                            model: settings.modelName, seed: seed))
+        do {
+            let evolver = Evolver(config: settings.evolution)
+            let clock = ContinuousClock(), start = clock.now
+            let state = try evolver.initialState(seed: seed, seeds: seeds, evaluator: &evaluator)
+            let elapsed = (clock.now - start).seconds
+            let recorder = RunRecorder(store: store, run: run, recordDirectory: recordDirectory, judge: judge,
+                                       trainingMethod: RecordMeasurements.trainingMethod(settings))
+            let judgement = try recorder.commitInitial(state, elapsed: elapsed)
+            return SearchRun(store: store, run: run, settings: settings, state: state, evaluator: evaluator,
+                             evolver: evolver, recorder: recorder, elapsedBefore: elapsed, judgement: judgement,
+                             lease: lease)
+        } catch {
+            // Nothing was committed: leave no empty run behind.
+            try? store.deleteRun(named: name)
+            if error as? SearchError == .interrupted { throw SearchError.interruptedBeforeFirstGeneration(run: name) }
+            throw error
+        }
     }
 
     /// Loads run `name` exactly as its last committed generation left it. A `stop` replaces the
@@ -61,6 +80,8 @@ public struct SearchRun {
     public static func resume(store: RunStore, name: String, recordDirectory: String, models: ModelCache,
                               stop: ((_ generation: Int, _ elapsedSeconds: Double) -> StopCondition?)? = nil) throws -> SearchRun {
         var run = try store.run(named: name)
+        // A second writer is refused here, before any work.
+        let lease = try store.acquireLock(run: run.id)
         var settings = try RunSettings.decode(run.config, run: run.name)
         guard let snapshot = try store.lastGeneration(run: run.id) else { throw SearchError.noGenerations(run: run.name) }
         let counters: EvolutionState.Counters
@@ -79,22 +100,26 @@ public struct SearchRun {
         }
         let evaluator = try RunEvaluator(settings: settings, seed: run.seed, models: models)
         // Phenotypes are derived data: re-render to restore them exactly.
-        let population = try snapshot.population.map { row -> Evolution.Individual in
+        let population = try snapshot.population.enumerated().map { position, row -> Evolution.Individual in
             let genome: Genome
             do { genome = try Genome(parsing: row.genome) } catch {
-                throw SearchError.unreadableGenome(run: run.name, generation: snapshot.stats.index, reason: "\(error)")
+                throw StoreError.damagedGenome(path: store.path, run: run.name, generation: snapshot.stats.index,
+                                               position: position, reason: "\(error)")
             }
             let phenotype = Phenotype.hash(try evaluator.image(of: genome))
             return Evolution.Individual(genome: genome, evaluation: Evaluation(
                 fitness: row.fitness, confidence: row.confidence, naturalness: row.naturalness, phenotype: phenotype))
         }
         try store.setStatus(.running, run: run.id)
+        RunRecorder.removeStaleTemporaryFiles(in: recordDirectory)
         let judge = try RunJudge(settings: settings, models: models)
         let state = EvolutionState(counters: counters, population: population)
         return SearchRun(store: store, run: run, settings: settings, state: state, evaluator: evaluator,
                          evolver: Evolver(config: settings.evolution),
-                         recorder: RunRecorder(store: store, run: run, recordDirectory: recordDirectory, judge: judge),
-                         elapsedBefore: snapshot.stats.elapsedSeconds, judgement: try judge.judge(state.best.genome))
+                         recorder: RunRecorder(store: store, run: run, recordDirectory: recordDirectory, judge: judge,
+                                       trainingMethod: RecordMeasurements.trainingMethod(settings)),
+                         elapsedBefore: snapshot.stats.elapsedSeconds, judgement: try judge.judge(state.best.genome),
+                         lease: lease)
     }
 
     /// Whether the gate, if any, is met by `individual`.
@@ -177,6 +202,7 @@ public struct SearchRun {
     /// reached, else `paused` (resumable).
     public func finish(_ ending: Ending) throws {
         try store.setStatus(ending == .reachedConfidence ? .finished : .paused, run: run.id)
+        try store.releaseLock(lease)
     }
 
     /// Writes the current best's record PNG (e.g. the final image of a benchmark run) and

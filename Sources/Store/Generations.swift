@@ -78,10 +78,13 @@ public struct NewRecord: Sendable, Equatable {
     public var polished: Bool
     /// The record's image (written by evolve or polish), if any.
     public var imagePath: String?
+    /// How the record was measured, as the engine's JSON text (nil in records stored before
+    /// it was kept); the store keeps it as given.
+    public var measurements: String?
 
     public init(genome: String, fitness: Float, confidence: Float, naturalness: Float,
                 evaluations: Int, elapsedSeconds: Double, polished: Bool = false,
-                imagePath: String? = nil) {
+                imagePath: String? = nil, measurements: String? = nil) {
         self.genome = genome
         self.fitness = fitness
         self.confidence = confidence
@@ -90,6 +93,7 @@ public struct NewRecord: Sendable, Equatable {
         self.elapsedSeconds = elapsedSeconds
         self.polished = polished
         self.imagePath = imagePath
+        self.measurements = measurements
     }
 }
 

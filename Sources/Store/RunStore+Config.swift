@@ -10,6 +10,7 @@ extension RunStore {
         let name = try run(id: id).name
         try Self.validateConfig(config, run: name)
         try transaction("replacing the configuration of run '\(name)'") { db in
+            try checkWriter(db, run: try fetchRun(db, id: id))
             try db.execute(sql: "UPDATE runs SET config = ?, updated_at = ? WHERE id = ?",
                            arguments: [config, Date(), id])
             if db.changesCount == 0 { throw StoreError.runIDNotFound(id: id) }

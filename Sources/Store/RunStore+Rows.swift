@@ -51,12 +51,12 @@ extension RunStore {
         do {
             try db.cachedStatement(sql: """
                 INSERT INTO records (run_id, generation, genome, fitness, confidence, naturalness,
-                                     evaluations, elapsed_seconds, polished, image_path, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                     evaluations, elapsed_seconds, polished, image_path, measurements, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """).execute(arguments: [
                     run.id, generation, record.genome, record.fitness.stored,
                     record.confidence.stored, record.naturalness.stored, record.evaluations,
-                    record.elapsedSeconds, record.polished, record.imagePath, time,
+                    record.elapsedSeconds, record.polished, record.imagePath, record.measurements, time,
                 ])
         } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
             throw refuse(error.message ?? "constraint failed")
@@ -106,7 +106,9 @@ extension RunStore {
                 evaluations: try row.decode(Int.self, forColumn: "evaluations"),
                 elapsedSeconds: try row.decode(Double.self, forColumn: "elapsed_seconds"),
                 polished: try row.decode(Bool.self, forColumn: "polished"),
-                imagePath: try row.decode(String?.self, forColumn: "image_path")),
+                imagePath: try row.decode(String?.self, forColumn: "image_path"),
+                // Absent in databases older than v3 opened read-only.
+                measurements: row["measurements"] as String?),
             createdAt: try row.decode(Date.self, forColumn: "created_at"))
     }
 

@@ -14,6 +14,7 @@ enum Schema {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1", migrate: v1)
         migrator.registerMigration("v2", migrate: v2)
+        migrator.registerMigration("v3", migrate: v3)
         return migrator
     }()
 
@@ -109,5 +110,11 @@ enum Schema {
                 renewed_at  TEXT    NOT NULL
             );
             """)
+    }
+
+    /// Version 3: how each record was measured (the engine's JSON: training, robust and
+    /// held-out confidences with their methods), beside the headline confidence.
+    private static func v3(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE records ADD COLUMN measurements TEXT")
     }
 }

@@ -23,9 +23,9 @@ struct BenchEvolve: ParsableCommand {
 
     @Option(name: .customLong("class"), help: "Target class (repeat to benchmark several classes one after another).")
     var classes: [String] = ["rock crab"]
-    @Option(help: "Number of seeds (1, 2, …) per class.") var seeds = 3
-    @Option(help: "Training confidence that ends a seed early.") var until: Float = 0.99
-    @Option(help: "Time limit per seed, minutes.") var minutes: Double = 10
+    @Option(parsing: .unconditional, help: "Number of seeds (1, 2, …) per class.") var seeds = 3
+    @Option(parsing: .unconditional, help: "Training confidence that ends a seed early.") var until: Float = 0.99
+    @Option(parsing: .unconditional, help: "Time limit per seed, minutes.") var minutes: Double = 10
     @Option(help: "Directory for the final images.") var out = "bench-evolve"
     @Option(help: "Initial population: random (random genomes only) or library (genomes/library, topped up with random ones).")
     var seedFrom = "random"

@@ -17,8 +17,8 @@ struct BenchNet: ParsableCommand {
 
     @Option(help: "Batch size (repeatable).") var batch: [Int] = [16]
     @Option(help: "Classifier: lite0, lite1 or lite2.") var model = "lite0"
-    @Option(help: "Threads.") var threads = 2
-    @Option(help: "Timed runs per batch size (the median is reported).") var runs = 7
+    @Option(parsing: .unconditional, help: "Threads.") var threads = 2
+    @Option(parsing: .unconditional, help: "Timed runs per batch size (the median is reported).") var runs = 7
 
     func validate() throws {
         guard batch.allSatisfy({ (1...512).contains($0) }) else { throw ValidationError("--batch must be 1…512") }

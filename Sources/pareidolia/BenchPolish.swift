@@ -12,7 +12,7 @@ struct BenchPolish: ParsableCommand {
 
     @Option(help: "Batch size (repeatable).") var batch: [Int] = [1, 16]
     @Option(help: "Classifier: lite0, lite1 or lite2.") var model = "lite0"
-    @Option(help: "Timed runs per batch size.") var runs = 5
+    @Option(parsing: .unconditional, help: "Timed runs per batch size.") var runs = 5
 
     func run() throws {
         let session = try InferenceSession(model: try ModelCache().model(model))

@@ -9,7 +9,7 @@ struct BenchRender: ParsableCommand {
         commandName: "render",
         abstract: "Render throughput (pixel·nodes/s) over genomes/library/, against the reference evaluator.")
 
-    @Option(help: "Timed passes over the library per configuration.") var repeats = 5
+    @Option(parsing: .unconditional, help: "Timed passes over the library per configuration.") var repeats = 5
     @Option(help: "Genome library directory (default: genomes/library).") var library: String?
 
     func run() throws {

@@ -20,7 +20,7 @@ struct Classify: ParsableCommand {
 
     @Argument(help: "A PNG image (8- or 16-bit; grey, RGB, RGBA or palette).") var image: String
     @Option(help: "Classifier: lite0, lite1 or lite2.") var model = RunSettings.defaultModel
-    @Option(help: "How many classes to list.") var top = 5
+    @Option(parsing: .unconditional, help: "How many classes to list.") var top = 5
     @Flag(help: "Print every class's logit and probability as JSON.") var json = false
 
     func validate() throws {
@@ -91,7 +91,7 @@ struct Classes: ParsableCommand {
         discussion: "Examples:\n  pareidolia classes crab\n  pareidolia classes \"tiger cat\"")
 
     @Argument(help: "Words to look for (a name, part of one, or a near spelling).") var query: String
-    @Option(help: "Most matches to list.") var limit = 20
+    @Option(parsing: .unconditional, help: "Most matches to list.") var limit = 20
 
     func run() throws {
         let classes = try ImageNetClasses.bundled()

@@ -22,7 +22,7 @@ struct Evolve: ParsableCommand {
     @Option(help: "A class the image must not look like (repeatable).") var opposite: [String] = []
     @Option(name: .customLong("run"), help: "Run name (letters, digits, . _ -); default: from the class.")
     var runName: String?
-    @Option(help: "Random seed: the same seed and settings give the same run.") var seed: UInt64 = 1
+    @Option(parsing: .unconditional, help: "Random seed: the same seed and settings give the same run.") var seed: UInt64 = 1
     @OptionGroup(title: "Fitness") var fitness: FitnessOptions
     @Option(help: "Initial population: random (random genomes: --wave-share of them wave sums, the rest trees), library (genomes/library, topped up with random ones), or run:NAME (another run's population).")
     var seedFrom = "random"

@@ -16,8 +16,8 @@ struct GalleryCommand: ParsableCommand {
 
     @Argument(help: "Runs to export (default: all).") var runs: [String] = []
     @Option(help: "Gallery directory.") var out = "gallery"
-    @Option(help: "Side of the full-size renders in pixels.") var size = 1024
-    @Option(help: "Anti-aliasing: k×k samples per pixel.") var aa = 3
+    @Option(parsing: .unconditional, help: "Side of the full-size renders in pixels.") var size = 1024
+    @Option(parsing: .unconditional, help: "Anti-aliasing: k×k samples per pixel.") var aa = 3
     @Flag(help: "Which records: every record, or only each run's best.")
     var selection: Which = .allRecords
     @OptionGroup var database: DatabaseOptions
@@ -30,7 +30,7 @@ struct GalleryCommand: ParsableCommand {
         // Every file is written atomically and the manifest after each record: Ctrl-C may end
         // the export at once.
         signal(SIGINT, SIG_DFL)
-        let store = try database.open()
+        let store = try database.openForReading()
         let renderer = GalleryRenderer.live()
         var terminal = Terminal()
         let options = GalleryOptions(outputDirectory: out, size: size, supersampling: aa,

@@ -29,11 +29,11 @@ struct PolishCommand: ParsableCommand {
     @Option(name: .customLong("class"), help: "Target class (default for a run: the run's own objective).")
     var classes: [String] = []
     @Option(help: "constants or pixels.") var mode: Mode = .constants
-    @Option(help: "Gradient steps.") var steps = PolishDefaults.standaloneSteps
-    @Option(help: "Adam learning rate (default: \(PolishDefaults.constantLearningRate) for constants, \(PolishDefaults.pixelLearningRate) for pixels).") var lr: Float?
-    @Option(help: "Weight of the total-variation regulariser (default: the run's own, else \(FitnessFunction.defaultTVWeight)).") var tv: Float?
-    @Option(help: "Pixels mode: largest denoise distance allowed (naturalness gate).") var gate: Float?
-    @Option(help: "Constants mode: ascend the mean objective over this many views (shifted, slightly zoomed renders), so the result does not hinge on one framing.")
+    @Option(parsing: .unconditional, help: "Gradient steps.") var steps = PolishDefaults.standaloneSteps
+    @Option(parsing: .unconditional, help: "Adam learning rate (default: \(PolishDefaults.constantLearningRate) for constants, \(PolishDefaults.pixelLearningRate) for pixels).") var lr: Float?
+    @Option(parsing: .unconditional, help: "Weight of the total-variation regulariser (default: the run's own, else \(FitnessFunction.defaultTVWeight)).") var tv: Float?
+    @Option(parsing: .unconditional, help: "Pixels mode: largest denoise distance allowed (naturalness gate).") var gate: Float?
+    @Option(parsing: .unconditional, help: "Constants mode: ascend the mean objective over this many views (shifted, slightly zoomed renders), so the result does not hinge on one framing.")
     var robust = 1
     @Option(help: "Classifier: lite0, lite1 or lite2 (default for a run: the run's model).") var model: String?
     @Option(name: .shortAndLong, help: "Output: .png (render with the genome embedded) or .genome (constants mode).")

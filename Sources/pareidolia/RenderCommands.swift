@@ -17,16 +17,16 @@ struct RenderCommand: ParsableCommand {
             """)
 
     @Argument(help: "A .genome file or a PNG that carries a genome.") var source: String
-    @Option(help: "Square output size in pixels (overridden by --width/--height).") var size = 512
-    @Option(help: "Output width in pixels.") var width: Int?
-    @Option(help: "Output height in pixels.") var height: Int?
-    @Option(help: "Anti-aliasing: k×k samples per pixel.") var aa = 3
+    @Option(parsing: .unconditional, help: "Square output size in pixels (overridden by --width/--height).") var size = 512
+    @Option(parsing: .unconditional, help: "Output width in pixels.") var width: Int?
+    @Option(parsing: .unconditional, help: "Output height in pixels.") var height: Int?
+    @Option(parsing: .unconditional, help: "Anti-aliasing: k×k samples per pixel.") var aa = 3
     @Option(name: .shortAndLong, help: "Output PNG path.") var output: String
 
     func run() throws {
         let genome = try GenomeFiles.load(source)
         let w = width ?? size, h = height ?? size
-        let image = try Renderer.render(genome, width: w, height: h, supersample: aa)
+        let image = try Renderer.render(genome, width: w, height: h, supersample: aa, shouldStop: { Interrupt.requested })
         try PNGFile.write(image, to: output, text: [PNGTextKey.genome: genome.description, PNGTextKey.software: "pareidolia"])
         print("\(output): \(w)×\(h), aa \(aa), \(genome.nodeCount) nodes")
     }
@@ -42,12 +42,12 @@ struct RandomCommand: ParsableCommand {
               pareidolia random --count 16 --seed 7 -o random/
             """)
 
-    @Option(help: "How many genomes.") var count = 16
-    @Option(help: "Random seed (same seed, same genomes).") var seed: UInt64 = 7
-    @Option(help: "Render size in pixels.") var size = 256
-    @Option(help: "Anti-aliasing: k×k samples per pixel.") var aa = 2
-    @Option(help: "Smallest depth of the ramped half-and-half trees.") var minDepth = 2
-    @Option(help: "Largest depth of the ramped half-and-half trees.") var maxDepth = 6
+    @Option(parsing: .unconditional, help: "How many genomes.") var count = 16
+    @Option(parsing: .unconditional, help: "Random seed (same seed, same genomes).") var seed: UInt64 = 7
+    @Option(parsing: .unconditional, help: "Render size in pixels.") var size = 256
+    @Option(parsing: .unconditional, help: "Anti-aliasing: k×k samples per pixel.") var aa = 2
+    @Option(parsing: .unconditional, help: "Smallest depth of the ramped half-and-half trees.") var minDepth = 2
+    @Option(parsing: .unconditional, help: "Largest depth of the ramped half-and-half trees.") var maxDepth = 6
     @Option(name: .shortAndLong, help: "Output directory.") var output: String
 
     func validate() throws {
@@ -65,7 +65,7 @@ struct RandomCommand: ParsableCommand {
         for (i, genome) in genomes.enumerated() {
             let stem = (output as NSString).appendingPathComponent(String(repeating: "0", count: max(0, digits - String(i).count)) + String(i))
             try (genome.description + "\n").write(toFile: stem + ".genome", atomically: true, encoding: .utf8)
-            let image = try Renderer.render(genome, width: size, height: size, supersample: aa)
+            let image = try Renderer.render(genome, width: size, height: size, supersample: aa, shouldStop: { Interrupt.requested })
             try PNGFile.write(image, to: stem + ".png", text: [PNGTextKey.genome: genome.description, PNGTextKey.software: "pareidolia"])
         }
         print("wrote \(count) genomes and renders to \(output)")

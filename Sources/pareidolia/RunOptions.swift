@@ -8,7 +8,11 @@ struct DatabaseOptions: ParsableArguments {
     @Option(help: "Run database (SQLite); its directory must exist.")
     var db = "genomes/pareidolia.sqlite"
 
+    /// Opens the database to write runs (created if missing).
     func open() throws -> RunStore { try RunStore(path: db) }
+
+    /// Opens the database only to read it: never writes, works on read-only files.
+    func openForReading() throws -> RunStore { try RunStore(path: db, readOnly: true) }
 
     /// Where a run's record PNGs go: `runs/<run>/` beside the database.
     func recordDirectory(run: String) -> String {
@@ -19,15 +23,20 @@ struct DatabaseOptions: ParsableArguments {
 
 /// Options that say when to stop (relative to where the run is now).
 struct StopOptions: ParsableArguments {
-    @Option(help: "Stop after this many (more) generations.") var generations: Int?
-    @Option(help: "Stop once the best confidence reaches this (and the gate, if any, is met).") var until: Float?
-    @Option(help: "Stop after this many (more) minutes.") var minutes: Double?
+    @Option(parsing: .unconditional, help: "Stop after this many (more) generations.") var generations: Int?
+    @Option(parsing: .unconditional, help: "Stop once the best confidence reaches this (and the gate, if any, is met).") var until: Float?
+    @Option(parsing: .unconditional, help: "Stop after this many (more) minutes.") var minutes: Double?
 
     func validate() throws {
-        if let g = generations, g < 0 { throw ValidationError("--generations must be 0 or more, got \(g)") }
+        if let g = generations, !(0...StopOptions.maxGenerations).contains(g) {
+            throw ValidationError("--generations must be 0…\(StopOptions.maxGenerations) (each generation is a stored row), got \(g)")
+        }
         if let u = until, !(u > 0 && u <= 1) { throw ValidationError("--until must be a confidence in (0, 1], got \(u)") }
         if let m = minutes, !(m > 0 && m.isFinite) { throw ValidationError("--minutes must be a positive number, got \(m)") }
     }
+
+    /// Most generations one command may ask for.
+    static let maxGenerations = 10_000_000
 
     /// The condition asked of a run now at `generation` after `elapsedSeconds`; nil if none given.
     func condition(from generation: Int, elapsedSeconds: Double) -> StopCondition? {

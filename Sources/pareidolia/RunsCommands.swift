@@ -1,17 +1,26 @@
 import ArgumentParser
 import Foundation
+import Net
+import Scoring
 import Search
 import Store
 
 struct Runs: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List saved runs: name, target, generations, best confidence, naturalness, status.",
-        discussion: "Example:\n  pareidolia runs --db genomes/pareidolia.sqlite")
+        discussion: "Examples:\n  pareidolia runs --db genomes/pareidolia.sqlite\n  pareidolia runs --delete rock-crab-3")
 
+    @Option(help: "Delete this run (its generations and records; not its PNGs) instead of listing. Refused while another process is writing it.")
+    var delete: String?
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
-        let runs = try database.open().runs()
+        if let delete {
+            try database.open().deleteRun(named: delete)
+            print("deleted run \(delete) from \(database.db)")
+            return
+        }
+        let runs = try database.openForReading().runs()
         guard !runs.isEmpty else {
             print("no runs in \(database.db) yet; start one with: pareidolia evolve --class \"rock crab\"")
             return
@@ -22,7 +31,7 @@ struct Runs: ParsableCommand {
              r.best.map { String(format: "%.4f", $0.naturalness) } ?? "-",
              r.status.rawValue, formatDuration(r.elapsedSeconds)]
         }
-        printTable(header: ["run", "target", "generations", "best", "naturalness", "status", "time"], rows: rows)
+        printTable(header: ["run", "target", "generations", "best (robust)", "naturalness", "status", "time"], rows: rows)
     }
 }
 
@@ -35,13 +44,14 @@ struct Show: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
-        let store = try database.open()
+        let store = try database.openForReading()
         let run = try store.run(named: name)
         let settings = try RunSettings.decode(run.config, run: run.name)
         let records = try store.records(run: run.id)
         print("run         \(run.name) (\(run.status.rawValue))")
         print("target      \(run.target)")
         print("model       \(run.model), seed \(run.seed), seeded from \(settings.seededFrom)")
+        print("scoring     " + RecordMeasurements.trainingMethod(settings) + "; judged by \(settings.heldOutModel) (held out)")
         print("population  \(settings.evolution.populationSize), generations \(run.generations) (0…\(max(0, run.generations - 1)), 0 is the initial population)")
         let gate = settings.fitness.gate.map { String(format: ", gate %.3g (denoise distance)", $0) } ?? ""
         print(String(format: "fitness     objective − %.3g·TV", settings.fitness.tvWeight) + gate)
@@ -52,13 +62,28 @@ struct Show: ParsableCommand {
         if let best = records.max(by: { $0.fitness < $1.fitness }) {
             print(String(format: "best        %.2f%% confidence, naturalness %.4f, generation %d",
                          best.confidence * 100, best.naturalness, best.generation))
+            if let m = RecordMeasurements.decode(best.measurements) {
+                let j = m.judgement
+                print(String(format: "  robust    %.2f%%: ", j.confidence * 100)
+                      + j.robust.map { String(format: "%@ %.2f%% (top-1 %d/%d)", $0.model as NSString, $0.confidence * 100,
+                                              Int(($0.top1 * Float(j.framings)).rounded()), j.framings) }.joined(separator: ", ")
+                      + "; \(j.method)")
+                print(String(format: "  held-out  %@ %.2f%%, top-1 on %d/%d framings, its top class: ", j.heldOut.model as NSString,
+                             j.heldOut.confidence * 100, Int((j.heldOut.top1 * Float(j.framings)).rounded()), j.framings)
+                      + ((try? ImageNetClasses.bundled().shortName(of: j.heldOut.topClass)) ?? "class \(j.heldOut.topClass)"))
+                print(String(format: "  training  %.2f%% (", m.training * 100) + m.trainingMethod + ")")
+            } else {
+                print("            (confidence as the search measured it: this record predates robust measurement)")
+            }
             print("genome      \(best.genome)")
             if let path = best.imagePath { print("image       \(path)") }
         }
-        print("\nrecords:")
-        printTable(header: ["generation", "confidence", "naturalness", "fitness", "evaluations", "time", "image"],
+        print("\nrecords (confidence: robust where measured):")
+        printTable(header: ["generation", "confidence", "held-out", "naturalness", "fitness", "evaluations", "time", "image"],
                    rows: records.map {
-            [String($0.generation), String(format: "%.2f%%", $0.confidence * 100), String(format: "%.4f", $0.naturalness),
+            [String($0.generation), String(format: "%.2f%%", $0.confidence * 100),
+             RecordMeasurements.decode($0.measurements).map { String(format: "%.2f%%", $0.judgement.heldOut.confidence * 100) } ?? "-",
+             String(format: "%.4f", $0.naturalness),
              String(format: "%.3f", $0.fitness), String($0.evaluations), formatDuration($0.elapsedSeconds),
              ($0.polished ? "polished " : "") + ($0.imagePath ?? "")]
         })

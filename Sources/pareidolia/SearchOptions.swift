@@ -7,23 +7,30 @@ import Search
 
 /// The search's knobs on the command line (shared by `evolve` and `bench evolve`).
 struct SearchOptions: ParsableArguments {
-    @Option(help: "Population size (μ; also the number of children per generation, λ).") var population = 32
-    @Option(help: "Contestants per parent tournament.") var tournament = 3
-    @Option(help: "Probability that a child comes from crossover (else from one mutation).") var crossoverRate = 0.3
-    @Option(help: "Largest genome, in nodes.") var maxNodes = 400
-    @Option(help: "Largest genome depth.") var maxDepth = 12
-    @Option(help: "Selection penalty per node (against bloat).") var parsimony: Float = 0.0005
-    @Option(help: "Generations without improvement before the population is reseeded around its elite.")
+    @Option(parsing: .unconditional, help: "Population size (μ; also the number of children per generation, λ).") var population = 32
+    @Option(parsing: .unconditional, help: "Contestants per parent tournament.") var tournament = 3
+    @Option(parsing: .unconditional, help: "Probability that a child comes from crossover (else from one mutation).") var crossoverRate = 0.3
+    @Option(parsing: .unconditional, help: "Largest genome, in nodes.") var maxNodes = 400
+    @Option(parsing: .unconditional, help: "Largest genome depth.") var maxDepth = 12
+    @Option(parsing: .unconditional, help: "Selection penalty per node (against bloat).") var parsimony: Float = 0.0005
+    @Option(parsing: .unconditional, help: "Generations without improvement before the population is reseeded around its elite.")
     var restartAfter = 30
-    @Option(help: "Sine terms in each random wave genome, Σ colour·sin(u·x + v·y + φ) (0: random trees only).")
+    @Option(parsing: .unconditional, help: "Sine terms in each random wave genome, Σ colour·sin(u·x + v·y + φ) (0: random trees only).")
     var waves = 24
-    @Option(help: "Share of random genomes (initial population, immigrants, restarts) that are wave genomes.")
+    @Option(parsing: .unconditional, help: "Share of random genomes (initial population, immigrants, restarts) that are wave genomes.")
     var waveShare = 1.0
-    @Option(help: "Standard deviation of the wave frequencies (radians per unit; the image spans 2 units).")
+    @Option(parsing: .unconditional, help: "Standard deviation of the wave frequencies (radians per unit; the image spans 2 units).")
     var waveFrequency: Float = 8
+    @Option(parsing: .unconditional, help: "Wave colour amplitudes fall off as 1/|ω| above this frequency (radians per unit; a natural 1/f spectrum); 0: flat.")
+    var waveFalloff: Float = 0
+
+    /// Largest population: μ + λ renders of up to ~1 MB each stay within a few GB.
+    static let maxPopulation = 1024
 
     func validate() throws {
-        guard population >= 4 else { throw ValidationError("--population must be at least 4, got \(population)") }
+        guard (4...SearchOptions.maxPopulation).contains(population) else {
+            throw ValidationError("--population must be 4…\(SearchOptions.maxPopulation) (each member and child keeps its render in memory, about 1 MB), got \(population)")
+        }
         guard tournament >= 1 else { throw ValidationError("--tournament must be at least 1, got \(tournament)") }
         guard (0...1).contains(crossoverRate) else { throw ValidationError("--crossover-rate must be in [0, 1], got \(crossoverRate)") }
         guard (3...2000).contains(maxNodes) else { throw ValidationError("--max-nodes must be 3…2000, got \(maxNodes)") }
@@ -35,6 +42,7 @@ struct SearchOptions: ParsableArguments {
         guard waveFrequency > 0, waveFrequency.isFinite else {
             throw ValidationError("--wave-frequency must be positive, got \(waveFrequency)")
         }
+        guard waveFalloff >= 0, waveFalloff.isFinite else { throw ValidationError("--wave-falloff must be 0 or more, got \(waveFalloff)") }
         if waves > 0, waveShare > 0 {
             let limits = try Limits(maxDepth: maxDepth, maxNodes: maxNodes)
             guard Genome.maxWaveTerms(within: limits) >= 1 else {
@@ -54,7 +62,8 @@ struct SearchOptions: ParsableArguments {
         c.parsimony = parsimony
         c.restartAfter = restartAfter
         if waves > 0, waveShare > 0 {
-            c.waves = WaveSeeding(share: waveShare, terms: waves, frequency: waveFrequency)
+            c.waves = WaveSeeding(share: waveShare, terms: waves, frequency: waveFrequency,
+                                  falloff: waveFalloff > 0 ? waveFalloff : nil)
         }
         return c
     }
@@ -69,10 +78,10 @@ extension FramingSettings.Renewal: ExpressibleByArgument {}
 struct RunPolishOptions: ParsableArguments {
     @Option(help: "Gradient polish during evolution: none, or constants (polish the best genome's constants every --polish-every generations and feed it back).")
     var polish: EvolvePolish = .constants
-    @Option(help: "Generations between constant polishes.") var polishEvery = PolishSchedule.defaultEvery
-    @Option(help: "Gradient steps per constant polish (doubled for each polish interval without progress, up to 8×).")
+    @Option(parsing: .unconditional, help: "Generations between constant polishes.") var polishEvery = PolishSchedule.defaultEvery
+    @Option(parsing: .unconditional, help: "Gradient steps per constant polish (doubled for each polish interval without progress, up to 8×).")
     var polishSteps = PolishDefaults.constantSteps
-    @Option(help: "Adam learning rate of the constant polish (halved for each polish interval without progress, down to 1/8).")
+    @Option(parsing: .unconditional, help: "Adam learning rate of the constant polish (halved for each polish interval without progress, down to 1/8).")
     var polishLr: Float = PolishDefaults.constantLearningRate
 
     func validate() throws {
@@ -89,16 +98,16 @@ struct RunPolishOptions: ParsableArguments {
 
 /// How images are scored (shared by `evolve` and `bench evolve`).
 struct FitnessOptions: ParsableArguments {
-    @Option(help: "Weight λ of the total-variation penalty.") var tv: Float = FitnessFunction.defaultTVWeight
-    @Option(help: "Naturalness gate: largest TV-denoise distance (Chambolle, weight 0.2) allowed, e.g. 0.05.")
+    @Option(parsing: .unconditional, help: "Weight λ of the total-variation penalty.") var tv: Float = FitnessFunction.defaultTVWeight
+    @Option(parsing: .unconditional, help: "Naturalness gate: largest TV-denoise distance (Chambolle, weight 0.2) allowed, e.g. 0.05.")
     var gate: Float?
     @Option(name: .customLong("model"), help: "Classifier: lite0, lite1 or lite2; repeat for an ensemble (the objective is the networks' mean; default lite0).")
     var modelNames: [String] = []
-    @Option(help: "Random framings per image and network (crops 70–100 %, ±10°, mirror) whose mean score is bred for; 0: the exact render only.")
+    @Option(parsing: .unconditional, help: "Random framings per image and network (crops 70–100 %, ±10°, mirror) whose mean score is bred for; 0: the exact render only.")
     var framings = 0
     @Option(help: "Framings: generation (fresh each generation, parents re-scored on them) or fixed (one set per run).")
     var framingRenewal: FramingSettings.Renewal = .generation
-    @Option(help: "Without framings: average the score over this many views (shifted, slightly zoomed renders).")
+    @Option(parsing: .unconditional, help: "Without framings: average the score over this many views (shifted, slightly zoomed renders).")
     var robust = 1
 
     func validate() throws {

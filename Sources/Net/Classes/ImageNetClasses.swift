@@ -1,3 +1,4 @@
+import Spelling
 import Foundation
 
 /// The 1000 ImageNet class names in index order, with lookup by index, by name and by query.
@@ -102,8 +103,8 @@ public struct ImageNetClasses: Sendable {
                 else if s.hasPrefix(q) { best = max(best, 60) }
                 else if s.contains(q) { best = max(best, 40) }
                 else {
-                    let d = min(Self.editDistance(s, q, limit: maxDistance),
-                                words.map { Self.editDistance($0, q, limit: maxDistance) }.min() ?? Int.max)
+                    let d = min(EditDistance.between(s.unicodeScalars, q.unicodeScalars, limit: maxDistance),
+                                words.map { EditDistance.between($0.unicodeScalars, q.unicodeScalars, limit: maxDistance) }.min() ?? Int.max)
                     if d <= maxDistance { best = max(best, 20 - d) }
                 }
             }
@@ -127,24 +128,5 @@ public struct ImageNetClasses: Sendable {
     private static func containsRun(_ words: [String], _ needle: [String]) -> Bool {
         guard !needle.isEmpty, needle.count <= words.count else { return false }
         return (0...(words.count - needle.count)).contains { Array(words[$0..<($0 + needle.count)]) == needle }
-    }
-
-    /// Levenshtein distance, or `limit + 1` as soon as it must exceed `limit`.
-    static func editDistance(_ a: String, _ b: String, limit: Int) -> Int {
-        let x = Array(a.unicodeScalars), y = Array(b.unicodeScalars)
-        if abs(x.count - y.count) > limit { return limit + 1 }
-        if x.isEmpty || y.isEmpty { return max(x.count, y.count) }
-        var previous = Array(0...y.count), current = previous
-        for i in 1...x.count {
-            current[0] = i
-            var rowMin = i
-            for j in 1...y.count {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
-                rowMin = min(rowMin, current[j])
-            }
-            if rowMin > limit { return limit + 1 }
-            swap(&previous, &current)
-        }
-        return min(previous[y.count], limit + 1)
     }
 }
