@@ -61,7 +61,7 @@ public struct Judge {
                 framingCount: Int = Judge.framingCount) throws {
         scorer = try Scorer(models: training.map(\.model) + [heldOut.model])
         names = training.map(\.name) + [heldOut.name]
-        var rng = JudgeRandom(state: Judge.seed)
+        var rng = SplitMix64(state: Judge.seed)
         framings = (0..<framingCount).map { _ in Framing.random(using: &rng) }
     }
 
@@ -85,17 +85,5 @@ public struct Judge {
         }
         return Judgement(robust: Array(verdicts.dropLast()), heldOut: verdicts[verdicts.count - 1],
                          framings: framings.count, renderSize: render.width)
-    }
-}
-
-/// SplitMix64: the judge's own stream of framings.
-struct JudgeRandom: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -69,7 +69,7 @@ struct BenchEvolve: ParsableCommand {
                 var run = try SearchRun.start(store: try RunStore.inMemory(), name: runName, target: target.name,
                                               settings: settings, seed: seed, seeds: library,
                                               recordDirectory: (out as NSString).appendingPathComponent(runName),
-                                              models: models)
+                                              models: models, shouldStop: { Interrupt.requested })
                 let ending = try run.run(shouldStop: { Interrupt.requested }) { terminal.progress(RunReporting.line($0)) }
                 terminal.endLiveLine()
                 let seconds = (clock.now - start).seconds

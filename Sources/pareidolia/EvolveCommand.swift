@@ -42,7 +42,8 @@ struct Evolve: ParsableCommand {
         var terminal = Terminal()
         terminal.log("run \(name): evolving toward \(target.name) with \(settings.modelName), population \(search.population), seed \(seed)")
         var run = try SearchRun.start(store: store, name: name, target: target.name, settings: settings, seed: seed,
-                                      seeds: seeds, recordDirectory: database.recordDirectory(run: name), models: ModelCache())
+                                      seeds: seeds, recordDirectory: database.recordDirectory(run: name), models: ModelCache(),
+                                      shouldStop: { Interrupt.requested })
         try RunReporting.drive(&run, terminal: &terminal)
     }
 

@@ -104,9 +104,9 @@ struct FitnessOptions: ParsableArguments {
     @Option(name: .customLong("model"), help: "Classifier: lite0, lite1 or lite2; repeat for an ensemble (the objective is the networks' mean; default lite0).")
     var modelNames: [String] = []
     @Option(parsing: .unconditional, help: "Random framings per image and network (crops 70–100 %, ±10°, mirror) whose mean score is bred for; 0: the exact render only.")
-    var framings = 0
-    @Option(help: "Framings: generation (fresh each generation, parents re-scored on them) or fixed (one set per run).")
-    var framingRenewal: FramingSettings.Renewal = .generation
+    var framings = FramingSettings.defaultCount
+    @Option(help: "Framings: fixed (one set per run, drawn from its seed) or generation (fresh each generation, parents re-scored on them).")
+    var framingRenewal: FramingSettings.Renewal = .fixed
     @Option(parsing: .unconditional, help: "Without framings: average the score over this many views (shifted, slightly zoomed renders).")
     var robust = 1
 

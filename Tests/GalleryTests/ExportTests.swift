@@ -80,7 +80,7 @@ final class ExportTests: GalleryTestCase {
             XCTAssertEqual(attributes["data-naturalness"].flatMap(Float.init), record.naturalness)
             XCTAssertEqual(attributes["data-generation"], String(record.generation))
             let text = HTMLScanner.plainText(card)
-            XCTAssertTrue(text.contains("\(GalleryFormat.percent(measured)) \(awkwardTarget) "), text)
+            XCTAssertTrue(text.contains("\(GalleryFormat.percent(measured)) robust \(awkwardTarget) "), text)
             XCTAssertTrue(text.contains("naturalness \(GalleryFormat.number(record.naturalness)) "), text)
             XCTAssertTrue(text.contains("generation \(record.generation) "), text)
             XCTAssertTrue(text.contains("found after \(GalleryFormat.duration(record.elapsedSeconds))"), text)

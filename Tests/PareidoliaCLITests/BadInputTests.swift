@@ -6,15 +6,6 @@ import XCTest
 /// Every mistake a user can make gets one clear message, a non-zero exit, and writes nothing
 /// that should not be written.
 final class BadInputTests: XCTestCase {
-    func assertFails(_ result: CLIHarness.Result, mentioning words: [String],
-                     file: StaticString = #filePath, line: UInt = #line) {
-        XCTAssertNotEqual(result.status, 0, "expected failure", file: file, line: line)
-        for w in words {
-            XCTAssertTrue(result.stderr.localizedCaseInsensitiveContains(w),
-                          "stderr lacks '\(w)': \(result.stderr)", file: file, line: line)
-        }
-    }
-
     func testUnknownClassSuggestsCandidatesAndWritesNothing() throws {
         let h = try CLIHarness()
         let r = try h.run(["evolve", "--class", "rock crabb", "--db", h.database])

@@ -63,3 +63,15 @@ struct CLIHarness {
     /// The library directory in the repository, passed to evolve through --seed-from.
     var libraryPath: String { repository.appendingPathComponent("genomes/library").path }
 }
+
+extension XCTestCase {
+    /// The command failed, and its standard error names every one of `words`.
+    func assertFails(_ result: CLIHarness.Result, mentioning words: [String],
+                     file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertNotEqual(result.status, 0, "expected failure", file: file, line: line)
+        for w in words {
+            XCTAssertTrue(result.stderr.localizedCaseInsensitiveContains(w),
+                          "stderr lacks '\(w)': \(result.stderr)", file: file, line: line)
+        }
+    }
+}

@@ -31,7 +31,7 @@ final class FramedScoringTests: XCTestCase {
     /// The ensemble's score is the mean of the per-network scores, each over the framings.
     func testEnsembleScoreIsTheMeanOfItsNetworks() throws {
         let scorer = try ensemble()
-        var rng = SeededRandom(state: 9)
+        var rng = SplitMix64(state: 9)
         let framings = (0..<3).map { _ in Framing.random(using: &rng) }
         let framed = FramedScoring(scorer: scorer, framings: framings, sourceSize: 300)
         let source = picture(300)
@@ -46,17 +46,5 @@ final class FramedScoringTests: XCTestCase {
         XCTAssertEqual(score.confidences[1], perNetwork[1], accuracy: 1e-6)
         XCTAssertEqual(score.value, (values[0] + values[1]) / 2, accuracy: 1e-5)
         XCTAssertEqual(framed.images(source, network: 1)[0].width, 240, "Lite1 sees its own resolution")
-    }
-}
-
-/// SplitMix64 for the tests.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+import ImageIO
 import Imaging
 import Scoring
 import Search
@@ -77,5 +79,19 @@ final class ScheduleAndFitnessTests: XCTestCase {
         var s = decoded
         s.stop = StopCondition(generation: 20, minutes: 3)
         XCTAssertEqual(try RunSettings.decode(try s.json(), run: "new"), s)
+    }
+}
+
+/// Genome files name the file and the chunk when their genome is bad.
+final class GenomeFileErrorTests: XCTestCase {
+    func testBadGenomeInPNGNamesFileAndChunk() throws {
+        let path = NSTemporaryDirectory() + "bad-genome-\(UUID().uuidString).png"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try PNGFile.write(Image(width: 4, height: 4), to: path, text: [PNGTextKey.genome: "(sin x) junk"])
+        XCTAssertThrowsError(try GenomeFiles.load(path)) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.contains(path), text)
+            XCTAssertTrue(text.contains("'genome' text chunk"), text)
+        }
     }
 }
