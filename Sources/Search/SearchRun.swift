@@ -59,6 +59,8 @@ public struct SearchRun {
             let evolver = Evolver(config: settings.evolution)
             let clock = ContinuousClock(), start = clock.now
             let state = try evolver.initialState(seed: seed, seeds: seeds, evaluator: &evaluator)
+            // From here on a stop request ends the run between generations, each committed whole.
+            evaluator.shouldStop = nil
             let elapsed = (clock.now - start).seconds
             let recorder = RunRecorder(store: store, run: run, recordDirectory: recordDirectory, judge: judge,
                                        trainingMethod: RecordMeasurements.trainingMethod(settings))

@@ -23,7 +23,7 @@ struct PolishCommand: ParsableCommand {
               pareidolia polish photo.png --class goldfish --mode pixels --gate 0.05 -o fish.png
             """)
 
-    enum Mode: String, ExpressibleByArgument, CaseIterable { case constants, pixels }
+    typealias Mode = PolishJob.Mode
 
     @Argument(help: "A run name, a .genome file or a PNG.") var source: String
     @Option(name: .customLong("class"), help: "Target class (default for a run: the run's own objective).")
@@ -62,30 +62,11 @@ struct PolishCommand: ParsableCommand {
             throw SearchError.noTarget
         }
         let tvWeight = tv ?? source?.settings.fitness.tvWeight ?? FitnessFunction.defaultTVWeight
-        let scorer = try ModelCache().scorer([model ?? source?.run.model ?? RunSettings.defaultModel])
-        let r = scorer.resolution(of: 0)
-        let result: PolishResult
-        var polishedGenome: Genome?
-        switch (mode, start) {
-        case (.constants, .genome(let genome)):
-            let polished = try ConstantPolish.run(genome: genome, objective: objective, scorer: scorer,
-                                                  settings: ConstantPolishSettings(steps: steps, learningRate: lr ?? PolishDefaults.constantLearningRate,
-                                                                                   tvWeight: tvWeight, views: robust))
-            result = polished.report
-            polishedGenome = polished.genome
-        case (.constants, .image):
-            throw SearchError.noGenomeInPNG(path: self.source)
-        case (.pixels, _):
-            let image: Image
-            switch start {
-            case .genome(let g): image = try Renderer.render(g, width: r, height: r, supersample: 1)
-            case .image(let i): image = i.prepareForNetwork(size: r)
-            }
-            var rng = SeededGenerator(seed: 1)
-            result = try PixelPolish.run(image: image, objective: objective, scorer: scorer,
-                                         settings: PixelPolishSettings(steps: steps, learningRate: lr ?? PolishDefaults.pixelLearningRate,
-                                                                       tvWeight: tvWeight, gate: gate), using: &rng)
-        }
+        let scorer = try ModelCache().scorer([model ?? source?.settings.model ?? RunSettings.defaultModel])
+        let (result, polishedGenome) = try PolishJob.run(
+            start, mode: mode, objective: objective, scorer: scorer,
+            settings: PolishJob.Settings(steps: steps, learningRate: lr, tvWeight: tvWeight, gate: gate, views: robust),
+            path: self.source)
         let targetName = try source?.run.target ?? Target(classes: classes, names: try ImageNetClasses.bundled()).name
         try write(result, genome: polishedGenome, target: targetName)
         if let source, let genome = polishedGenome {
@@ -98,7 +79,7 @@ struct PolishCommand: ParsableCommand {
                      result.after.denoiseDistance, result.before.totalVariation, result.after.totalVariation, result.steps))
     }
 
-    enum Start { case genome(Genome), image(Image) }
+    typealias Start = PolishJob.Start
 
     /// The starting point and, for a run, the run and its settings.
     func loadSource() throws -> (Start, (run: Run, settings: RunSettings)?) {
@@ -125,3 +106,4 @@ struct PolishCommand: ParsableCommand {
             extra: [PNGTextKey.polished: mode.rawValue, PNGTextKey.software: "pareidolia"]))
     }
 }
+extension PolishJob.Mode: ExpressibleByArgument {}

@@ -114,4 +114,28 @@ final class HardeningCLITests: XCTestCase {
         XCTAssertTrue(stderr.contains("before run 'big' committed its first generation"), stderr)
         XCTAssertThrowsError(try RunStore(path: h.database, readOnly: true).run(named: "big"))
     }
+
+    /// Ctrl-C in the middle of a run finishes the generation in flight, commits it, says how to
+    /// resume, and leaves the run paused and free for the next writer.
+    func testInterruptMidRunCommitsAndReleases() throws {
+        let h = try CLIHarness()
+        let (process, _, err) = try h.start(["evolve", "--class", "goldfish", "--population", "8", "--polish", "none",
+                                             "--run", "c", "--generations", "10000", "--db", h.database])
+        let deadline = Date().addingTimeInterval(120)
+        var committed = 0
+        while committed < 2 && Date() < deadline && process.isRunning {
+            Thread.sleep(forTimeInterval: 0.2)
+            committed = (try? RunStore(path: h.database, readOnly: true).run(named: "c").generations) ?? 0
+        }
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        XCTAssertEqual(process.terminationStatus, 0, stderr)
+        XCTAssertTrue(stderr.contains("Resume with: pareidolia resume c"), stderr)
+        let run = try RunStore(path: h.database, readOnly: true).run(named: "c")
+        XCTAssertEqual(run.status, .paused)
+        XCTAssertGreaterThanOrEqual(run.generations, committed)
+        let resumed = try h.run(["resume", "c", "--generations", "1", "--db", h.database])
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+    }
 }
