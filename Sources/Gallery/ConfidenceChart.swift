@@ -59,7 +59,7 @@ public enum ConfidenceChart {
             <text class="label" x="\(fmt(left + plotW / 2))" y="\(fmt(height - 6))" \
             text-anchor="middle">generation</text>
             <text class="label" x="14" y="\(fmt(top + plotH / 2))" text-anchor="middle" \
-            transform="rotate(-90 14 \(fmt(top + plotH / 2)))">confidence (log-odds scale)</text>
+            transform="rotate(-90 14 \(fmt(top + plotH / 2)))">training confidence (log-odds scale)</text>
 
             """
         for (series, value) in [("mean", \GenerationStats.meanConfidence),
