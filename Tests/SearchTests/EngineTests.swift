@@ -129,3 +129,30 @@ final class EngineTests: XCTestCase {
         text.utf8.reduce(0xcbf2_9ce4_8422_2325) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
     }
 }
+
+/// A resume removes the temporary files an interrupted record write left behind.
+final class StaleFileTests: XCTestCase {
+    func testResumeRemovesStaleTemporaryFiles() throws {
+        let directory = NSTemporaryDirectory() + "stale-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let store = try RunStore.inMemory()
+        var evolution = EvolutionConfig()
+        evolution.populationSize = 4
+        evolution.offspringPerGeneration = 4
+        evolution.maxNodes = 400
+        evolution.waves = WaveSeeding(share: 1, terms: 4, frequency: 8)
+        let settings = RunSettings(evolution: evolution, fitness: FitnessFunction(objective: .classes([1]), tvWeight: 0.3),
+                                   polish: nil, stop: StopCondition(generation: 0))
+        var run = try SearchRun.start(store: store, name: "s", target: "goldfish", settings: settings, seed: 3, seeds: [],
+                                      recordDirectory: directory, models: EngineTests.models)
+        _ = try run.run()
+        try run.finish(.reachedGenerations)
+        let stale = directory + "/.g000001.png.4242-abc.tmp", kept = directory + "/notes.txt"
+        FileManager.default.createFile(atPath: stale, contents: Data([1, 2, 3]))
+        FileManager.default.createFile(atPath: kept, contents: Data([4]))
+        _ = try SearchRun.resume(store: store, name: "s", recordDirectory: directory, models: EngineTests.models)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: stale))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: kept))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: directory + "/g000000.png"))
+    }
+}
