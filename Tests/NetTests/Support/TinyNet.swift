@@ -1,17 +1,12 @@
 import Foundation
+import Imaging
 import Net
 
-/// A seeded SplitMix64 generator, so random test data is reproducible.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(_ seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+/// A seeded generator (Imaging's SplitMix64), so random test data is reproducible.
+typealias SeededGenerator = SplitMix64
+
+extension SplitMix64 {
+    init(_ seed: UInt64) { self.init(state: seed) }
 }
 
 func randomFloats(_ n: Int, _ range: ClosedRange<Float>, _ rng: inout SeededGenerator) -> [Float] {
