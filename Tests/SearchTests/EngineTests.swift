@@ -148,8 +148,8 @@ final class StaleFileTests: XCTestCase {
         _ = try run.run()
         try run.finish(.reachedGenerations)
         let stale = directory + "/.g000001.png.4242-abc.tmp", kept = directory + "/notes.txt"
-        FileManager.default.createFile(atPath: stale, contents: Data([1, 2, 3]))
-        FileManager.default.createFile(atPath: kept, contents: Data([4]))
+        XCTAssertTrue(FileManager.default.createFile(atPath: stale, contents: Data([1, 2, 3])))
+        XCTAssertTrue(FileManager.default.createFile(atPath: kept, contents: Data([4])))
         _ = try SearchRun.resume(store: store, name: "s", recordDirectory: directory, models: EngineTests.models)
         XCTAssertFalse(FileManager.default.fileExists(atPath: stale))
         XCTAssertTrue(FileManager.default.fileExists(atPath: kept))
