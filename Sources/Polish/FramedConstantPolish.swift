@@ -21,8 +21,10 @@ extension ConstantPolish {
         var adam = Adam(count: constants.count, learningRate: settings.learningRate)
         var current = genome
         var trace: [Float] = []
+        var startImage: Image?
         for step in 0...settings.steps {
             let source = try Renderer.render(current, width: size, height: size)
+            if startImage == nil { startImage = source }
             let last = step == settings.steps || constants.isEmpty
             let value: Float, pixelGradient: Image?
             if last {
@@ -51,7 +53,8 @@ extension ConstantPolish {
                                denoiseDistance: denoiseDistance(image, weight: FitnessFunction.denoiseWeight),
                                totalVariation: anisotropicTotalVariation(image))
         }
-        let before = try score(try Renderer.render(genome, width: size, height: size))
+        // The first step rendered the input genome.
+        let before = try score(startImage ?? Renderer.render(genome, width: size, height: size))
         return ConstantPolishResult(genome: chosen.genome,
                                     report: PolishResult(image: chosen.image, before: before, after: try score(chosen.image),
                                                          steps: settings.steps, trace: trace))

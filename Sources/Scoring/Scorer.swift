@@ -90,8 +90,7 @@ public final class Scorer {
     private func timed<T>(_ count: Int, _ body: () throws -> T) rethrows -> T {
         let clock = ContinuousClock(), start = clock.now
         defer {
-            let d = clock.now - start
-            classifierSeconds += Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+            classifierSeconds += (clock.now - start).seconds
             imagesClassified += count
         }
         return try body()
@@ -108,4 +107,9 @@ public final class Scorer {
     public func probabilities(of image: Image, network k: Int = 0) throws -> [Float] {
         Probabilities.softmax(try logits(of: image, network: k))
     }
+}
+
+extension Duration {
+    /// The duration in seconds.
+    public var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
 }

@@ -214,8 +214,3 @@ public struct SearchRun {
         try recorder.writeRecordImage(state.best, generation: state.generation)
     }
 }
-
-extension Duration {
-    /// The duration in seconds.
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
-}

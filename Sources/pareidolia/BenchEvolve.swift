@@ -97,8 +97,3 @@ struct BenchEvolve: ParsableCommand {
         print(lines.joined(separator: "\n"))
     }
 }
-
-extension Duration {
-    /// The duration in seconds.
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
-}

@@ -1,4 +1,5 @@
 import Foundation
+import Store
 import XCTest
 
 /// Runs the built `pareidolia` executable (a dependency of this test target, so it sits beside
@@ -58,6 +59,24 @@ struct CLIHarness {
         process.waitUntilExit()
         return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
                       stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    /// Polls the database (read-only) while `process` runs until run `name` exists with at least
+    /// `generations` committed generations (0: merely exists) or `timeout` seconds pass.
+    /// Returns the committed generations last seen, nil if the run never appeared.
+    @discardableResult
+    func waitForRun(_ name: String, generations: Int = 0, while process: Process,
+                    timeout: TimeInterval = 120) -> Int? {
+        let deadline = Date().addingTimeInterval(timeout)
+        var seen: Int?
+        while Date() < deadline && process.isRunning {
+            if let run = try? RunStore(path: database, readOnly: true).run(named: name) {
+                seen = run.generations
+                if run.generations >= generations { break }
+            }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        return seen
     }
 
     /// The library directory in the repository, passed to evolve through --seed-from.

@@ -60,15 +60,7 @@ final class EvolveCLITests: XCTestCase {
         let h = try CLIHarness()
         let (process, _, _) = try h.start(["evolve"] + common + ["--run", "killed", "--generations", "1000",
                                                                  "--db", h.database])
-        let deadline = Date().addingTimeInterval(180)
-        var committed = 0
-        while committed < 3 && Date() < deadline && process.isRunning {
-            Thread.sleep(forTimeInterval: 0.2)
-            if FileManager.default.fileExists(atPath: h.database),
-               let store = try? RunStore(path: h.database), let run = try? store.run(named: "killed") {
-                committed = run.generations
-            }
-        }
+        h.waitForRun("killed", generations: 3, while: process, timeout: 180)
         XCTAssertTrue(process.isRunning, "the run ended before it could be killed")
         let before = try RunStore(path: h.database)
         let seen = try before.run(named: "killed")
@@ -98,15 +90,7 @@ final class EvolveCLITests: XCTestCase {
         let h = try CLIHarness()
         let (process, _, _) = try h.start(["evolve"] + common + ["--polish", "none", "--run", "asked", "--generations", "8",
                                                                  "--db", h.database])
-        let deadline = Date().addingTimeInterval(180)
-        var committed = 0
-        while committed < 3 && Date() < deadline && process.isRunning {
-            Thread.sleep(forTimeInterval: 0.1)
-            if FileManager.default.fileExists(atPath: h.database),
-               let store = try? RunStore(path: h.database), let run = try? store.run(named: "asked") {
-                committed = run.generations
-            }
-        }
+        h.waitForRun("asked", generations: 3, while: process, timeout: 180)
         XCTAssertTrue(process.isRunning, "the run ended before it could be killed")
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()

@@ -46,14 +46,7 @@ final class HardeningCLITests: XCTestCase {
         let h = try CLIHarness()
         let (process, _, _) = try h.start(["evolve", "--class", "goldfish", "--population", "8", "--polish", "none",
                                            "--run", "held", "--generations", "10000", "--db", h.database])
-        let deadline = Date().addingTimeInterval(120)
-        var committed = 0
-        while committed < 2 && Date() < deadline && process.isRunning {
-            Thread.sleep(forTimeInterval: 0.2)
-            if let store = try? RunStore(path: h.database, readOnly: true), let run = try? store.run(named: "held") {
-                committed = run.generations
-            }
-        }
+        h.waitForRun("held", generations: 2, while: process)
         XCTAssertTrue(process.isRunning)
         let started = Date()
         let second = try h.run(["resume", "held", "--generations", "1", "--db", h.database])
@@ -76,13 +69,7 @@ final class HardeningCLITests: XCTestCase {
         let h = try CLIHarness()
         let (process, _, _) = try h.start(["evolve", "--class", "goldfish", "--population", "1024", "--framings", "2",
                                            "--run", "p", "--db", h.database])
-        let deadline = Date().addingTimeInterval(60)
-        var exists = false
-        while !exists && Date() < deadline && process.isRunning {
-            Thread.sleep(forTimeInterval: 0.1)
-            exists = (try? RunStore(path: h.database, readOnly: true).run(named: "p")) != nil
-        }
-        XCTAssertTrue(exists)
+        XCTAssertNotNil(h.waitForRun("p", while: process, timeout: 60))
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         XCTAssertEqual(try RunStore(path: h.database, readOnly: true).run(named: "p").generations, 0)
@@ -100,12 +87,7 @@ final class HardeningCLITests: XCTestCase {
         let h = try CLIHarness()
         let (process, _, err) = try h.start(["evolve", "--class", "goldfish", "--population", "1024", "--framings", "2",
                                              "--run", "big", "--db", h.database])
-        let deadline = Date().addingTimeInterval(60)
-        var exists = false
-        while !exists && Date() < deadline && process.isRunning {
-            Thread.sleep(forTimeInterval: 0.1)
-            exists = (try? RunStore(path: h.database, readOnly: true).run(named: "big")) != nil
-        }
+        h.waitForRun("big", while: process, timeout: 60)
         Thread.sleep(forTimeInterval: 0.5)
         kill(process.processIdentifier, SIGINT)
         process.waitUntilExit()
@@ -121,12 +103,7 @@ final class HardeningCLITests: XCTestCase {
         let h = try CLIHarness()
         let (process, _, err) = try h.start(["evolve", "--class", "goldfish", "--population", "8", "--polish", "none",
                                              "--run", "c", "--generations", "10000", "--db", h.database])
-        let deadline = Date().addingTimeInterval(120)
-        var committed = 0
-        while committed < 2 && Date() < deadline && process.isRunning {
-            Thread.sleep(forTimeInterval: 0.2)
-            committed = (try? RunStore(path: h.database, readOnly: true).run(named: "c").generations) ?? 0
-        }
+        let committed = h.waitForRun("c", generations: 2, while: process) ?? 0
         kill(process.processIdentifier, SIGINT)
         process.waitUntilExit()
         let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
