@@ -14,11 +14,11 @@ struct Breeding {
     /// half-and-half trees over the configured depth range.
     func randomGenomes(_ count: Int, using rng: inout SeededGenerator) -> [Genome] {
         var genomes: [Genome] = []
-        if let waves = config.waves, Genome.maxWaveTerms(within: limits) > 0 {
+        if let waves = config.waves, Genome.maxWaveTerms(within: limits, warped: waves.warp != nil) > 0 {
             let n = Int((Double(count) * waves.share).rounded())
             for _ in 0..<n {
                 genomes.append(Genome.waves(terms: waves.terms, frequency: waves.frequency, falloff: waves.falloff,
-                                             limits: limits, using: &rng))
+                                            warp: waves.warp, limits: limits, using: &rng))
             }
         }
         return genomes + Genome.rampedHalfAndHalf(count: count - genomes.count,
@@ -34,9 +34,24 @@ struct Breeding {
         }
         if Double.random(in: 0..<1, using: &rng) < config.crossoverRate {
             let a = pick(&rng), b = pick(&rng)
+            if let share = config.termOperators?.crossover, Double.random(in: 0..<1, using: &rng) < share,
+               a.terms.count > 1, b.terms.count > 1 {
+                return Genome.termCrossover(a, b, limits: limits, using: &rng).0
+            }
             return Genome.crossover(a, b, limits: limits, using: &rng).0
         }
-        return pick(&rng).mutated(mutationKind(using: &rng), limits: limits, using: &rng)
+        let parent = pick(&rng)
+        if let share = config.termOperators?.mutation, let waves = config.waves,
+           Double.random(in: 0..<1, using: &rng) < share {
+            var terms = parent.terms
+            if terms.count > 1 {
+                terms[rng.below(terms.count)] = Genome.waves(terms: 1, frequency: waves.frequency, falloff: waves.falloff,
+                                                             warp: waves.warp, limits: limits, using: &rng)
+                let child = Genome.sum(of: terms)
+                if limits.admits(child) { return child }
+            }
+        }
+        return parent.mutated(mutationKind(using: &rng), limits: limits, using: &rng)
     }
 
     /// A mutation operator drawn by the configured weights.

@@ -2,7 +2,7 @@
 /// `random(in:)` algorithms are not promised to stay fixed across toolchains).
 extension RandomNumberGenerator {
     /// Uniform integer in 0..<n (n ≥ 1), by Lemire's multiply-shift with rejection.
-    mutating func below(_ n: Int) -> Int {
+    public mutating func below(_ n: Int) -> Int {
         precondition(n > 0, "below: n must be positive")
         let bound = UInt64(n)
         var m = next().multipliedFullWidth(by: bound)

@@ -10,11 +10,16 @@ extension Genome {
     public static let waveTermNodes = 15
     /// Depth of one wave term.
     static let waveTermDepth = 6
+    /// Nodes and depth of one warped term, whose phase is itself a wave:
+    /// `(* (rgb a b c) (sin (+ (+ (* u x) (* v y)) (+ φ (* β (sin (+ (* u' x) (* v' y))))))))`.
+    public static let warpedTermNodes = 26
+    static let warpedTermDepth = 9
 
     /// The most terms a wave genome may have within `limits` (0 if not even one fits).
-    public static func maxWaveTerms(within limits: Limits) -> Int {
-        var terms = (limits.maxNodes + 1) / (waveTermNodes + 1)
-        while terms > 0, waveTermDepth + sumDepth(terms) > limits.maxDepth { terms -= 1 }
+    public static func maxWaveTerms(within limits: Limits, warped: Bool = false) -> Int {
+        let (nodes, depth) = warped ? (warpedTermNodes, warpedTermDepth) : (waveTermNodes, waveTermDepth)
+        var terms = (limits.maxNodes + 1) / (nodes + 1)
+        while terms > 0, depth + sumDepth(terms) > limits.maxDepth { terms -= 1 }
         return terms
     }
 
@@ -31,13 +36,15 @@ extension Genome {
     /// phases uniform in [-π, π), colour weights ~ N(0, 0.3²) per channel. With a `falloff`
     /// ω₀ the colour weights of a term of frequency |ω| are scaled by 2ω₀/(ω₀ + |ω|): low
     /// frequencies dominate, as in natural images (the same random draws, so the same
-    /// frequencies and phases).
-    public static func waves(terms: Int, frequency: Float, falloff: Float? = nil, limits: Limits = .standard,
-                             using rng: inout some RandomNumberGenerator) -> Genome {
-        let count = Swift.min(terms, maxWaveTerms(within: limits))
+    /// frequencies and phases). With a `warp` σ each term's phase is shifted by a second plane
+    /// wave, β·sin(u′x + v′y) with β ~ N(0, σ²) and u′, v′ ~ N(0, `frequency`²): curved wave
+    /// fronts, a two-layer CPPN (sines fed through sines) instead of a one-layer one.
+    public static func waves(terms: Int, frequency: Float, falloff: Float? = nil, warp: Float? = nil,
+                             limits: Limits = .standard, using rng: inout some RandomNumberGenerator) -> Genome {
+        let count = Swift.min(terms, maxWaveTerms(within: limits, warped: warp != nil))
         precondition(count >= 1, "waves: the limits do not hold one wave term")
         var nodes: [Node] = []
-        nodes.reserveCapacity(count * (waveTermNodes + 1))
+        nodes.reserveCapacity(count * ((warp == nil ? waveTermNodes : warpedTermNodes) + 1))
         func constant(_ value: Float) -> Node { .constant(admissible(value)) }
         func term() {
             let colour = (0..<3).map { _ in 0.3 * rng.gaussian() }
@@ -47,8 +54,14 @@ extension Genome {
             nodes += [Node(.mul), Node(.rgb)] + colour.map { constant(scale * $0) }
             nodes += [Node(.sin), Node(.add), Node(.add),
                       Node(.mul), constant(u), Node(.x),
-                      Node(.mul), constant(v), Node(.y),
-                      constant(phase)]
+                      Node(.mul), constant(v), Node(.y)]
+            guard let warp else { return nodes.append(constant(phase)) }
+            let beta = warp * rng.gaussian()
+            let u2 = frequency * rng.gaussian(), v2 = frequency * rng.gaussian()
+            nodes += [Node(.add), constant(phase), Node(.mul), constant(beta),
+                      Node(.sin), Node(.add),
+                      Node(.mul), constant(u2), Node(.x),
+                      Node(.mul), constant(v2), Node(.y)]
         }
         /// A balanced sum of `n` terms, in prefix order.
         func sum(_ n: Int) {

@@ -15,13 +15,21 @@ public struct ConstantPolishSettings: Sendable, Equatable {
     /// Views (`ScoringView` 0..<views) whose mean objective is ascended, so the result does
     /// not hinge on one framing; 1 is the plain render only.
     public var views: Int
+    /// The basis Adam steps in (identity by default).
+    public var preconditioning: Preconditioning
+    /// Framed polish only: draw a fresh set of framings (as many as the scoring has) for each
+    /// gradient step, as gradient feature visualisation jitters every step, instead of
+    /// ascending the scoring's own framings. nil: the scoring's framings.
+    public var freshFramings: FreshFramings?
 
     public init(steps: Int = PolishDefaults.constantSteps, learningRate: Float = PolishDefaults.constantLearningRate,
-                tvWeight: Float = FitnessFunction.defaultTVWeight, views: Int = 1) {
+                tvWeight: Float = FitnessFunction.defaultTVWeight, views: Int = 1,
+                preconditioning: Preconditioning = .none) {
         self.steps = steps
         self.learningRate = learningRate
         self.tvWeight = tvWeight
         self.views = views
+        self.preconditioning = preconditioning
     }
 
     func validate() throws {
@@ -33,6 +41,24 @@ public struct ConstantPolishSettings: Sendable, Equatable {
             throw PolishError.invalidSetting(name: "tvWeight", value: Double(tvWeight), allowed: "≥ 0")
         }
         guard views >= 1 else { throw PolishError.invalidSetting(name: "views", value: Double(views), allowed: "≥ 1") }
+    }
+}
+
+/// Where a framed polish's per-step framings come from: `ranges`, drawn from `seed` and the
+/// step number, so a polish is repeatable.
+public struct FreshFramings: Sendable, Equatable {
+    public var ranges: Framing.Ranges
+    public var seed: UInt64
+
+    public init(ranges: Framing.Ranges, seed: UInt64) {
+        self.ranges = ranges
+        self.seed = seed
+    }
+
+    /// The `count` framings of step `step`.
+    public func framings(step: Int, count: Int) -> [Framing] {
+        var rng = SplitMix64(state: seed ^ (0x9E37_79B9_7F4A_7C15 &* UInt64(step + 1)))
+        return (0..<count).map { _ in Framing.random(ranges, using: &rng) }
     }
 }
 
@@ -62,8 +88,9 @@ public enum ConstantPolish {
         let startImage = try Renderer.render(genome, width: size, height: size)
         let before = try scorer.polishScore(startImage, objective: objective)
         var best: (genome: Genome, image: Image, fitness: Float)?
-        var constants = genome.constants
-        var adam = Adam(count: constants.count, learningRate: settings.learningRate)
+        let basis = Preconditioner(genome: genome, preconditioning: settings.preconditioning)
+        var latent = basis.start
+        var adam = Adam(count: latent.count, learningRate: settings.learningRate)
         var current = genome
         var trace: [Float] = []
         let weight = 1 / Float(views.count)
@@ -74,8 +101,8 @@ public enum ConstantPolish {
             trace.append(fitness)
             if fitness > best?.fitness ?? -.infinity { best = (current, images[0], fitness) }
             // The last pass only scores the last update.
-            if step == settings.steps || constants.isEmpty { break }
-            var gradient = [Float](repeating: 0, count: constants.count)
+            if step == settings.steps || latent.isEmpty { break }
+            var gradient = [Float](repeating: 0, count: latent.count)
             let tv = totalVariationGradient(images[0])
             for (k, view) in views.enumerated() {
                 var pixelGradient = gradients[k]
@@ -86,9 +113,9 @@ public enum ConstantPolish {
                 let g = try view.constantGradient(current, pixelGradient: pixelGradient)
                 for i in gradient.indices where g[i].isFinite { gradient[i] += g[i] }
             }
-            adam.ascend(&constants, gradient: gradient)
-            constants = constants.map(Genome.admissible)
-            current.constants = constants
+            adam.ascend(&latent, gradient: basis.latentGradient(gradient))
+            latent = basis.admissible(latent)
+            current.constants = basis.constants(latent)
         }
         let chosen = best ?? (genome, startImage, 0)
         let after = try scorer.polishScore(chosen.image, objective: objective)

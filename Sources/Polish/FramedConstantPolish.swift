@@ -17,32 +17,49 @@ extension ConstantPolish {
         try settings.validate()
         let size = framed.sourceSize
         var best: (genome: Genome, image: Image, fitness: Float)?
-        var constants = genome.constants
-        var adam = Adam(count: constants.count, learningRate: settings.learningRate)
+        let basis = Preconditioner(genome: genome, preconditioning: settings.preconditioning)
+        var latent = basis.start
+        var adam = Adam(count: latent.count, learningRate: settings.learningRate)
         var current = genome
         var trace: [Float] = []
         var startImage: Image?
         for step in 0...settings.steps {
             let source = try Renderer.render(current, width: size, height: size)
             if startImage == nil { startImage = source }
-            let last = step == settings.steps || constants.isEmpty
+            let last = step == settings.steps || latent.isEmpty
             let value: Float, pixelGradient: Image?
-            if last {
-                value = try framed.evaluate([source], objective: objective)[0].value
-                pixelGradient = nil
+            let tvPenalty = settings.tvWeight * anisotropicTotalVariation(source)
+            if let fresh = settings.freshFramings {
+                // Steps ascend fresh framings; only the input and the last step are compared,
+                // on the scoring's own framings (the caller's yardstick).
+                if step == 0 || last {
+                    let fitness = try framed.evaluate([source], objective: objective)[0].value - tvPenalty
+                    if fitness > best?.fitness ?? -.infinity { best = (current, source, fitness) }
+                }
+                if last { trace.append(best?.fitness ?? -.infinity); break }
+                let stepScoring = FramedScoring(scorer: framed.scorer,
+                                                framings: fresh.framings(step: step, count: framed.framings.count),
+                                                sourceSize: size)
+                (value, pixelGradient) = try stepScoring.gradient(source, objective: objective)
+                trace.append(value - tvPenalty)
             } else {
-                (value, pixelGradient) = try framed.gradient(source, objective: objective)
+                if last {
+                    value = try framed.evaluate([source], objective: objective)[0].value
+                    pixelGradient = nil
+                } else {
+                    (value, pixelGradient) = try framed.gradient(source, objective: objective)
+                }
+                let fitness = value - tvPenalty
+                trace.append(fitness)
+                if fitness > best?.fitness ?? -.infinity { best = (current, source, fitness) }
             }
-            let fitness = value - settings.tvWeight * anisotropicTotalVariation(source)
-            trace.append(fitness)
-            if fitness > best?.fitness ?? -.infinity { best = (current, source, fitness) }
             guard var g = pixelGradient else { break }
             let tv = totalVariationGradient(source)
             for i in g.pixels.indices { g.pixels[i] -= settings.tvWeight * tv.pixels[i] }
             let gradient = try ConstantGradient.compute(genome: current, width: size, height: size, pixelGradient: g)
-            adam.ascend(&constants, gradient: gradient.map { $0.isFinite ? $0 : 0 })
-            constants = constants.map(Genome.admissible)
-            current.constants = constants
+            adam.ascend(&latent, gradient: basis.latentGradient(gradient.map { $0.isFinite ? $0 : 0 }))
+            latent = basis.admissible(latent)
+            current.constants = basis.constants(latent)
         }
         guard let chosen = best else {
             throw PolishError.invalidSetting(name: "steps", value: Double(settings.steps), allowed: "≥ 0")

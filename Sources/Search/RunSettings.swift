@@ -52,7 +52,8 @@ public struct RunSettings: Codable, Equatable, Sendable {
     public var heldOutModel: String { ModelCache.heldOut(for: models) }
 
     enum CodingKeys: String, CodingKey {
-        case evolution, fitness, model, models, views, framings, polishEvery, polishSteps, polishLearningRate, stop, seededFrom
+        case evolution, fitness, model, models, views, framings, polishEvery, polishSteps, polishLearningRate
+        case polishPreconditioning, polishFreshFramings, stop, seededFrom
     }
 
     /// Decodes stored settings; fields added after a run was created take their defaults.
@@ -69,7 +70,9 @@ public struct RunSettings: Codable, Equatable, Sendable {
             PolishSchedule(every: every,
                            steps: try c.decodeIfPresent(Int.self, forKey: .polishSteps) ?? PolishDefaults.constantSteps,
                            learningRate: try c.decodeIfPresent(Float.self, forKey: .polishLearningRate)
-                               ?? PolishDefaults.constantLearningRate)
+                               ?? PolishDefaults.constantLearningRate,
+                           preconditioning: try c.decodeIfPresent(Preconditioning.self, forKey: .polishPreconditioning),
+                           freshFramings: try c.decodeIfPresent(Bool.self, forKey: .polishFreshFramings))
         }
         stop = try c.decodeIfPresent(StopCondition.self, forKey: .stop)
         seededFrom = try c.decodeIfPresent(String.self, forKey: .seededFrom) ?? "library"
@@ -86,6 +89,8 @@ public struct RunSettings: Codable, Equatable, Sendable {
         try c.encodeIfPresent(polish?.every, forKey: .polishEvery)
         try c.encode(polish?.steps ?? PolishDefaults.constantSteps, forKey: .polishSteps)
         try c.encode(polish?.learningRate ?? PolishDefaults.constantLearningRate, forKey: .polishLearningRate)
+        try c.encodeIfPresent(polish?.preconditioning, forKey: .polishPreconditioning)
+        try c.encodeIfPresent(polish?.freshFramings, forKey: .polishFreshFramings)
         try c.encodeIfPresent(stop, forKey: .stop)
         try c.encode(seededFrom, forKey: .seededFrom)
     }
@@ -113,15 +118,23 @@ public struct PolishSchedule: Codable, Equatable, Sendable {
     public var every: Int
     public var steps: Int
     public var learningRate: Float
+    /// The basis the polish steps in (runs stored before it existed: none).
+    public var preconditioning: Preconditioning?
+    /// Framed runs: each polish step ascends fresh random framings instead of the run's own
+    /// (nil, stored before it existed: the run's own).
+    public var freshFramings: Bool?
 
     /// Every 2 generations (measured on rock crab against every 5: README, search).
     public static let defaultEvery = 2
 
     public init(every: Int = PolishSchedule.defaultEvery, steps: Int = PolishDefaults.constantSteps,
-                learningRate: Float = PolishDefaults.constantLearningRate) {
+                learningRate: Float = PolishDefaults.constantLearningRate, preconditioning: Preconditioning? = nil,
+                freshFramings: Bool? = nil) {
+        self.freshFramings = freshFramings
         self.every = every
         self.steps = steps
         self.learningRate = learningRate
+        self.preconditioning = preconditioning
     }
 
     /// Steps and rate of a polish after `stagnantGenerations` generations without progress.

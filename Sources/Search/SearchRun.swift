@@ -180,8 +180,13 @@ public struct SearchRun {
     mutating func polishBest(_ schedule: PolishSchedule) throws -> Bool {
         let best = state.best
         let budget = schedule.budget(stagnantGenerations: state.stagnantGenerations)
-        let polishSettings = ConstantPolishSettings(steps: budget.steps, learningRate: budget.learningRate,
-                                                    tvWeight: settings.fitness.tvWeight, views: settings.views)
+        var polishSettings = ConstantPolishSettings(steps: budget.steps, learningRate: budget.learningRate,
+                                                    tvWeight: settings.fitness.tvWeight, views: settings.views,
+                                                    preconditioning: schedule.preconditioning ?? .none)
+        if schedule.freshFramings == true, let framing = settings.framings {
+            polishSettings.freshFramings = FreshFramings(
+                ranges: framing.ranges, seed: evaluator.seed ^ (0xD1B5_4A32_D192_ED03 &* UInt64(state.generation + 1)))
+        }
         let polished = try evaluator.framed.map {
             try ConstantPolish.run(genome: best.genome, objective: settings.fitness.objective, framed: $0,
                                    settings: polishSettings)

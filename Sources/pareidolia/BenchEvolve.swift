@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Genome
 import Net
 import Render
 import Scoring
@@ -14,9 +15,10 @@ struct BenchEvolve: ParsableCommand {
         abstract: "Search quality: per class and seed, how the best image holds up after --minutes (or once it reaches --until).",
         discussion: """
             Each seed is a fresh run in a throw-away database; the final best image of each is written to --out. The gate defaults to 0.05 here. Per seed it prints: the training confidence (what the search bred for), the robust confidence (the run's networks on 16 random framings of the 448² anti-aliased render that no run scores), the held-out network's confidence and how many of those framings it calls the target (top-1), the old exact-framing figure (Lite0 on the gallery's centre crop), evaluations, evaluations/s and how busy the classifier was.
-            --search compares the engine with its parts at equal wall time: memetic (the default: GP with constant polish), gp (no polish) and polish (no crossover or mutation: every child a fresh random genome, the best polished).
-            Example:
+            --search compares the engine with its parts at equal wall time: memetic (the default: GP with constant polish), gp (no polish) and polish (no crossover or mutation: every child a fresh random genome, the best polished). Repeat it to run each seed once per search (the ablation rows).
+            Examples:
               swift run -c release pareidolia bench evolve --class "rock crab" --class goldfish --seeds 3 --minutes 10
+              swift run -c release pareidolia bench evolve --class "rock crab" --seeds 2 --search memetic --search gp --search polish
             """)
 
     enum SearchMode: String, ExpressibleByArgument, CaseIterable { case memetic, gp, polish }
@@ -29,8 +31,8 @@ struct BenchEvolve: ParsableCommand {
     @Option(help: "Directory for the final images.") var out = "bench-evolve"
     @Option(help: "Initial population: random (random genomes only) or library (genomes/library, topped up with random ones).")
     var seedFrom = "random"
-    @Option(name: .customLong("search"), help: "memetic, gp (no polish) or polish (no crossover or mutation).")
-    var mode: SearchMode = .memetic
+    @Option(name: .customLong("search"), help: "memetic, gp (no polish) or polish (no crossover or mutation); repeat for several.")
+    var modes: [SearchMode] = [.memetic]
     @OptionGroup(title: "Fitness") var fitness: FitnessOptions
     @OptionGroup(title: "Search") var search: SearchOptions
     @OptionGroup(title: "Polish") var polish: RunPolishOptions
@@ -38,11 +40,11 @@ struct BenchEvolve: ParsableCommand {
     func validate() throws {
         guard seeds >= 1 else { throw ValidationError("--seeds must be at least 1, got \(seeds)") }
         guard minutes > 0, minutes.isFinite else { throw ValidationError("--minutes must be a positive number, got \(minutes)") }
-        if mode == .polish, polish.polish == .none { throw ValidationError("--search polish needs --polish constants") }
+        if modes.contains(.polish), polish.polish == .none { throw ValidationError("--search polish needs --polish constants") }
     }
 
     /// The run settings of one seed.
-    func settings(_ target: Target) -> RunSettings {
+    func settings(_ target: Target, mode: SearchMode) -> RunSettings {
         var f = fitness.function(target.objective)
         f.gate = fitness.gate ?? 0.05
         var evolution = search.config
@@ -53,47 +55,60 @@ struct BenchEvolve: ParsableCommand {
     }
 
     func run() throws {
-        let names = try ImageNetClasses.bundled()
-        let models = ModelCache()
-        let library = try GenomeFiles.seeds(seedFrom, store: nil)
-        let exactView = try models.scorer([RunSettings.defaultModel])
+        let context = Context(names: try ImageNetClasses.bundled(), models: ModelCache(),
+                              library: try GenomeFiles.seeds(seedFrom, store: nil))
         var terminal = Terminal()
         var lines: [String] = []
-        for name in classes {
-            let target = try Target(classes: [name], names: names)
-            let index = target.classes[0]
-            for seed in 1...UInt64(seeds) {
-                let settings = settings(target)
-                let runName = "bench-\(index)-\(seed)"
-                let clock = ContinuousClock(), start = clock.now
-                var run = try SearchRun.start(store: try RunStore.inMemory(), name: runName, target: target.name,
-                                              settings: settings, seed: seed, seeds: library,
-                                              recordDirectory: (out as NSString).appendingPathComponent(runName),
-                                              models: models, shouldStop: { Interrupt.requested })
-                let ending = try run.run(shouldStop: { Interrupt.requested }) { terminal.progress(RunReporting.line($0)) }
-                terminal.endLiveLine()
-                let seconds = (clock.now - start).seconds
-                let (path, j) = try run.writeBestImage()
-                let best = run.state.best
-                // The old figure: Lite0 on the gallery's framing (the 448² render's centre crop).
-                let exported = try RunJudge.render(best.genome)
-                let galleryView = try exactView.probabilities(of: exported)[index]
-                let scorer = run.evaluator.scorer
-                let line = String(format: "bench evolve class=%d (%@) seed=%llu search=%@ models=%@ framings=%d reached=%@ seconds=%.0f evaluations=%d evals_per_s=%.1f classifier_busy=%.2f generations=%d training=%.4f robust=%.4f %@=%.4f %@_top1=%.2f %@_top=%@ gallery_view=%.4f naturalness=%.4f nodes=%d image=%@",
-                                  index, target.name as NSString, seed, mode.rawValue as NSString,
-                                  settings.modelName as NSString, settings.framings?.count ?? 0,
-                                  (ending == .reachedConfidence ? "yes" : "no") as NSString, seconds,
-                                  run.state.evaluations, Double(run.state.evaluations) / max(seconds, 1e-9),
-                                  scorer.classifierSeconds / max(seconds, 1e-9), run.state.generation,
-                                  best.evaluation.confidence, j.confidence,
-                                  j.heldOut.model as NSString, j.heldOut.confidence, j.heldOut.model as NSString, j.heldOut.top1,
-                                  j.heldOut.model as NSString, ((try? names.shortName(of: j.heldOut.topClass)) ?? "?").replacingOccurrences(of: " ", with: "_") as NSString,
-                                  galleryView, best.evaluation.naturalness, best.genome.nodeCount, path as NSString)
-                terminal.log(line)
-                lines.append(line)
-                if Interrupt.requested { break }
-            }
+        let runs = try classes.flatMap { name in
+            let target = try Target(classes: [name], names: context.names)
+            return (1...UInt64(seeds)).flatMap { seed in modes.map { (target, seed, $0) } }
+        }
+        for (target, seed, mode) in runs where !Interrupt.requested {
+            let line = try measure(target, seed: seed, mode: mode, context: context, terminal: &terminal)
+            terminal.log(line)
+            lines.append(line)
         }
         print(lines.joined(separator: "\n"))
+    }
+
+    /// What every seed shares: class names, loaded networks, the seed library.
+    struct Context {
+        let names: ImageNetClasses
+        let models: ModelCache
+        let library: [Genome]
+    }
+
+    /// One seed of one search: runs it, judges its best image, and returns the report line.
+    func measure(_ target: Target, seed: UInt64, mode: SearchMode, context: Context,
+                 terminal: inout Terminal) throws -> String {
+        let index = target.classes[0]
+        let exactView = try context.models.scorer([RunSettings.defaultModel])
+        let settings = settings(target, mode: mode)
+        let runName = "bench-\(index)-\(seed)" + (modes.count > 1 ? "-\(mode.rawValue)" : "")
+        let clock = ContinuousClock(), start = clock.now
+        var run = try SearchRun.start(store: try RunStore.inMemory(), name: runName, target: target.name,
+                                      settings: settings, seed: seed, seeds: context.library,
+                                      recordDirectory: (out as NSString).appendingPathComponent(runName),
+                                      models: context.models, shouldStop: { Interrupt.requested })
+        let ending = try run.run(shouldStop: { Interrupt.requested }) { terminal.progress(RunReporting.line($0)) }
+        terminal.endLiveLine()
+        let seconds = (clock.now - start).seconds
+        let (path, j) = try run.writeBestImage()
+        let best = run.state.best
+        // The old figure: Lite0 on the gallery's framing (the 448² render's centre crop).
+        let exported = try RunJudge.render(best.genome)
+        let galleryView = try exactView.probabilities(of: exported)[index]
+        let scorer = run.evaluator.scorer
+        let line = String(format: "bench evolve class=%d (%@) seed=%llu search=%@ models=%@ framings=%d reached=%@ seconds=%.0f evaluations=%d evals_per_s=%.1f classifier_busy=%.2f generations=%d training=%.4f robust=%.4f %@=%.4f %@_top1=%.2f %@_top=%@ gallery_view=%.4f naturalness=%.4f nodes=%d image=%@",
+                          index, target.name as NSString, seed, mode.rawValue as NSString,
+                          settings.modelName as NSString, settings.framings?.count ?? 0,
+                          (ending == .reachedConfidence ? "yes" : "no") as NSString, seconds,
+                          run.state.evaluations, Double(run.state.evaluations) / max(seconds, 1e-9),
+                          scorer.classifierSeconds / max(seconds, 1e-9), run.state.generation,
+                          best.evaluation.confidence, j.confidence,
+                          j.heldOut.model as NSString, j.heldOut.confidence, j.heldOut.model as NSString, j.heldOut.top1,
+                          j.heldOut.model as NSString, ((try? context.names.shortName(of: j.heldOut.topClass)) ?? "?").replacingOccurrences(of: " ", with: "_") as NSString,
+                          galleryView, best.evaluation.naturalness, best.genome.nodeCount, path as NSString)
+        return line
     }
 }

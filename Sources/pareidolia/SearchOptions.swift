@@ -23,6 +23,12 @@ struct SearchOptions: ParsableArguments {
     var waveFrequency: Float = 8
     @Option(parsing: .unconditional, help: "Wave colour amplitudes fall off as 1/|ω| above this frequency (radians per unit; a natural 1/f spectrum); 0: flat.")
     var waveFalloff: Float = 0
+    @Option(parsing: .unconditional, help: "Warped wave terms: each term's phase is shifted by β·sin(u'x + v'y), β ~ N(0, σ²) (curved fronts, a two-layer CPPN); 0: plane waves.")
+    var waveWarp: Float = 0
+    @Option(parsing: .unconditional, help: "Share of crossovers that swap whole terms between two sums (uniform term crossover) instead of subtrees.")
+    var termCrossover = TermOperators.measured.crossover
+    @Option(parsing: .unconditional, help: "Share of mutations that replace one term of a sum with a fresh wave term.")
+    var termMutation = TermOperators.measured.mutation
 
     /// Largest population: μ + λ renders of up to ~1 MB each stay within a few GB.
     static let maxPopulation = 1024
@@ -43,9 +49,12 @@ struct SearchOptions: ParsableArguments {
             throw ValidationError("--wave-frequency must be positive, got \(waveFrequency)")
         }
         guard waveFalloff >= 0, waveFalloff.isFinite else { throw ValidationError("--wave-falloff must be 0 or more, got \(waveFalloff)") }
+        guard waveWarp >= 0, waveWarp.isFinite else { throw ValidationError("--wave-warp must be 0 or more, got \(waveWarp)") }
+        guard (0...1).contains(termCrossover) else { throw ValidationError("--term-crossover must be in [0, 1], got \(termCrossover)") }
+        guard (0...1).contains(termMutation) else { throw ValidationError("--term-mutation must be in [0, 1], got \(termMutation)") }
         if waves > 0, waveShare > 0 {
             let limits = try Limits(maxDepth: maxDepth, maxNodes: maxNodes)
-            guard Genome.maxWaveTerms(within: limits) >= 1 else {
+            guard Genome.maxWaveTerms(within: limits, warped: waveWarp > 0) >= 1 else {
                 throw ValidationError("--max-nodes \(maxNodes) / --max-depth \(maxDepth) cannot hold a wave genome; raise them (e.g. --max-nodes 400) or give --waves 0")
             }
         }
@@ -63,7 +72,10 @@ struct SearchOptions: ParsableArguments {
         c.restartAfter = restartAfter
         if waves > 0, waveShare > 0 {
             c.waves = WaveSeeding(share: waveShare, terms: waves, frequency: waveFrequency,
-                                  falloff: waveFalloff > 0 ? waveFalloff : nil)
+                                  falloff: waveFalloff > 0 ? waveFalloff : nil, warp: waveWarp > 0 ? waveWarp : nil)
+        }
+        if termCrossover > 0 || termMutation > 0 {
+            c.termOperators = TermOperators(crossover: termCrossover, mutation: termMutation)
         }
         return c
     }
@@ -83,8 +95,21 @@ struct RunPolishOptions: ParsableArguments {
     var polishSteps = PolishDefaults.constantSteps
     @Option(parsing: .unconditional, help: "Adam learning rate of the constant polish (halved for each polish interval without progress, down to 1/8).")
     var polishLr: Float = PolishDefaults.constantLearningRate
+    @Option(help: "Colour basis of the constant polish: rgb, or decorrelated (steps along ImageNet's colour axes, brightness first).")
+    var polishColour: PolishColour = .rgb
+    @Option(parsing: .unconditional, help: "Spectral falloff ω₀ of the constant polish: a wave term of frequency |ω| > ω₀ changes colour ω₀/|ω| as fast (0: off).")
+    var polishFalloff: Float = 0
+    @Option(help: "Framings each polish step ascends (framed runs): run (the run's own) or fresh (new random ones every step, the best of start and end kept by the run's own).")
+    var polishFramings: PolishFramings = .fresh
+
+    enum PolishFramings: String, ExpressibleByArgument, CaseIterable { case run, fresh }
+
+    enum PolishColour: String, ExpressibleByArgument, CaseIterable { case rgb, decorrelated }
 
     func validate() throws {
+        guard polishFalloff >= 0, polishFalloff.isFinite else {
+            throw ValidationError("--polish-falloff must be 0 (off) or positive, got \(polishFalloff)")
+        }
         guard polishEvery >= 1 else { throw ValidationError("--polish-every must be at least 1, got \(polishEvery)") }
         guard polishSteps >= 1 else { throw ValidationError("--polish-steps must be at least 1, got \(polishSteps)") }
         guard polishLr > 0, polishLr.isFinite else { throw ValidationError("--polish-lr must be positive, got \(polishLr)") }
@@ -92,7 +117,12 @@ struct RunPolishOptions: ParsableArguments {
 
     /// The polish schedule (nil with --polish none).
     var schedule: PolishSchedule? {
-        polish == .constants ? PolishSchedule(every: polishEvery, steps: polishSteps, learningRate: polishLr) : nil
+        let basis = Preconditioning(decorrelatedColour: polishColour == .decorrelated,
+                                    falloff: polishFalloff > 0 ? polishFalloff : nil)
+        return polish == .constants
+            ? PolishSchedule(every: polishEvery, steps: polishSteps, learningRate: polishLr,
+                             preconditioning: basis.isIdentity ? nil : basis,
+                             freshFramings: polishFramings == .fresh ? true : nil) : nil
     }
 }
 

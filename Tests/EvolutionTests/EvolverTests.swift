@@ -39,6 +39,29 @@ final class EvolverTests: XCTestCase {
         XCTAssertEqual(try JSONDecoder().decode(EvolutionConfig.self, from: encoded), config)
     }
 
+    /// With term operators, wave populations stay wave sums within the limits: children of term
+    /// crossover and term mutation are sums of whole wave terms, and the search still climbs.
+    func testTermOperatorsKeepWaveSumsWhole() throws {
+        var config = smallConfig()
+        config.maxNodes = 200
+        config.maxDepth = 12
+        config.waves = WaveSeeding(share: 1, terms: 12, frequency: 8)
+        config.termOperators = TermOperators(crossover: 1, mutation: 1)
+        config.crossoverRate = 0.5
+        config.immigrantRate = 0
+        let evolver = Evolver(config: config)
+        var evaluator = SyntheticEvaluator()
+        var state = try evolver.initialState(seed: 4, seeds: [], evaluator: &evaluator)
+        let start = state.best.evaluation.fitness
+        for _ in 0..<6 { _ = try evolver.step(&state, evaluator: &evaluator) }
+        for member in state.population {
+            XCTAssertEqual(member.genome.terms.count, 12, "\(member.genome)")
+            XCTAssertTrue(member.genome.terms.allSatisfy { $0.nodeCount == Genome.waveTermNodes })
+        }
+        XCTAssertGreaterThanOrEqual(state.best.evaluation.fitness, start)
+        XCTAssertGreaterThan(Set(state.population.map(\.genome)).count, 12, "variation happened")
+    }
+
     /// A run is a pure function of config and seed.
     func testSameSeedSameRun() throws {
         let evolver = Evolver(config: smallConfig())

@@ -32,9 +32,11 @@ final class EngineTests: XCTestCase {
                            polish: PolishSchedule(every: 1, steps: 2), stop: StopCondition(generation: generations))
     }
 
-    func start(_ name: String, store: RunStore, generations: Int, framings: FramingSettings? = nil) throws -> SearchRun {
+    func start(_ name: String, store: RunStore, generations: Int, framings: FramingSettings? = nil,
+               configure: (inout RunSettings) -> Void = { _ in }) throws -> SearchRun {
         var settings = settings(generations: generations)
         settings.framings = framings
+        configure(&settings)
         return try SearchRun.start(store: store, name: name, target: "rock crab", settings: settings,
                             seed: 11, seeds: [], recordDirectory: directory + "/" + name, models: Self.models)
     }
@@ -108,6 +110,35 @@ final class EngineTests: XCTestCase {
         try assertSameRun("straight", "split", store: store)
         // Re-scoring the parents each generation counts as evaluations: 6 initial + 3 × (6 + 6).
         XCTAssertEqual(straight.state.evaluations, 6 + 3 * 12)
+    }
+
+    /// The `evolve` defaults' search (term crossover and mutation, polish on fresh framings each
+    /// step) resumes exactly too, and its polish does change the run.
+    func testTermOperatorsAndFreshPolishResumeExactly() throws {
+        let store = try RunStore.inMemory()
+        let framings = FramingSettings(count: 2)
+        let configure: (inout RunSettings) -> Void = {
+            $0.evolution.termOperators = TermOperators(crossover: 1, mutation: 0.5)
+            $0.polish?.freshFramings = true
+            $0.polish?.every = 1
+        }
+        var straight = try start("straight", store: store, generations: 3, framings: framings, configure: configure)
+        XCTAssertEqual(try straight.run(), .reachedGenerations)
+        var again = try start("again", store: store, generations: 3, framings: framings, configure: configure)
+        XCTAssertEqual(try again.run(), .reachedGenerations)
+        try assertSameRun("straight", "again", store: store)
+        var split = try start("split", store: store, generations: 3, framings: framings, configure: configure)
+        var checks = 0
+        XCTAssertEqual(try split.run(shouldStop: { checks += 1; return checks > 1 }), .interrupted)
+        var resumed = try SearchRun.resume(store: store, name: "split", recordDirectory: directory + "/s", models: Self.models)
+        XCTAssertEqual(try resumed.run(), .reachedGenerations)
+        try assertSameRun("straight", "split", store: store)
+        var plain = try start("plain", store: store, generations: 3, framings: framings) {
+            $0.evolution.termOperators = TermOperators(crossover: 1, mutation: 0.5)
+            $0.polish?.every = 1
+        }
+        XCTAssertEqual(try plain.run(), .reachedGenerations)
+        XCTAssertNotEqual(plain.state.best.genome, straight.state.best.genome, "fresh framings steer the polish")
     }
 
     /// The result of a fixed short run is pinned, so a refactor that changes the search (or the

@@ -2,6 +2,7 @@ import Foundation
 import ImageIO
 import Imaging
 import Scoring
+import Polish
 import Search
 import XCTest
 
@@ -78,6 +79,12 @@ final class ScheduleAndFitnessTests: XCTestCase {
         XCTAssertEqual(decoded.views, 1)
         var s = decoded
         s.stop = StopCondition(generation: 20, minutes: 3)
+        XCTAssertEqual(try RunSettings.decode(try s.json(), run: "new"), s)
+        // Every field a run is started with comes back on resume.
+        s.polish?.freshFramings = true
+        s.polish?.preconditioning = Preconditioning(decorrelatedColour: true, falloff: 8)
+        s.evolution.termOperators = .measured
+        s.evolution.waves?.warp = 1
         XCTAssertEqual(try RunSettings.decode(try s.json(), run: "new"), s)
     }
 }
