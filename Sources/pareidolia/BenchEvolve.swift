@@ -25,7 +25,9 @@ struct BenchEvolve: ParsableCommand {
 
     @Option(name: .customLong("class"), help: "Target class (repeat to benchmark several classes one after another).")
     var classes: [String] = ["rock crab"]
-    @Option(parsing: .unconditional, help: "Number of seeds (1, 2, …) per class.") var seeds = 3
+    @Option(parsing: .unconditional, help: "Number of seeds per class.") var seeds = 3
+    @Option(parsing: .unconditional, help: "The first seed (seeds run first-seed, first-seed + 1, …; to add seeds to an earlier table).")
+    var firstSeed: UInt64 = 1
     @Option(parsing: .unconditional, help: "Training confidence that ends a seed early.") var until: Float = 0.99
     @Option(parsing: .unconditional, help: "Time limit per seed, minutes.") var minutes: Double = 10
     @Option(help: "Directory for the final images.") var out = "bench-evolve"
@@ -39,6 +41,9 @@ struct BenchEvolve: ParsableCommand {
 
     func validate() throws {
         guard seeds >= 1 else { throw ValidationError("--seeds must be at least 1, got \(seeds)") }
+        guard firstSeed >= 1, firstSeed < UInt64.max - UInt64(seeds) else {
+            throw ValidationError("--first-seed must be at least 1, got \(firstSeed)")
+        }
         guard minutes > 0, minutes.isFinite else { throw ValidationError("--minutes must be a positive number, got \(minutes)") }
         if modes.contains(.polish), polish.polish == .none { throw ValidationError("--search polish needs --polish constants") }
     }
@@ -61,7 +66,7 @@ struct BenchEvolve: ParsableCommand {
         var lines: [String] = []
         let runs = try classes.flatMap { name in
             let target = try Target(classes: [name], names: context.names)
-            return (1...UInt64(seeds)).flatMap { seed in modes.map { (target, seed, $0) } }
+            return (firstSeed..<firstSeed + UInt64(seeds)).flatMap { seed in modes.map { (target, seed, $0) } }
         }
         for (target, seed, mode) in runs where !Interrupt.requested {
             let line = try measure(target, seed: seed, mode: mode, context: context, terminal: &terminal)
