@@ -35,7 +35,7 @@ struct Breeding {
         if Double.random(in: 0..<1, using: &rng) < config.crossoverRate {
             let a = pick(&rng), b = pick(&rng)
             if let share = config.termOperators?.crossover, Double.random(in: 0..<1, using: &rng) < share,
-               a.terms.count > 1, b.terms.count > 1 {
+               a.isSum, b.isSum {
                 return Genome.termCrossover(a, b, limits: limits, using: &rng).0
             }
             return Genome.crossover(a, b, limits: limits, using: &rng).0
@@ -43,8 +43,8 @@ struct Breeding {
         let parent = pick(&rng)
         if let share = config.termOperators?.mutation, let waves = config.waves,
            Double.random(in: 0..<1, using: &rng) < share {
-            var terms = parent.terms
-            if terms.count > 1 {
+            if parent.isSum {
+                var terms = parent.terms
                 terms[rng.below(terms.count)] = Genome.waves(terms: 1, frequency: waves.frequency, falloff: waves.falloff,
                                                              warp: waves.warp, limits: limits, using: &rng)
                 let child = Genome.sum(of: terms)

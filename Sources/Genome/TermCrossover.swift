@@ -17,6 +17,10 @@ extension Genome {
         return out
     }
 
+    /// Whether this genome is a sum of two or more terms (its root is `add`): `terms.count > 1`
+    /// without building the terms.
+    public var isSum: Bool { nodes[0].op == .add }
+
     /// A balanced sum of `terms` (in order; at least one).
     public static func sum(of terms: [Genome]) -> Genome {
         precondition(!terms.isEmpty, "sum(of:) needs at least one term")

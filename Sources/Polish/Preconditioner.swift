@@ -46,7 +46,7 @@ public struct Preconditioner {
     }
 
     private var blocks: [Block] = []
-    /// The genome's own constants (z = 0).
+    /// The genome's own constants (the constants at `start`).
     public let origin: [Float]
 
     public init(genome: Genome, preconditioning: Preconditioning) {

@@ -60,8 +60,10 @@ struct BenchEvolve: ParsableCommand {
     }
 
     func run() throws {
-        let context = Context(names: try ImageNetClasses.bundled(), models: ModelCache(),
-                              library: try GenomeFiles.seeds(seedFrom, store: nil))
+        let models = ModelCache()
+        let context = Context(names: try ImageNetClasses.bundled(), models: models,
+                              library: try GenomeFiles.seeds(seedFrom, store: nil),
+                              exactView: try models.scorer([RunSettings.defaultModel]))
         var terminal = Terminal()
         var lines: [String] = []
         let runs = try classes.flatMap { name in
@@ -76,18 +78,19 @@ struct BenchEvolve: ParsableCommand {
         print(lines.joined(separator: "\n"))
     }
 
-    /// What every seed shares: class names, loaded networks, the seed library.
+    /// What every seed shares: class names, loaded networks, the seed library, and Lite0 for
+    /// the old exact-framing figure.
     struct Context {
         let names: ImageNetClasses
         let models: ModelCache
         let library: [Genome]
+        let exactView: Scorer
     }
 
     /// One seed of one search: runs it, judges its best image, and returns the report line.
     func measure(_ target: Target, seed: UInt64, mode: SearchMode, context: Context,
                  terminal: inout Terminal) throws -> String {
         let index = target.classes[0]
-        let exactView = try context.models.scorer([RunSettings.defaultModel])
         let settings = settings(target, mode: mode)
         let runName = "bench-\(index)-\(seed)" + (modes.count > 1 ? "-\(mode.rawValue)" : "")
         let clock = ContinuousClock(), start = clock.now
@@ -102,7 +105,7 @@ struct BenchEvolve: ParsableCommand {
         let best = run.state.best
         // The old figure: Lite0 on the gallery's framing (the 448² render's centre crop).
         let exported = try RunJudge.render(best.genome)
-        let galleryView = try exactView.probabilities(of: exported)[index]
+        let galleryView = try context.exactView.probabilities(of: exported)[index]
         let scorer = run.evaluator.scorer
         let line = String(format: "bench evolve class=%d (%@) seed=%llu search=%@ models=%@ framings=%d reached=%@ seconds=%.0f evaluations=%d evals_per_s=%.1f classifier_busy=%.2f generations=%d training=%.4f robust=%.4f %@=%.4f %@_top1=%.2f %@_top=%@ gallery_view=%.4f naturalness=%.4f nodes=%d image=%@",
                           index, target.name as NSString, seed, mode.rawValue as NSString,

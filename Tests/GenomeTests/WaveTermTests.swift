@@ -9,6 +9,7 @@ final class WaveTermTests: XCTestCase {
         for count in [1, 2, 5, 24] {
             let g = Genome.waves(terms: count, frequency: 8, limits: limits, using: &rng)
             XCTAssertEqual(g.terms.count, count)
+            XCTAssertEqual(g.isSum, count > 1)
             XCTAssertTrue(g.terms.allSatisfy { $0.nodeCount == Genome.waveTermNodes })
             XCTAssertEqual(Genome.sum(of: g.terms), g, "a balanced sum of its own terms is the genome")
         }
