@@ -89,7 +89,10 @@ final class PolishTests: XCTestCase {
         let cost = try PolishBenchmark.run(session: try scorer().sessions[0], batch: 2, runs: 1)
         print("polish benchmark batch 2: forward \(cost.forwardSeconds) s, gradient \(cost.gradientSeconds) s, ratio \(cost.ratio)")
         XCTAssertEqual(cost.ratio, cost.gradientSeconds / cost.forwardSeconds, accuracy: 1e-9)
-        XCTAssertGreaterThan(cost.ratio, 1)   // a gradient pass includes a forward pass
+        // No timing comparison here: on a loaded two-core machine a gradient pass can measure
+        // faster than the forward pass timed before it. The costs are measured by `bench polish`.
+        XCTAssertTrue(cost.forwardSeconds > 0 && cost.forwardSeconds.isFinite)
+        XCTAssertTrue(cost.gradientSeconds > 0 && cost.gradientSeconds.isFinite)
     }
 
     func testWrongImageSizeIsAnError() throws {
