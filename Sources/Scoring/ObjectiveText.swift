@@ -1,0 +1,280 @@
+/// The objective language: what a run maximises, as text a user writes and the program prints
+/// back the same way.
+///
+///     class(rock crab)                      log p(rock crab)
+///     class(rock crab | king crab)          log of the summed probability (a merged target)
+///     not(tench)                            log(1 − p(tench))
+///     logit(tench)                          the raw logit (−logit(tench) finds its opposite)
+///     channel(block12, 57)                  mean activation of channel 57 of block 12's output
+///     neuron(block12, 57)                   that channel at the centre position
+///     dream(block10)                        mean squared activation of block 10's output
+///     match(photo.png)                      cosine of pooled features with the photo's
+///     style(painting.png)                   Gram matrices of a few layers against the painting's
+///     lite1:class(go-kart)                  on another network
+///     0.5 * class(goldfish) - lite1:class(go-kart) + 2 dream(block10)
+///
+/// Terms are summed with their weights (`+`, `-`, a number with or without `*`). Arguments are
+/// the text up to the closing parenthesis, trimmed, or a "quoted string" (for paths with `)`).
+/// This file only parses and prints; names are resolved against the classes and layers later.
+public struct ObjectiveText: Sendable, Equatable, CustomStringConvertible {
+    /// One weighted term.
+    public struct Term: Sendable, Equatable {
+        public var weight: Float
+        /// The network it is measured on (`lite1`); nil: the run's networks.
+        public var model: String?
+        public var atom: Atom
+
+        public init(weight: Float = 1, model: String? = nil, atom: Atom) {
+            self.weight = weight
+            self.model = model
+            self.atom = atom
+        }
+    }
+
+    /// What one term measures, with its arguments as written.
+    public enum Atom: Sendable, Equatable {
+        case classes([String])
+        case not(String)
+        case logit(String)
+        case channel(layer: String, channel: Int)
+        case neuron(layer: String, channel: Int)
+        case dream(layer: String)
+        case match(path: String)
+        case style(path: String)
+
+        /// The function names, in the order the parser lists them when it expects one.
+        public static let names = ["class", "not", "logit", "channel", "neuron", "dream", "match", "style"]
+    }
+
+    public var terms: [Term]
+
+    public init(terms: [Term]) {
+        self.terms = terms
+    }
+
+    /// Parses `text`; a mistake throws `ObjectiveTextError` naming the column and what was expected.
+    public init(parsing text: String) throws {
+        var parser = ObjectiveParser(text: text)
+        terms = try parser.parseSum()
+    }
+
+    /// The canonical text: `parse(description) == self`.
+    public var description: String {
+        var out = ""
+        for (i, term) in terms.enumerated() {
+            var weight = term.weight
+            if i == 0 {
+                if weight < 0 { out += "-"; weight = -weight }
+            } else {
+                out += weight < 0 ? " - " : " + "
+                weight = weight.magnitude
+            }
+            if weight != 1 { out += "\(Self.number(weight)) * " }
+            if let model = term.model { out += model + ":" }
+            out += Self.text(of: term.atom)
+        }
+        return out
+    }
+
+    static func number(_ value: Float) -> String {
+        value == value.rounded() && value.magnitude < 1e7 ? String(Int(value)) : "\(value)"
+    }
+
+    static func text(of atom: Atom) -> String {
+        switch atom {
+        case .classes(let names): return "class(\(names.map(argument).joined(separator: " | ")))"
+        case .not(let name): return "not(\(argument(name)))"
+        case .logit(let name): return "logit(\(argument(name)))"
+        case let .channel(layer, channel): return "channel(\(layer), \(channel))"
+        case let .neuron(layer, channel): return "neuron(\(layer), \(channel))"
+        case .dream(let layer): return "dream(\(layer))"
+        case .match(let path): return "match(\(argument(path)))"
+        case .style(let path): return "style(\(argument(path)))"
+        }
+    }
+
+    /// An argument as the parser reads it back: bare when it can be, else quoted.
+    static func argument(_ text: String) -> String {
+        let plain = !text.isEmpty && text == text.trimmingSpaces
+            && !text.contains(where: { "()|,\"\\".contains($0) })
+        if plain { return text }
+        return "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
+}
+
+/// A mistake in an objective's text: where (1-based column), what was expected, what was found.
+public struct ObjectiveTextError: Error, Equatable, CustomStringConvertible {
+    public var text: String
+    public var column: Int
+    public var expected: String
+    public var found: String
+
+    public var description: String {
+        "objective \"\(text)\": at column \(column), expected \(expected) but found \(found)"
+    }
+}
+
+/// Recursive descent over the characters of an objective.
+struct ObjectiveParser {
+    let text: String
+    let characters: [Character]
+    var position = 0
+
+    init(text: String) {
+        self.text = text
+        characters = Array(text)
+    }
+
+    func error(_ expected: String, at column: Int? = nil) -> ObjectiveTextError {
+        let at = column ?? position
+        let found = at < characters.count ? "'\(characters[at])'" : "the end of the text"
+        return ObjectiveTextError(text: text, column: at + 1, expected: expected, found: found)
+    }
+
+    mutating func skipSpaces() {
+        while position < characters.count, characters[position].isWhitespace { position += 1 }
+    }
+
+    mutating func take(_ c: Character) -> Bool {
+        skipSpaces()
+        guard position < characters.count, characters[position] == c else { return false }
+        position += 1
+        return true
+    }
+
+    mutating func expect(_ c: Character) throws {
+        guard take(c) else { throw error("'\(c)'") }
+    }
+
+    /// sum := ['-'] term (('+' | '-') term)*
+    mutating func parseSum() throws -> [ObjectiveText.Term] {
+        skipSpaces()
+        guard position < characters.count else { throw error("an objective such as class(rock crab)") }
+        var terms: [ObjectiveText.Term] = []
+        var sign: Float = take("-") ? -1 : 1
+        while true {
+            var term = try parseTerm()
+            term.weight *= sign
+            terms.append(term)
+            skipSpaces()
+            if position == characters.count { return terms }
+            if take("+") { sign = 1 } else if take("-") { sign = -1 } else { throw error("'+', '-' or the end") }
+        }
+    }
+
+    /// term := [number ['*']] [model ':'] name '(' arguments ')'
+    mutating func parseTerm() throws -> ObjectiveText.Term {
+        skipSpaces()
+        var weight: Float = 1
+        if let number = try parseNumber() {
+            weight = number
+            _ = take("*")
+        }
+        skipSpaces()
+        let nameStart = position
+        var name = parseIdentifier()
+        var model: String?
+        if take(":") {
+            guard !name.isEmpty else { throw error("a model name before ':'", at: nameStart) }
+            model = name
+            skipSpaces()
+            name = parseIdentifier()
+        }
+        guard ObjectiveText.Atom.names.contains(name) else {
+            throw error("one of " + ObjectiveText.Atom.names.joined(separator: ", "), at: nameStart)
+        }
+        try expect("(")
+        let atom: ObjectiveText.Atom
+        switch name {
+        case "class":
+            var names = [try parseArgument(stop: "|)")]
+            while take("|") { names.append(try parseArgument(stop: "|)")) }
+            atom = .classes(names)
+        case "not": atom = .not(try parseArgument(stop: ")"))
+        case "logit": atom = .logit(try parseArgument(stop: ")"))
+        case "channel", "neuron":
+            let layer = try parseArgument(stop: ",)")
+            try expect(",")
+            let channel = try parseInteger()
+            atom = name == "channel" ? .channel(layer: layer, channel: channel) : .neuron(layer: layer, channel: channel)
+        case "dream": atom = .dream(layer: try parseArgument(stop: ")"))
+        case "match": atom = .match(path: try parseArgument(stop: ")"))
+        default: atom = .style(path: try parseArgument(stop: ")"))
+        }
+        try expect(")")
+        return ObjectiveText.Term(weight: weight, model: model, atom: atom)
+    }
+
+    mutating func parseIdentifier() -> String {
+        var out = ""
+        while position < characters.count, characters[position].isLetter || characters[position].isNumber
+                || characters[position] == "_" {
+            out.append(characters[position])
+            position += 1
+        }
+        return out
+    }
+
+    /// A decimal number (no sign: signs are the sum's), or nil when the term has no weight.
+    mutating func parseNumber() throws -> Float? {
+        let start = position
+        var digits = ""
+        while position < characters.count, characters[position].isNumber || characters[position] == "."
+                || (characters[position] == "e" && !digits.isEmpty && position + 1 < characters.count
+                    && (characters[position + 1].isNumber || characters[position + 1] == "-")) {
+            if characters[position] == "e", position + 1 < characters.count, characters[position + 1] == "-" {
+                digits += "e-"
+                position += 2
+                continue
+            }
+            digits.append(characters[position])
+            position += 1
+        }
+        guard !digits.isEmpty else { return nil }
+        guard let value = Float(digits), value.isFinite else { throw error("a number", at: start) }
+        return value
+    }
+
+    mutating func parseInteger() throws -> Int {
+        skipSpaces()
+        let start = position
+        var digits = ""
+        while position < characters.count, characters[position].isNumber {
+            digits.append(characters[position])
+            position += 1
+        }
+        guard let value = Int(digits) else { throw error("a channel number", at: start) }
+        return value
+    }
+
+    /// A bare argument (up to one of `stop`, trimmed, not empty) or a quoted string.
+    mutating func parseArgument(stop: String) throws -> String {
+        skipSpaces()
+        if take("\"") {
+            var out = ""
+            while position < characters.count, characters[position] != "\"" {
+                if characters[position] == "\\", position + 1 < characters.count { position += 1 }
+                out.append(characters[position])
+                position += 1
+            }
+            try expect("\"")
+            return out
+        }
+        let start = position
+        var out = ""
+        while position < characters.count, !stop.contains(characters[position]) {
+            out.append(characters[position])
+            position += 1
+        }
+        let trimmed = out.trimmingSpaces
+        guard !trimmed.isEmpty else { throw error("an argument", at: start) }
+        return trimmed
+    }
+}
+
+extension String {
+    /// Without leading and trailing whitespace.
+    var trimmingSpaces: String {
+        String(drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
+    }
+}
