@@ -40,11 +40,12 @@ public struct GalleryRenderer: Sendable {
     /// throws on a bad genome.
     public var render: @Sendable (_ genome: String, _ size: Int, _ aa: Int) throws -> Image
     /// Re-measures the target confidence (softmax probability, [0, 1]) of a full-size render
-    /// for `run`'s target and model; the closure scales the image to the network's size.
-    public var confidence: @Sendable (_ image: Image, _ run: Run) throws -> Float
+    /// for `run`'s objective at `generation` (a morph's changes) and its networks; the closure
+    /// scales the image to the size the judge sees.
+    public var confidence: @Sendable (_ image: Image, _ run: Run, _ generation: Int) throws -> Float
 
     public init(render: @escaping @Sendable (_ genome: String, _ size: Int, _ aa: Int) throws -> Image,
-                confidence: @escaping @Sendable (_ image: Image, _ run: Run) throws -> Float) {
+                confidence: @escaping @Sendable (_ image: Image, _ run: Run, _ generation: Int) throws -> Float) {
         self.render = render
         self.confidence = confidence
     }
@@ -52,7 +53,7 @@ public struct GalleryRenderer: Sendable {
     /// The real renderer and each run's own classifier and objective.
     public static func live(_ measure: RecordMeasure = RecordMeasure()) -> GalleryRenderer {
         GalleryRenderer(render: { try measure.render($0, size: $1, supersample: $2) },
-                        confidence: { try measure.confidence(of: $0, run: $1) })
+                        confidence: { try measure.confidence(of: $0, run: $1, generation: $2) })
     }
 }
 

@@ -73,6 +73,13 @@ enum PageStyle {
         .intro{margin-bottom:28px}
         .card h2{margin:0;font-size:17px;word-break:break-word}
         footer{margin-top:40px;color:var(--muted);font-size:13px}
+        .morph{display:flex;flex-direction:column;align-items:center;gap:10px}
+        .morph img{max-width:100%;height:auto;border-radius:8px;image-rendering:auto}
+        .morph-controls{display:flex;align-items:center;gap:12px;width:min(100%,448px)}
+        .morph-controls input{flex:1}
+        .morph-controls button{font:inherit;padding:3px 12px;border-radius:6px;border:1px solid var(--line);\
+        background:var(--panel2);color:var(--text);cursor:pointer}
+        #morph-label{color:var(--muted);font-size:13px;white-space:nowrap}
         """
 
     /// The copy button's handler: copies the `<pre>` beside the button.

@@ -41,7 +41,7 @@ struct RecordExporter {
         let render = try draw(record)
         let measured: Float
         do {
-            measured = try renderer.confidence(render, run)
+            measured = try renderer.confidence(render, run, record.generation)
         } catch {
             throw GalleryError.measureFailed(run: run.name, record: record.id,
                                              reason: String(describing: error))

@@ -22,11 +22,12 @@ struct RunPage {
         var body = """
             <nav><a href="../index.html">← All runs</a></nav>
             <h1>\(HTML.escape(run.name))</h1>
-            <p class="lead">evolved toward the ImageNet class <strong>\(HTML.escape(run.target))\
+            <p class="lead">evolved toward <strong>\(HTML.escape(run.target))\
             </strong></p>
             \(facts())
             <h2>Confidence per generation</h2>
             <div class="panel">\(ConfidenceChart.svg(stats))</div>
+            \(MorphSection(run: run, cards: cards)?.html() ?? "")
             <h2>Records<small>\(HTML.escape(recordsCaption))</small></h2>
 
             """

@@ -31,7 +31,7 @@ public enum NetError: Error, CustomStringConvertible, Sendable, Equatable {
     case classIndexOutOfRange(index: Int, count: Int)
     /// The bundled class list is missing or malformed (a packaging problem).
     case classListUnavailable(reason: String)
-    /// A gradient objective returned a derivative of the wrong length.
+    /// A gradient objective returned a derivative of the wrong length (for a log-softmax: one per class).
     case objectiveDerivativeCount(expected: Int, found: Int)
     /// A parameter such as a thread count or batch size is out of range.
     case invalidArgument(name: String, value: Int, reason: String)
@@ -77,7 +77,7 @@ public enum NetError: Error, CustomStringConvertible, Sendable, Equatable {
         case let .classListUnavailable(reason):
             return "the bundled ImageNet class list cannot be read: \(reason); rebuild the package"
         case let .objectiveDerivativeCount(expected, found):
-            return "the gradient objective returned \(found) derivatives; it must return one per class (\(expected))"
+            return "the gradient objective returned \(found) derivatives where the features it read have \(expected)"
         case let .invalidArgument(name, value, reason):
             return "\(name) = \(value) is invalid: \(reason)"
         }

@@ -12,12 +12,15 @@ public struct NetworkVerdict: Codable, Sendable, Equatable {
     public var top1: Float
     /// The class with the highest mean probability over the framings.
     public var topClass: Int
+    /// That class's mean probability over the framings (nil in verdicts stored before it was kept).
+    public var topProbability: Float?
 
-    public init(model: String, confidence: Float, top1: Float, topClass: Int) {
+    public init(model: String, confidence: Float, top1: Float, topClass: Int, topProbability: Float? = nil) {
         self.model = model
         self.confidence = confidence
         self.top1 = top1
         self.topClass = topClass
+        self.topProbability = topProbability
     }
 }
 
@@ -75,13 +78,13 @@ public struct Judge {
             var confidence: Float = 0, hits = 0
             for lp in rows {
                 let p = lp.map { exp($0) }
-                confidence += objective.confidence(probabilities: p)
+                confidence += objective.confidence(probabilities: p, network: names[k])
                 for c in p.indices { mean[c] += p[c] }
                 if let top = p.indices.max(by: { p[$0] < p[$1] }), targets.contains(top) { hits += 1 }
             }
-            let n = Float(max(rows.count, 1))
+            let n = Float(max(rows.count, 1)), top = mean.indices.max(by: { mean[$0] < mean[$1] }) ?? 0
             return NetworkVerdict(model: names[k], confidence: confidence / n, top1: Float(hits) / n,
-                                  topClass: mean.indices.max(by: { mean[$0] < mean[$1] }) ?? 0)
+                                  topClass: top, topProbability: mean.isEmpty ? nil : mean[top] / n)
         }
         return Judgement(robust: Array(verdicts.dropLast()), heldOut: verdicts[verdicts.count - 1],
                          framings: framings.count, renderSize: render.width)

@@ -1,12 +1,15 @@
 import Foundation
+import Net
 
 /// What an image should look like to the classifier, as a value that composes.
 ///
-/// Objectives are read off one image's log-softmax (1000 values) and are maximised:
+/// Most objectives are read off one image's log-softmax (1000 values) and are maximised:
 /// `.classes([119])` is log p(rock crab); `.classes([118, 119, 120, 121])` is the log of the
 /// summed probability of the four crabs (a merged target); `.opposite(285)` is log(1 − p), which
-/// rises as the image stops looking like an Egyptian cat. They combine linearly:
-/// `.classes([119]) + 0.5 * .opposite(285)`.
+/// rises as the image stops looking like an Egyptian cat. Others read the raw logits, an inner
+/// block's activations (`.layer`), the pooled features (`.match`) or Gram matrices (`.style`);
+/// `.on` restricts an objective to one network of an ensemble. They combine linearly:
+/// `.classes([119]) + 0.5 * .opposite(285)`. `ObjectiveText` is the written form.
 public indirect enum Objective: Sendable, Equatable, Codable {
     /// log Σ p(c) over the listed classes.
     case classes([Int])
@@ -16,8 +19,32 @@ public indirect enum Objective: Sendable, Equatable, Codable {
     case sum(Objective, Objective)
     /// An objective scaled by a constant.
     case scaled(Float, Objective)
+    /// The raw logit of a class (its opposite is `-1 * .logit(c)`).
+    case logit(Int)
+    /// A channel, a neuron or the mean squared activation of an inner block's output.
+    case layer(LayerFeature)
+    /// Cosine similarity of the pooled features with a picture's.
+    case match(FeatureReference)
+    /// Closeness of Gram matrices of a few blocks to a picture's.
+    case style(StyleReference)
+    /// An objective measured on one network only (by variant name, `lite1`); zero on the others.
+    case on(network: String, Objective)
 
-    /// The objective's value given one image's log-softmax `logProbabilities` (1000 values).
+    public static func + (a: Objective, b: Objective) -> Objective { .sum(a, b) }
+    public static func * (k: Float, a: Objective) -> Objective { .scaled(k, a) }
+
+    /// Whether the objective is a function of the log-softmax alone (the fast path).
+    public var readsLogSoftmaxOnly: Bool {
+        switch self {
+        case .classes, .opposite: return true
+        case .sum(let a, let b): return a.readsLogSoftmaxOnly && b.readsLogSoftmaxOnly
+        case .scaled(_, let a): return a.readsLogSoftmaxOnly
+        case .logit, .layer, .match, .style, .on: return false
+        }
+    }
+
+    /// The objective's value given one image's log-softmax `logProbabilities` (1000 values);
+    /// only for objectives that read nothing else (`readsLogSoftmaxOnly`).
     public func value(logProbabilities lp: [Float]) -> Float {
         switch self {
         case .classes(let indices):
@@ -30,11 +57,13 @@ public indirect enum Objective: Sendable, Equatable, Codable {
             return a.value(logProbabilities: lp) + b.value(logProbabilities: lp)
         case .scaled(let k, let a):
             return k * a.value(logProbabilities: lp)
+        case .logit, .layer, .match, .style, .on:
+            preconditionFailure("\(self) reads more than the log-softmax; use value(features:network:)")
         }
     }
 
     /// ∂value/∂logProbabilities (one value per class): where gradient polish starts
-    /// backpropagation.
+    /// backpropagation. Only for objectives that read nothing else.
     public func gradient(logProbabilities lp: [Float]) -> [Float] {
         var gradient = [Float](repeating: 0, count: lp.count)
         accumulateGradient(logProbabilities: lp, scale: 1, into: &gradient)
@@ -61,17 +90,37 @@ public indirect enum Objective: Sendable, Equatable, Codable {
             b.accumulateGradient(logProbabilities: lp, scale: scale, into: &gradient)
         case .scaled(let k, let a):
             a.accumulateGradient(logProbabilities: lp, scale: scale * k, into: &gradient)
+        case .logit, .layer, .match, .style, .on:
+            preconditionFailure("\(self) reads more than the log-softmax; use derivative(features:network:)")
         }
     }
 
-    /// The confidence reported to users: the summed softmax probability of the positive classes
-    /// (for `.opposite`, 1 − p). For sums, the confidence of the first positive term.
-    public func confidence(probabilities p: [Float]) -> Float {
+    /// The confidence reported to users, in [0, 1]: for class terms the summed probability of
+    /// the classes (1 − p for `.opposite` and for negatively weighted terms), for `.match` the
+    /// probability of the picture's own top-1 class; the first term that has one decides. An
+    /// objective of inner features only (`.layer`, `.style`) reports the image's top-1
+    /// probability. `network` is the variant name the probabilities come from.
+    public func confidence(probabilities p: [Float], network: String? = nil) -> Float {
+        classConfidence(probabilities: p, network: network, negated: false) ?? (p.max() ?? 0)
+    }
+
+    func classConfidence(probabilities p: [Float], network: String?, negated: Bool) -> Float? {
+        func signed(_ q: Float) -> Float { negated ? 1 - q : q }
         switch self {
-        case .classes(let indices): return min(1, indices.reduce(0) { $0 + p[$1] })
-        case .opposite(let c): return 1 - p[c]
-        case .sum(let a, _): return a.confidence(probabilities: p)
-        case .scaled(_, let a): return a.confidence(probabilities: p)
+        case .classes(let indices): return signed(min(1, indices.reduce(0) { $0 + p[$1] }))
+        case .opposite(let c): return signed(1 - p[c])
+        case .logit(let c): return signed(p[c])
+        case .match(let reference):
+            return reference.topClass(network: network).map { signed(p[$0]) }
+        case .layer, .style: return nil
+        case .sum(let a, let b):
+            return a.classConfidence(probabilities: p, network: network, negated: negated)
+                ?? b.classConfidence(probabilities: p, network: network, negated: negated)
+        case .scaled(let k, let a):
+            return a.classConfidence(probabilities: p, network: network, negated: k < 0 ? !negated : negated)
+        case .on(let name, let a):
+            guard network == nil || network == name else { return nil }
+            return a.classConfidence(probabilities: p, network: network, negated: negated)
         }
     }
 
@@ -79,14 +128,26 @@ public indirect enum Objective: Sendable, Equatable, Codable {
     public var targetClasses: [Int] {
         switch self {
         case .classes(let i): return i
-        case .opposite: return []
+        case .opposite, .layer, .style: return []
+        case .logit(let c): return [c]
+        case .match(let reference): return reference.topClass(network: nil).map { [$0] } ?? []
         case .sum(let a, let b): return a.targetClasses + b.targetClasses
-        case .scaled(_, let a): return a.targetClasses
+        case .scaled(let k, let a): return k > 0 ? a.targetClasses : []
+        case .on(_, let a): return a.targetClasses
         }
     }
 
-    public static func + (a: Objective, b: Objective) -> Objective { .sum(a, b) }
-    public static func * (k: Float, a: Objective) -> Objective { .scaled(k, a) }
+    /// The networks named by `.on` terms, in order of appearance.
+    public var networks: [String] {
+        switch self {
+        case .classes, .opposite, .logit, .layer, .match, .style: return []
+        case .sum(let a, let b):
+            let first = a.networks
+            return first + b.networks.filter { !first.contains($0) }
+        case .scaled(_, let a): return a.networks
+        case .on(let name, let a): return [name] + a.networks.filter { $0 != name }
+        }
+    }
 }
 
 /// log Σ exp(values), stable for large or very negative inputs.

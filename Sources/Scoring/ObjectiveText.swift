@@ -94,7 +94,7 @@ public struct ObjectiveText: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// An argument as the parser reads it back: bare when it can be, else quoted.
-    static func argument(_ text: String) -> String {
+    public static func argument(_ text: String) -> String {
         let plain = !text.isEmpty && text == text.trimmingSpaces
             && !text.contains(where: { "()|,\"\\".contains($0) })
         if plain { return text }

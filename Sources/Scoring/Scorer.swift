@@ -1,3 +1,4 @@
+import Foundation
 import Imaging
 import Net
 
@@ -62,9 +63,38 @@ public final class Scorer {
         return rows
     }
 
+    /// The variant name of network `k` (`lite1`), as objectives' `.on` terms name it.
+    public func networkName(_ k: Int) -> String {
+        sessions[k].model.variant?.rawValue ?? "network\(k)"
+    }
+
     /// The objective's value and confidence for each of `images` (at network `k`'s resolution).
     public func evaluate(_ images: [Image], objective: Objective, network k: Int = 0) throws -> [ObjectiveScore] {
-        try logProbabilities(images, network: k).map { objective.score(logProbabilities: $0) }
+        if objective.readsLogSoftmaxOnly {
+            return try logProbabilities(images, network: k).map { objective.score(logProbabilities: $0) }
+        }
+        let name = networkName(k)
+        let taps = objective.taps(network: name, architecture: sessions[k].model.architecture, output: true)
+        return try features(images, taps: taps, network: k).map { f in
+            ObjectiveScore(value: objective.value(features: f, taps: taps, network: name),
+                           confidence: objective.confidence(probabilities: f.logSoftmax.map { exp($0) }, network: name))
+        }
+    }
+
+    /// The features `taps` reads of each of `images` (at network `k`'s resolution), `batchSize`
+    /// at a time.
+    public func features(_ images: [Image], taps: FeatureTaps, network k: Int = 0) throws -> [NetworkFeatures] {
+        let session = sessions[k]
+        var out: [NetworkFeatures] = []
+        out.reserveCapacity(images.count)
+        var start = 0
+        while start < images.count {
+            let chunk = Array(images[start..<min(start + Scorer.batchSize, images.count)])
+            let input = try Preprocess.batch(chunk, resolution: session.model.resolution)
+            out += try timed(chunk.count) { try session.features(input, batch: chunk.count, taps: taps) }
+            start += chunk.count
+        }
+        return out
     }
 
     /// The objective's value for each image and its gradient with respect to each image's
@@ -73,17 +103,30 @@ public final class Scorer {
                          network k: Int = 0) throws -> (values: [Float], gradients: [Image]) {
         let session = sessions[k]
         let input = try Preprocess.batch(images, resolution: session.model.resolution)
-        let result = try timed(images.count) {
-            try session.inputGradient(input, batch: images.count) { _, logSoftmax in
-                (objective.value(logProbabilities: logSoftmax), objective.gradient(logProbabilities: logSoftmax))
+        let values: [Float], gradient: [Float]
+        if objective.readsLogSoftmaxOnly {
+            let result = try timed(images.count) {
+                try session.inputGradient(input, batch: images.count) { _, logSoftmax in
+                    (objective.value(logProbabilities: logSoftmax), objective.gradient(logProbabilities: logSoftmax))
+                }
             }
+            (values, gradient) = (result.objective, result.gradient)
+        } else {
+            let name = networkName(k)
+            let taps = objective.taps(network: name, architecture: session.model.architecture)
+            let result = try timed(images.count) {
+                try session.featureGradient(input, batch: images.count, taps: taps) { _, features in
+                    objective.derivative(features: features, taps: taps, network: name)
+                }
+            }
+            (values, gradient) = (result.values, result.gradient)
         }
         let size = input.count / max(images.count, 1)
         let gradients = images.indices.map { n in
             Image(width: images[n].width, height: images[n].height,
-                  pixels: result.gradient[(n * size)..<((n + 1) * size)].map { $0 * Preprocess.pixelGradientScale })
+                  pixels: gradient[(n * size)..<((n + 1) * size)].map { $0 * Preprocess.pixelGradientScale })
         }
-        return (result.objective, gradients)
+        return (values, gradients)
     }
 
     /// Runs one classifier call on `count` images and counts it.

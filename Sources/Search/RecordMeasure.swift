@@ -18,11 +18,13 @@ public struct RecordMeasure: Sendable {
     }
 
     /// The run's robust confidence on `image` (a square render of any size, seen at the judge's
-    /// render size): its networks' mean over the judge's framings, as records are measured.
-    public func confidence(of image: Image, run: Run) throws -> Float {
+    /// render size): its networks' mean over the judge's framings, as records are measured, for
+    /// the objective the run pursued at `generation`.
+    public func confidence(of image: Image, run: Run, generation: Int) throws -> Float {
         let settings = try RunSettings.decode(run.config, run: run.name)
         let size = Judge.renderSize
         let seen = image.width == size && image.height == size ? image : image.resized(width: size, height: size)
-        return try RunJudge(settings: settings, models: models).judge(render: seen).confidence
+        return try RunJudge(settings: settings, models: models)
+            .judge(render: seen, objective: settings.objective(generation: generation)).confidence
     }
 }

@@ -9,7 +9,10 @@ import Scoring
 /// fitness function. Deterministic: framings come from the run's seed and the generation.
 public struct RunEvaluator: Evaluator {
     public let scorer: Scorer
-    public let fitness: FitnessFunction
+    /// The fitness in force (a morph changes its objective at each frame).
+    public private(set) var fitness: FitnessFunction
+    /// A morph's schedule of objectives (nil: the fitness objective throughout).
+    public let morph: MorphSchedule?
     /// Views scored per image in runs without framings (`ScoringView`; view 0 is the plain
     /// render). The objective and confidence are averaged over views; penalties use view 0.
     public let views: Int
@@ -27,8 +30,11 @@ public struct RunEvaluator: Evaluator {
     public var shouldStop: (@Sendable () -> Bool)?
 
     public init(scorer: Scorer, fitness: FitnessFunction, views: Int = 1, framing: FramingSettings? = nil,
-                seed: UInt64 = 0) {
+                seed: UInt64 = 0, morph: MorphSchedule? = nil, generation: Int = 0) {
         self.scorer = scorer
+        self.morph = morph
+        var fitness = fitness
+        if let morph { fitness.objective = morph.objective(generation: generation) }
         self.fitness = fitness
         self.views = max(views, 1)
         self.framing = framing
@@ -43,10 +49,11 @@ public struct RunEvaluator: Evaluator {
         }
     }
 
-    /// The evaluator a run's settings describe.
-    public init(settings: RunSettings, seed: UInt64, models: ModelCache) throws {
+    /// The evaluator a run's settings describe, as it stands after `generation` (a morph's
+    /// objective depends on it).
+    public init(settings: RunSettings, seed: UInt64, models: ModelCache, generation: Int = 0) throws {
         self.init(scorer: try models.scorer(settings.models), fitness: settings.fitness, views: settings.views,
-                  framing: settings.framings, seed: seed)
+                  framing: settings.framings, seed: seed, morph: settings.morph, generation: generation)
     }
 
     /// The framings of `generation` (all generations share generation 0's when fixed).
@@ -56,8 +63,15 @@ public struct RunEvaluator: Evaluator {
         return (0..<settings.count).map { _ in Framing.random(settings.ranges, using: &rng) }
     }
 
+    /// Renews the framings (when they renew each generation) and moves a morph to the frame of
+    /// `generation`; either means the parents must be scored again.
     public mutating func beginGeneration(_ generation: Int) throws -> Bool {
-        guard let framing, framing.renewal == .generation else { return false }
+        var changed = false
+        if let morph, morph.frame(generation: generation) != morph.frame(generation: generation - 1) {
+            fitness.objective = morph.objective(generation: generation)
+            changed = true
+        }
+        guard let framing, framing.renewal == .generation else { return changed }
         framed = FramedScoring(scorer: scorer, framings: Self.framings(framing, seed: seed, generation: generation),
                                sourceSize: renderSize)
         return true

@@ -21,9 +21,14 @@ public struct RunJudge {
         try Renderer.render(genome, width: Judge.renderSize, height: Judge.renderSize, supersample: 2)
     }
 
-    /// The verdict on a record render (`render(_:)`).
-    public func judge(render: Image) throws -> Judgement { try judge.judge(render, objective: objective) }
+    /// The verdict on a record render (`render(_:)`) for `objective` (default: the run's; a
+    /// morph passes the one in force).
+    public func judge(render: Image, objective: Objective? = nil) throws -> Judgement {
+        try judge.judge(render, objective: objective ?? self.objective)
+    }
 
     /// The verdict on `genome`.
-    public func judge(_ genome: Genome) throws -> Judgement { try judge(render: try Self.render(genome)) }
+    public func judge(_ genome: Genome, objective: Objective? = nil) throws -> Judgement {
+        try judge(render: try Self.render(genome), objective: objective)
+    }
 }

@@ -20,13 +20,13 @@ struct RunRecorder {
     /// Commits generation `state.generation` (with a record if its best is new); returns the
     /// record's judgement.
     @discardableResult
-    func commit(_ state: EvolutionState, isRecord: Bool, polished: Bool = false, elapsed: Double,
+    func commit(_ state: EvolutionState, objective: Objective, isRecord: Bool, polished: Bool = false, elapsed: Double,
                 meanFitness: Float, meanConfidence: Float) throws -> Judgement? {
         let best = state.best
         var records: [NewRecord] = []
         var judgement: Judgement?
         if isRecord {
-            let (path, verdict) = try writeRecordImage(best, generation: state.generation)
+            let (path, verdict) = try writeRecordImage(best, generation: state.generation, objective: objective)
             judgement = verdict
             // The headline confidence of a record is the robust one (what holds up).
             records.append(NewRecord(genome: best.genome.description, fitness: best.evaluation.fitness,
@@ -52,9 +52,9 @@ struct RunRecorder {
     }
 
     /// Commits the initial population as generation 0 (its best is the run's first record).
-    func commitInitial(_ state: EvolutionState, elapsed: Double) throws -> Judgement? {
+    func commitInitial(_ state: EvolutionState, objective: Objective, elapsed: Double) throws -> Judgement? {
         let n = Float(state.population.count)
-        return try commit(state, isRecord: true, elapsed: elapsed,
+        return try commit(state, objective: objective, isRecord: true, elapsed: elapsed,
                    meanFitness: state.population.reduce(0) { $0 + $1.evaluation.fitness } / n,
                    meanConfidence: state.population.reduce(0) { $0 + $1.evaluation.confidence } / n)
     }
@@ -62,11 +62,12 @@ struct RunRecorder {
     /// Renders a record at 448² (2×2 anti-aliased), judges that render, and writes it with its
     /// genome and scores in text chunks: the headline confidence is the robust one, and the
     /// training and held-out confidences stand beside it, each labelled.
-    func writeRecordImage(_ individual: Evolution.Individual, generation: Int) throws -> (path: String, judgement: Judgement) {
+    func writeRecordImage(_ individual: Evolution.Individual, generation: Int,
+                          objective: Objective) throws -> (path: String, judgement: Judgement) {
         try GenomeFiles.makeDirectory(recordDirectory)
         let path = (recordDirectory as NSString).appendingPathComponent(String(format: "g%06d.png", generation))
         let image = try RunJudge.render(individual.genome)
-        let judgement = try judge.judge(render: image)
+        let judgement = try judge.judge(render: image, objective: objective)
         try PNGFile.write(image, to: path, picture: PictureText(
             genome: individual.genome.description, target: run.target,
             confidence: judgement.confidence, naturalness: individual.evaluation.naturalness,

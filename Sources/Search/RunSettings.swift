@@ -24,10 +24,12 @@ public struct RunSettings: Codable, Equatable, Sendable {
     public var stop: StopCondition?
     /// Where the initial population came from (`random`, `library`, or `run:NAME`), for display.
     public var seededFrom: String
+    /// A morph's moving objective (nil: the fitness objective throughout).
+    public var morph: MorphSchedule?
 
     public init(evolution: EvolutionConfig, fitness: FitnessFunction, models: [String] = [RunSettings.defaultModel],
                 views: Int = 1, framings: FramingSettings? = nil, polish: PolishSchedule? = PolishSchedule(),
-                stop: StopCondition? = .default, seededFrom: String = "random") {
+                stop: StopCondition? = .default, seededFrom: String = "random", morph: MorphSchedule? = nil) {
         precondition(!models.isEmpty, "a run needs a network")
         self.evolution = evolution
         self.fitness = fitness
@@ -37,6 +39,12 @@ public struct RunSettings: Codable, Equatable, Sendable {
         self.polish = polish
         self.stop = stop
         self.seededFrom = seededFrom
+        self.morph = morph
+    }
+
+    /// The objective in force at generation `generation` (a morph's frame, else the fitness's).
+    public func objective(generation: Int) -> Objective {
+        morph?.objective(generation: generation) ?? fitness.objective
     }
 
     /// The classifier a run uses unless told otherwise.
@@ -53,7 +61,7 @@ public struct RunSettings: Codable, Equatable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case evolution, fitness, model, models, views, framings, polishEvery, polishSteps, polishLearningRate
-        case polishPreconditioning, polishFreshFramings, stop, seededFrom
+        case polishPreconditioning, polishFreshFramings, stop, seededFrom, morph
     }
 
     /// Decodes stored settings; fields added after a run was created take their defaults.
@@ -76,6 +84,7 @@ public struct RunSettings: Codable, Equatable, Sendable {
         }
         stop = try c.decodeIfPresent(StopCondition.self, forKey: .stop)
         seededFrom = try c.decodeIfPresent(String.self, forKey: .seededFrom) ?? "library"
+        morph = try c.decodeIfPresent(MorphSchedule.self, forKey: .morph)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -93,6 +102,7 @@ public struct RunSettings: Codable, Equatable, Sendable {
         try c.encodeIfPresent(polish?.freshFramings, forKey: .polishFreshFramings)
         try c.encodeIfPresent(stop, forKey: .stop)
         try c.encode(seededFrom, forKey: .seededFrom)
+        try c.encodeIfPresent(morph, forKey: .morph)
     }
 
     /// The settings as sorted-key JSON (byte-stable).

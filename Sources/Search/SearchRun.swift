@@ -64,7 +64,7 @@ public struct SearchRun {
             let elapsed = (clock.now - start).seconds
             let recorder = RunRecorder(store: store, run: run, recordDirectory: recordDirectory, judge: judge,
                                        trainingMethod: RecordMeasurements.trainingMethod(settings))
-            let judgement = try recorder.commitInitial(state, elapsed: elapsed)
+            let judgement = try recorder.commitInitial(state, objective: evaluator.fitness.objective, elapsed: elapsed)
             return SearchRun(store: store, run: run, settings: settings, state: state, evaluator: evaluator,
                              evolver: evolver, recorder: recorder, elapsedBefore: elapsed, judgement: judgement,
                              lease: lease)
@@ -100,7 +100,8 @@ public struct SearchRun {
                                                    minutes: StopCondition.default.minutes, from: counters.generation,
                                                    elapsedSeconds: snapshot.stats.elapsedSeconds)
         }
-        let evaluator = try RunEvaluator(settings: settings, seed: run.seed, models: models)
+        let evaluator = try RunEvaluator(settings: settings, seed: run.seed, models: models,
+                                         generation: snapshot.stats.index)
         // Phenotypes are derived data: re-render to restore them exactly.
         let population = try snapshot.population.enumerated().map { position, row -> Evolution.Individual in
             let genome: Genome
@@ -120,7 +121,8 @@ public struct SearchRun {
                          evolver: Evolver(config: settings.evolution),
                          recorder: RunRecorder(store: store, run: run, recordDirectory: recordDirectory, judge: judge,
                                        trainingMethod: RecordMeasurements.trainingMethod(settings)),
-                         elapsedBefore: snapshot.stats.elapsedSeconds, judgement: try judge.judge(state.best.genome),
+                         elapsedBefore: snapshot.stats.elapsedSeconds,
+                         judgement: try judge.judge(state.best.genome, objective: evaluator.fitness.objective),
                          lease: lease)
     }
 
@@ -149,6 +151,8 @@ public struct SearchRun {
             if shouldStop() { return .interrupted }
 
             var report = try evolver.step(&state, evaluator: &evaluator)
+            // A morph records the best of each frame's last generation: those are its frames.
+            if settings.morph?.endsFrame(generation: state.generation) == true { report.isNewRecord = true }
             var polished = false
             if let schedule = settings.polish, state.generation % schedule.every == 0 {
                 polished = try polishBest(schedule)
@@ -156,7 +160,8 @@ public struct SearchRun {
                 report.best = state.best
             }
             let elapsed = elapsedBefore + seconds()
-            if let verdict = try recorder.commit(state, isRecord: report.isNewRecord, polished: polished, elapsed: elapsed,
+            if let verdict = try recorder.commit(state, objective: evaluator.fitness.objective, isRecord: report.isNewRecord,
+                                                 polished: polished, elapsed: elapsed,
                                                  meanFitness: report.meanFitness, meanConfidence: report.meanConfidence) {
                 judgement = verdict
             }
@@ -188,9 +193,9 @@ public struct SearchRun {
                 ranges: framing.ranges, seed: evaluator.seed ^ (0xD1B5_4A32_D192_ED03 &* UInt64(state.generation + 1)))
         }
         let polished = try evaluator.framed.map {
-            try ConstantPolish.run(genome: best.genome, objective: settings.fitness.objective, framed: $0,
+            try ConstantPolish.run(genome: best.genome, objective: evaluator.fitness.objective, framed: $0,
                                    settings: polishSettings)
-        } ?? ConstantPolish.run(genome: best.genome, objective: settings.fitness.objective, scorer: evaluator.scorer,
+        } ?? ConstantPolish.run(genome: best.genome, objective: evaluator.fitness.objective, scorer: evaluator.scorer,
                                 settings: polishSettings)
         guard polished.genome != best.genome else { return false }
         let known = Dictionary(state.population.map { ($0.evaluation.phenotype, $0.evaluation) },
@@ -216,6 +221,6 @@ public struct SearchRun {
     /// returns it with the best's judgement.
     @discardableResult
     public func writeBestImage() throws -> (path: String, judgement: Judgement) {
-        try recorder.writeRecordImage(state.best, generation: state.generation)
+        try recorder.writeRecordImage(state.best, generation: state.generation, objective: evaluator.fitness.objective)
     }
 }

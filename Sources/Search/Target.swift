@@ -1,28 +1,42 @@
+import ImageIO
 import Net
 import Scoring
 
-/// What a run breeds toward, resolved from the user's words: classes to look like and classes
-/// not to look like, as indices, with one display name and one objective.
+/// What a run breeds toward, resolved from the user's words: `--class`/`--opposite` (the
+/// shorthands) or an objective text (`--objective`), as one objective and one display name.
 public struct Target: Sendable, Equatable {
-    public var classes: [Int]
-    public var opposites: [Int]
-    /// E.g. `rock crab`, `goldfish + not tench`: stored with the run and written into PNGs.
+    public var objective: Objective
+    /// E.g. `rock crab`, `goldfish + not tench`, or the objective's canonical text: stored with
+    /// the run and written into PNGs.
     public var name: String
 
-    /// Resolves names, synonyms or indices (`--class`, `--opposite`).
+    /// The positive classes pursued (for default run names and the held-out judge's top-1).
+    public var classes: [Int] { objective.targetClasses }
+
+    /// Resolves names, synonyms or indices (`--class`, `--opposite`): `log Σ p(classes) +
+    /// Σ log(1 − p(opposite))`.
     public init(classes: [String], opposites: [String] = [], names: ImageNetClasses) throws {
         guard !classes.isEmpty || !opposites.isEmpty else { throw SearchError.noTarget }
-        self.classes = try classes.map { try Target.index($0, names: names) }
-        self.opposites = try opposites.map { try Target.index($0, names: names) }
-        name = (self.classes.map { Target.shortName($0, names: names) }
-            + self.opposites.map { "not " + Target.shortName($0, names: names) }).joined(separator: " + ")
+        let positive = try classes.map { try Target.index($0, names: names) }
+        let negative = try opposites.map { try Target.index($0, names: names) }
+        var objective: Objective? = positive.isEmpty ? nil : .classes(positive)
+        for n in negative { objective = objective.map { $0 + .opposite(n) } ?? .opposite(n) }
+        self.objective = objective ?? .classes([])
+        name = (positive.map { Target.shortName($0, names: names) }
+            + negative.map { "not " + Target.shortName($0, names: names) }).joined(separator: " + ")
     }
 
-    /// `log Σ p(classes) + Σ log(1 − p(opposite))`.
-    public var objective: Objective {
-        var objective: Objective? = classes.isEmpty ? nil : .classes(classes)
-        for n in opposites { objective = objective.map { $0 + .opposite(n) } ?? .opposite(n) }
-        return objective ?? .classes([])
+    /// An objective text resolved on the networks of `scorer` (pictures in it are read as PNGs
+    /// and measured once); the name is the canonical text.
+    public init(objective text: ObjectiveText, names: ImageNetClasses, scorer: Scorer) throws {
+        objective = try text.resolve(names: names, scorer: scorer) { path in try PNGFile.read(path).image }
+        name = text.description
+    }
+
+    /// The networks a run needs: `models` (the user's `--model` list, or the default), plus any
+    /// network an objective text names by prefix.
+    public static func networks(models: [String], objective: ObjectiveText?) -> [String] {
+        models + (objective?.models ?? []).filter { !models.contains($0) }
     }
 
     /// The first class's short name (for default run names), else the whole name.

@@ -19,12 +19,15 @@ struct BenchEvolve: ParsableCommand {
             Examples:
               swift run -c release pareidolia bench evolve --class "rock crab" --class goldfish --seeds 3 --minutes 10
               swift run -c release pareidolia bench evolve --class "rock crab" --seeds 2 --search memetic --search gp --search polish
+              swift run -c release pareidolia bench evolve --objective "channel(block12, 57)" --seeds 1 --minutes 3
             """)
 
     enum SearchMode: String, ExpressibleByArgument, CaseIterable { case memetic, gp, polish }
 
     @Option(name: .customLong("class"), help: "Target class (repeat to benchmark several classes one after another).")
-    var classes: [String] = ["rock crab"]
+    var classes: [String] = []
+    @Option(help: "An objective text to benchmark (repeatable, after the classes; see evolve --help).")
+    var objective: [String] = []
     @Option(parsing: .unconditional, help: "Number of seeds per class.") var seeds = 3
     @Option(parsing: .unconditional, help: "The first seed (seeds run first-seed, first-seed + 1, …; to add seeds to an earlier table).")
     var firstSeed: UInt64 = 1
@@ -40,6 +43,7 @@ struct BenchEvolve: ParsableCommand {
     @OptionGroup(title: "Polish") var polish: RunPolishOptions
 
     func validate() throws {
+        for text in objective { _ = try ObjectiveText(parsing: text) }
         guard seeds >= 1 else { throw ValidationError("--seeds must be at least 1, got \(seeds)") }
         guard firstSeed >= 1, firstSeed < UInt64.max - UInt64(seeds) else {
             throw ValidationError("--first-seed must be at least 1, got \(firstSeed)")
@@ -49,12 +53,12 @@ struct BenchEvolve: ParsableCommand {
     }
 
     /// The run settings of one seed.
-    func settings(_ target: Target, mode: SearchMode) -> RunSettings {
+    func settings(_ target: Target, networks: [String], mode: SearchMode) -> RunSettings {
         var f = fitness.function(target.objective)
         f.gate = fitness.gate ?? 0.05
         var evolution = search.config
         if mode == .polish { evolution.immigrantRate = 1 }
-        return RunSettings(evolution: evolution, fitness: f, models: fitness.models, views: fitness.robust,
+        return RunSettings(evolution: evolution, fitness: f, models: networks, views: fitness.robust,
                            framings: fitness.framingSettings, polish: mode == .gp ? nil : polish.schedule,
                            stop: StopCondition(confidence: until, minutes: minutes), seededFrom: seedFrom)
     }
@@ -66,12 +70,21 @@ struct BenchEvolve: ParsableCommand {
                               exactView: try models.scorer([RunSettings.defaultModel]))
         var terminal = Terminal()
         var lines: [String] = []
-        let runs = try classes.flatMap { name in
-            let target = try Target(classes: [name], names: context.names)
-            return (firstSeed..<firstSeed + UInt64(seeds)).flatMap { seed in modes.map { (target, seed, $0) } }
+        let given = fitness.modelNames.map { $0.lowercased() }
+        let classTargets = try (classes.isEmpty && objective.isEmpty ? ["rock crab"] : classes).map { name in
+            (try Target(classes: [name], names: context.names), ObjectiveOption.networks(given: given, objective: nil))
         }
-        for (target, seed, mode) in runs where !Interrupt.requested {
-            let line = try measure(target, seed: seed, mode: mode, context: context, terminal: &terminal)
+        let objectiveTargets = try objective.map { written in
+            let text = try ObjectiveText(parsing: written), networks = ObjectiveOption.networks(given: given, objective: text)
+            return (try ObjectiveOption.target(text, classes: [], networks: networks, cache: context.models, names: context.names),
+                    networks)
+        }
+        let runs = (classTargets + objectiveTargets).enumerated().flatMap { i, job in
+            (firstSeed..<firstSeed + UInt64(seeds)).flatMap { seed in modes.map { (i, job.0, job.1, seed, $0) } }
+        }
+        for (i, target, networks, seed, mode) in runs where !Interrupt.requested {
+            let line = try measure(target, number: i, networks: networks, seed: seed, mode: mode, context: context,
+                                   terminal: &terminal)
             terminal.log(line)
             lines.append(line)
         }
@@ -88,11 +101,11 @@ struct BenchEvolve: ParsableCommand {
     }
 
     /// One seed of one search: runs it, judges its best image, and returns the report line.
-    func measure(_ target: Target, seed: UInt64, mode: SearchMode, context: Context,
+    func measure(_ target: Target, number: Int, networks: [String], seed: UInt64, mode: SearchMode, context: Context,
                  terminal: inout Terminal) throws -> String {
-        let index = target.classes[0]
-        let settings = settings(target, mode: mode)
-        let runName = "bench-\(index)-\(seed)" + (modes.count > 1 ? "-\(mode.rawValue)" : "")
+        let index = target.classes.first ?? -1
+        let settings = settings(target, networks: networks, mode: mode)
+        let runName = "bench-\(index >= 0 ? String(index) : "objective\(number)")-\(seed)" + (modes.count > 1 ? "-\(mode.rawValue)" : "")
         let clock = ContinuousClock(), start = clock.now
         var run = try SearchRun.start(store: try RunStore.inMemory(), name: runName, target: target.name,
                                       settings: settings, seed: seed, seeds: context.library,
@@ -105,15 +118,16 @@ struct BenchEvolve: ParsableCommand {
         let best = run.state.best
         // The old figure: Lite0 on the gallery's framing (the 448² render's centre crop).
         let exported = try RunJudge.render(best.genome)
-        let galleryView = try context.exactView.probabilities(of: exported)[index]
+        let galleryView = index >= 0 ? try context.exactView.probabilities(of: exported)[index] : .nan
         let scorer = run.evaluator.scorer
-        let line = String(format: "bench evolve class=%d (%@) seed=%llu search=%@ models=%@ framings=%d reached=%@ seconds=%.0f evaluations=%d evals_per_s=%.1f classifier_busy=%.2f generations=%d training=%.4f robust=%.4f %@=%.4f %@_top1=%.2f %@_top=%@ gallery_view=%.4f naturalness=%.4f nodes=%d image=%@",
+        let line = String(format: "bench evolve class=%d (%@) seed=%llu search=%@ models=%@ framings=%d reached=%@ seconds=%.0f evaluations=%d evals_per_s=%.1f classifier_busy=%.2f generations=%d training=%.4f robust=%.4f robust_top=%@ %@=%.4f %@_top1=%.2f %@_top=%@ gallery_view=%.4f naturalness=%.4f nodes=%d image=%@",
                           index, target.name as NSString, seed, mode.rawValue as NSString,
                           settings.modelName as NSString, settings.framings?.count ?? 0,
                           (ending == .reachedConfidence ? "yes" : "no") as NSString, seconds,
                           run.state.evaluations, Double(run.state.evaluations) / max(seconds, 1e-9),
                           scorer.classifierSeconds / max(seconds, 1e-9), run.state.generation,
                           best.evaluation.confidence, j.confidence,
+                          ((try? context.names.shortName(of: j.robust[0].topClass)) ?? "?").replacingOccurrences(of: " ", with: "_") as NSString,
                           j.heldOut.model as NSString, j.heldOut.confidence, j.heldOut.model as NSString, j.heldOut.top1,
                           j.heldOut.model as NSString, ((try? context.names.shortName(of: j.heldOut.topClass)) ?? "?").replacingOccurrences(of: " ", with: "_") as NSString,
                           galleryView, best.evaluation.naturalness, best.genome.nodeCount, path as NSString)

@@ -16,16 +16,21 @@ struct Classify: ParsableCommand {
               pareidolia classify Tests/NetTests/Fixtures/chelsea-224.png
               pareidolia classify photo.png --model lite2 --top 10
               pareidolia classify photo.png --json > photo.json
+              pareidolia classify photo.png --objective "channel(block12, 57)"
+            --objective prints that objective's value on the image as prepared for the network (one framing: the exact one), before the top classes.
             """)
 
     @Argument(help: "A PNG image (8- or 16-bit; grey, RGB, RGBA or palette).") var image: String
     @Option(help: "Classifier: lite0, lite1 or lite2.") var model = RunSettings.defaultModel
     @Option(parsing: .unconditional, help: "How many classes to list.") var top = 5
     @Flag(help: "Print every class's logit and probability as JSON.") var json = false
+    @Option(help: "Also print this objective's value on the image (see evolve --help).") var objective: String?
 
     func validate() throws {
         guard (1...1000).contains(top) else { throw ValidationError("--top must be 1…1000, got \(top)") }
         _ = try ModelCache.variant(model)
+        _ = try ObjectiveOption.parse(objective, shorthands: [])
+        if json, objective != nil { throw ValidationError("--json and --objective: give one of them") }
     }
 
     func run() throws {
@@ -34,6 +39,15 @@ struct Classify: ParsableCommand {
         let logits = try scorer.logits(of: decoded.image)
         let probabilities = Probabilities.softmax(logits)
         let classes = try ImageNetClasses.bundled()
+        if let text = try ObjectiveOption.parse(objective, shorthands: []) {
+            guard text.models.allSatisfy({ $0 == model.lowercased() }) else {
+                throw ValidationError("the objective names \(text.models.joined(separator: ", ")); classify with that --model")
+            }
+            let target = try Target(objective: text, names: classes, scorer: scorer)
+            let r = scorer.resolution(of: 0)
+            let score = try scorer.evaluate([decoded.image.prepareForNetwork(size: r)], objective: target.objective)[0]
+            print(String(format: "objective %@ = %.6g (confidence %.3f%%)", target.name, score.value, score.confidence * 100))
+        }
         if json {
             print(try ClassificationReport(image: image, model: model.lowercased(), inputSize: scorer.resolution(of: 0),
                                            width: decoded.image.width, height: decoded.image.height,

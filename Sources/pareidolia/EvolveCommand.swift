@@ -15,11 +15,14 @@ struct Evolve: ParsableCommand {
               pareidolia evolve --class "rock crab" --minutes 10
               pareidolia evolve --class 119 --class "king crab" --until 0.99 --gate 0.05
               pareidolia evolve --class goldfish --opposite "tench" --generations 100 --run fish
+              pareidolia evolve --objective "channel(block12, 57)" --minutes 5
+              pareidolia evolve --objective "match(photo.png)" --model lite0 --model lite1
             """)
 
     @Option(name: .customLong("class"), help: "Target class: name, synonym or index (repeat to merge classes).")
     var classes: [String] = []
     @Option(help: "A class the image must not look like (repeatable).") var opposite: [String] = []
+    @Option(help: ObjectiveOption.help) var objective: String?
     @Option(name: .customLong("run"), help: "Run name (letters, digits, . _ -); default: from the class.")
     var runName: String?
     @Option(parsing: .unconditional, help: "Random seed: the same seed and settings give the same run.") var seed: UInt64 = 1
@@ -31,24 +34,32 @@ struct Evolve: ParsableCommand {
     @OptionGroup var stop: StopOptions
     @OptionGroup var database: DatabaseOptions
 
+    func validate() throws {
+        _ = try ObjectiveOption.parse(objective, shorthands: classes + opposite)
+    }
+
     func run() throws {
-        let target = try Target(classes: classes, opposites: opposite, names: try ImageNetClasses.bundled())
+        let names = try ImageNetClasses.bundled(), cache = ModelCache()
+        let text = try ObjectiveOption.parse(objective, shorthands: classes + opposite)
+        let networks = ObjectiveOption.networks(given: fitness.modelNames.map { $0.lowercased() }, objective: text)
+        let target = try ObjectiveOption.target(text, classes: classes, opposites: opposite, networks: networks,
+                                                cache: cache, names: names)
         let settings = RunSettings(evolution: search.config, fitness: fitness.function(target.objective),
-                                   models: fitness.models, views: fitness.robust, framings: fitness.framingSettings, polish: polish.schedule,
+                                   models: networks, views: fitness.robust, framings: fitness.framingSettings, polish: polish.schedule,
                                    stop: stop.condition(from: 0, elapsedSeconds: 0) ?? .default, seededFrom: seedFrom)
         let store = try database.open()
         let seeds = try GenomeFiles.seeds(seedFrom, store: store)
-        let name = try runName ?? defaultRunName(target: target.leadName(names: try ImageNetClasses.bundled()), store: store)
+        let name = try runName ?? Self.defaultRunName(target: target.leadName(names: names), store: store)
         var terminal = Terminal()
         terminal.log("run \(name): evolving toward \(target.name) with \(settings.modelName), population \(search.population), seed \(seed)")
         var run = try SearchRun.start(store: store, name: name, target: target.name, settings: settings, seed: seed,
-                                      seeds: seeds, recordDirectory: database.recordDirectory(run: name), models: ModelCache(),
+                                      seeds: seeds, recordDirectory: database.recordDirectory(run: name), models: cache,
                                       shouldStop: { Interrupt.requested })
         try RunReporting.drive(&run, terminal: &terminal)
     }
 
     /// `rock-crab-1`, `rock-crab-2`, …: the first name not taken.
-    func defaultRunName(target: String, store: RunStore) throws -> String {
+    static func defaultRunName(target: String, store: RunStore) throws -> String {
         let slug = target.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }
             .reduce(into: "") { s, c in if !(c == "-" && s.last == "-") { s.append(c) } }
             .trimmingCharacters(in: CharacterSet(charactersIn: "-"))

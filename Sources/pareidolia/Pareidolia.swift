@@ -18,7 +18,7 @@ struct Pareidolia: ParsableCommand {
             """,
         subcommands: [
             Evolve.self, Resume.self, Runs.self, Show.self, GalleryCommand.self, PolishCommand.self,
-            Classify.self, Classes.self,
+            Classify.self, Classes.self, Opposite.self, Morph.self,
             RenderCommand.self, RandomCommand.self,
             Bench.self,
         ])

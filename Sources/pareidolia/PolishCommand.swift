@@ -21,6 +21,7 @@ struct PolishCommand: ParsableCommand {
               pareidolia polish rock-crab-1 --steps 40 -o crab-polished.png
               pareidolia polish genomes/library/marble.genome --class "coral reef" -o reef.genome
               pareidolia polish photo.png --class goldfish --mode pixels --gate 0.05 -o fish.png
+              pareidolia polish photo.png --objective "dream(block10)" --mode pixels -o dream.png
             """)
 
     typealias Mode = PolishJob.Mode
@@ -28,6 +29,7 @@ struct PolishCommand: ParsableCommand {
     @Argument(help: "A run name, a .genome file or a PNG.") var source: String
     @Option(name: .customLong("class"), help: "Target class (default for a run: the run's own objective).")
     var classes: [String] = []
+    @Option(help: ObjectiveOption.help) var objective: String?
     @Option(help: "constants or pixels.") var mode: Mode = .constants
     @Option(parsing: .unconditional, help: "Gradient steps.") var steps = PolishDefaults.standaloneSteps
     @Option(parsing: .unconditional, help: "Adam learning rate (default: \(PolishDefaults.constantLearningRate) for constants, \(PolishDefaults.pixelLearningRate) for pixels).") var lr: Float?
@@ -41,6 +43,10 @@ struct PolishCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func validate() throws {
+        let text = try ObjectiveOption.parse(objective, shorthands: classes)
+        if let text, text.models.count > 1 || (model != nil && !text.models.isEmpty && text.models != [model!.lowercased()]) {
+            throw ValidationError("polish runs on one network, but the objective names \(text.models.joined(separator: " and "))" + (model.map { " and --model is \($0)" } ?? "") + "; polish on one network, or evolve with several")
+        }
         guard (1...10_000).contains(steps) else { throw ValidationError("--steps must be 1…10000, got \(steps)") }
         if let lr, !(lr > 0) { throw ValidationError("--lr must be positive, got \(lr)") }
         if let tv, !(tv >= 0 && tv.isFinite) { throw ValidationError("--tv must be 0 or more, got \(tv)") }
@@ -53,21 +59,25 @@ struct PolishCommand: ParsableCommand {
 
     func run() throws {
         let (start, source) = try loadSource()
-        let objective: Objective
-        if !classes.isEmpty {
-            objective = try Target(classes: classes, names: try ImageNetClasses.bundled()).objective
+        let names = try ImageNetClasses.bundled()
+        let text = try ObjectiveOption.parse(objective, shorthands: classes)
+        let network = model?.lowercased() ?? text?.models.first ?? source?.settings.model ?? RunSettings.defaultModel
+        let cache = ModelCache()
+        let scorer = try cache.scorer([network])
+        let goal: Objective, targetName: String
+        if text != nil || !classes.isEmpty {
+            let target = try ObjectiveOption.target(text, classes: classes, networks: [network], cache: cache, names: names)
+            (goal, targetName) = (target.objective, target.name)
         } else if let source {
-            objective = source.settings.fitness.objective
+            (goal, targetName) = (source.settings.fitness.objective, source.run.target)
         } else {
             throw SearchError.noTarget
         }
         let tvWeight = tv ?? source?.settings.fitness.tvWeight ?? FitnessFunction.defaultTVWeight
-        let scorer = try ModelCache().scorer([model ?? source?.settings.model ?? RunSettings.defaultModel])
         let (result, polishedGenome) = try PolishJob.run(
-            start, mode: mode, objective: objective, scorer: scorer,
+            start, mode: mode, objective: goal, scorer: scorer,
             settings: PolishJob.Settings(steps: steps, learningRate: lr, tvWeight: tvWeight, gate: gate, views: robust),
             path: self.source)
-        let targetName = try source?.run.target ?? Target(classes: classes, names: try ImageNetClasses.bundled()).name
         try write(result, genome: polishedGenome, target: targetName)
         if let source, let genome = polishedGenome {
             let generation = try PolishedRecords.store(genome, result: result, imagePath: output, run: source.run,

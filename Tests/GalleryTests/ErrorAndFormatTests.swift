@@ -71,7 +71,7 @@ final class ErrorAndFormatTests: GalleryTestCase {
     func testWrongRenderSizeIsARenderFailure() throws {
         try makeRun()
         let renderer = GalleryRenderer(render: { genome, size, aa in Fake.render(genome, size: size + 1, aa: aa) },
-                                       confidence: { image, _ in Fake.confidence(image) })
+                                       confidence: { image, _, _ in Fake.confidence(image) })
         XCTAssertThrowsError(try GalleryExporter.export(runs: [], from: store, options: options(),
                                                         renderer: renderer)) { error in
             XCTAssertTrue("\(error)".contains("41×41 pixels instead of 40×40"), "\(error)")

@@ -181,6 +181,6 @@ enum Fake {
                 if genome.contains("(bad") { throw FakeFailure.badGenome }
                 return render(genome, size: size, aa: aa)
             },
-            confidence: { image, _ in confidence(image) })
+            confidence: { image, _, _ in confidence(image) })
     }
 }

@@ -88,7 +88,11 @@ struct ReferenceNet {
     func logits(_ image: [Float], side: Int) -> [Double] { logits(image.map(Double.init), side: side) }
 
     /// Logits of one planar image `3 × side × side` given in `Double`.
-    func logits(_ image: [Double], side: Int) -> [Double] {
+    func logits(_ image: [Double], side: Int) -> [Double] { features(image, side: side).logits }
+
+    /// Every block's output (CHW), the pooled features and the logits of one planar image.
+    func features(_ image: [Double], side: Int) -> (blocks: [Tensor3], pooled: [Double], logits: [Double]) {
+        var blocks: [Tensor3] = []
         var x = Tensor3(c: 3, h: side, w: side, data: image)
         x = relu6(batchNorm(conv(x, "_conv_stem.weight", stride: 2, groups: 1), "_bn0"))
         var stage = -1, i = 0
@@ -104,15 +108,17 @@ struct ReferenceNet {
             x = relu6(batchNorm(conv(x, p + "_depthwise_conv.weight", stride: stride, groups: x.c), p + "_bn1"))
             x = batchNorm(conv(x, p + "_project_conv.weight", stride: 1, groups: 1), p + "_bn2")
             if stride == 1 && input.c == x.c { x.data = zip(x.data, input.data).map(+) }
+            blocks.append(x)
             i += 1
         }
         x = relu6(batchNorm(conv(x, "_conv_head.weight", stride: 1, groups: 1), "_bn1"))
         let pooled = (0..<x.c).map { c in (0..<(x.h * x.w)).reduce(0.0) { $0 + x.data[c * x.h * x.w + $1] } / Double(x.h * x.w) }
         let (fw, fb) = (tensors["_fc.weight"]!.values, tensors["_fc.bias"]!.values)
         let classes = fb.count, features = pooled.count
-        return (0..<classes).map { o in
+        let logits = (0..<classes).map { o in
             Double(fb[o]) + (0..<features).reduce(0.0) { $0 + Double(fw[o * features + $1]) * pooled[$1] }
         }
+        return (blocks, pooled, logits)
     }
 
     struct Tensor3 { var c: Int, h: Int, w: Int, data: [Double] }

@@ -1,0 +1,129 @@
+import Foundation
+import Imaging
+import Net
+
+/// A name in an objective that does not resolve, with what would.
+public enum ObjectiveError: Error, CustomStringConvertible, Equatable {
+    /// A model prefix that is not a known network.
+    case unknownModel(name: String)
+    /// A model prefix naming a network the run does not load.
+    case modelNotInRun(name: String, run: [String])
+    /// A layer name that is not a block of the network.
+    case unknownLayer(name: String, network: String, blocks: Int)
+    /// A channel beyond the block's channels.
+    case channelOutOfRange(layer: String, channel: Int, network: String, channels: Int)
+    /// A picture that could not be read.
+    case picture(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .unknownModel(let name):
+            return "unknown model '\(name)' in the objective; use lite0, lite1 or lite2 (e.g. lite1:class(go-kart))"
+        case let .modelNotInRun(name, run):
+            return "the objective names \(name) but the run scores with \(run.joined(separator: ", ")); add --model \(name)"
+        case let .unknownLayer(name, network, blocks):
+            return "unknown layer '\(name)' on \(network); its layers are block0 … block\(blocks - 1) (e.g. channel(block\(blocks * 3 / 4), 0))"
+        case let .channelOutOfRange(layer, channel, network, channels):
+            return "\(layer) on \(network) has channels 0…\(channels - 1), not \(channel); pick a channel below \(channels)"
+        case let .picture(path, reason):
+            return "cannot use picture '\(path)' in the objective: \(reason)"
+        }
+    }
+}
+
+extension ObjectiveText {
+    /// The networks named by model prefixes, in order of appearance (lower case).
+    public var models: [String] {
+        var out: [String] = []
+        for name in terms.compactMap(\.model) where !out.contains(name.lowercased()) { out.append(name.lowercased()) }
+        return out
+    }
+
+    /// The block index a layer name stands for: `block12`, `block_12` or `12`.
+    public static func blockIndex(_ layer: String) -> Int? {
+        var digits = Substring(layer.lowercased())
+        if digits.hasPrefix("block") { digits = digits.dropFirst(5) }
+        if digits.hasPrefix("_") { digits = digits.dropFirst() }
+        return digits.isEmpty || !digits.allSatisfy(\.isNumber) ? nil : Int(digits)
+    }
+
+    /// The objective these words stand for, on the networks of `scorer` (which must load every
+    /// network a prefix names): class names resolved (unknown ones throw with the nearest names),
+    /// layers checked on every network a term is measured on, pictures read with `loadPicture`
+    /// and measured once on each of those networks (pooled features and top-1 for `match`, Gram
+    /// matrices for `style`), so that the stored objective never needs the file again.
+    public func resolve(names: ImageNetClasses, scorer: Scorer,
+                        loadPicture: (String) throws -> Image) throws -> Objective {
+        let run = scorer.sessions.indices.map(scorer.networkName)
+        var total: Objective?
+        for term in terms {
+            var networks = run
+            if let model = term.model?.lowercased() {
+                guard ModelVariant(rawValue: model) != nil else { throw ObjectiveError.unknownModel(name: model) }
+                guard run.contains(model) else { throw ObjectiveError.modelNotInRun(name: model, run: run) }
+                networks = [model]
+            }
+            var objective = try resolve(term.atom, networks: networks, names: names, scorer: scorer, loadPicture: loadPicture)
+            if let model = term.model?.lowercased() { objective = .on(network: model, objective) }
+            if term.weight != 1 { objective = term.weight * objective }
+            total = total.map { $0 + objective } ?? objective
+        }
+        guard let total else { throw ObjectiveTextError(text: description, column: 1, expected: "an objective", found: "nothing") }
+        return total
+    }
+
+    private func resolve(_ atom: Atom, networks: [String], names: ImageNetClasses, scorer: Scorer,
+                         loadPicture: (String) throws -> Image) throws -> Objective {
+        func index(_ name: String) throws -> Int {
+            if let i = Int(name) { _ = try names.name(of: i); return i }
+            return try names.index(of: name)
+        }
+        func session(_ network: String) -> Int { scorer.sessions.indices.first { scorer.networkName($0) == network } ?? 0 }
+        func block(_ layer: String, channel: Int?) throws -> Int {
+            let parsed = Self.blockIndex(layer)
+            for network in networks {
+                let arch = scorer.sessions[session(network)].model.architecture
+                guard let b = parsed, b < arch.blocks.count else {
+                    throw ObjectiveError.unknownLayer(name: layer, network: network, blocks: arch.blocks.count)
+                }
+                if let channel, channel >= arch.blocks[b].outputChannels {
+                    throw ObjectiveError.channelOutOfRange(layer: layer, channel: channel, network: network,
+                                                           channels: arch.blocks[b].outputChannels)
+                }
+            }
+            return parsed ?? 0
+        }
+        switch atom {
+        case .classes(let list): return .classes(try list.map(index))
+        case .not(let name): return .opposite(try index(name))
+        case .logit(let name): return .logit(try index(name))
+        case let .channel(layer, channel): return .layer(LayerFeature(.channel, block: try block(layer, channel: channel), channel: channel))
+        case let .neuron(layer, channel): return .layer(LayerFeature(.neuron, block: try block(layer, channel: channel), channel: channel))
+        case .dream(let layer): return .layer(LayerFeature(.dream, block: try block(layer, channel: nil)))
+        case .match(let path):
+            let image: Image
+            do { image = try loadPicture(path) } catch { throw ObjectiveError.picture(path: path, reason: "\(error)") }
+            var pooled: [String: [Float]] = [:], top: [String: Int] = [:]
+            for network in networks {
+                let k = session(network), r = scorer.resolution(of: k)
+                let f = try scorer.features([image.prepareForNetwork(size: r)], taps: .output, network: k)[0]
+                pooled[network] = f.pooled
+                top[network] = f.logSoftmax.indices.max { f.logSoftmax[$0] < f.logSoftmax[$1] }
+            }
+            return .match(FeatureReference(source: path, pooled: pooled, topClasses: top))
+        case .style(let path):
+            let image: Image
+            do { image = try loadPicture(path) } catch { throw ObjectiveError.picture(path: path, reason: "\(error)") }
+            var blocks: [String: [Int]] = [:], grams: [String: [[Float]]] = [:]
+            for network in networks {
+                let k = session(network), r = scorer.resolution(of: k)
+                let chosen = StyleReference.blocks(of: scorer.sessions[k].model.architecture)
+                let f = try scorer.features([image.prepareForNetwork(size: r)], taps: FeatureTaps(blocks: chosen, output: false),
+                                            network: k)[0]
+                blocks[network] = chosen
+                grams[network] = zip(f.blocks, f.shapes).map { StyleReference.gram($0, shape: $1) }
+            }
+            return .style(StyleReference(source: path, blocks: blocks, grams: grams))
+        }
+    }
+}
