@@ -124,6 +124,24 @@ public indirect enum Objective: Sendable, Equatable, Codable {
         }
     }
 
+    /// Whether the confidence shown is the probability of something the objective wants the
+    /// network to see (a class, logit or match term leads, with a positive weight). Only then
+    /// does a confidence target (`--until`) make sense: `not(tench)` and `-logit(tench)` report
+    /// 1 − p, which is near 1 from the start, and inner-feature objectives report the top-1
+    /// probability of whatever the image shows.
+    public var raisesConfidence: Bool { leadsWithClass(negated: false) == true }
+
+    private func leadsWithClass(negated: Bool) -> Bool? {
+        switch self {
+        case .classes, .logit, .match: return !negated
+        case .opposite: return false
+        case .layer, .style: return nil
+        case .sum(let a, let b): return a.leadsWithClass(negated: negated) ?? b.leadsWithClass(negated: negated)
+        case .scaled(let k, let a): return a.leadsWithClass(negated: k < 0 ? !negated : negated)
+        case .on(_, let a): return a.leadsWithClass(negated: negated)
+        }
+    }
+
     /// The positive classes this objective pursues (for display and records).
     public var targetClasses: [Int] {
         switch self {

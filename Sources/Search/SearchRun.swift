@@ -143,7 +143,8 @@ public struct SearchRun {
         let startEvaluations = state.evaluations
         func seconds() -> Double { (clock.now - start).seconds }
         while true {
-            if let c = stop.confidence, state.best.evaluation.confidence >= c, meetsGate(state.best) {
+            if let c = stop.confidence, evaluator.fitness.objective.raisesConfidence,
+               state.best.evaluation.confidence >= c, meetsGate(state.best) {
                 return .reachedConfidence
             }
             if let g = stop.generation, state.generation >= g { return .reachedGenerations }

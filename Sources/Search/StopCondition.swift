@@ -7,7 +7,8 @@
 public struct StopCondition: Codable, Sendable, Equatable {
     /// Stop once this generation is committed.
     public var generation: Int?
-    /// Stop once the best confidence reaches this (and the gate, if any, is met).
+    /// Stop once the best confidence reaches this (and the gate, if any, is met); ignored for
+    /// objectives whose confidence is not a probability they raise (`Objective.raisesConfidence`).
     public var confidence: Float?
     /// Stop once the run's total elapsed time reaches this many minutes.
     public var minutes: Double?

@@ -54,4 +54,17 @@ final class ObjectiveTests: XCTestCase {
             XCTAssertEqual(Objective.opposite(7).confidence(probabilities: pb), 1 - p[7], accuracy: 1e-7)
         }
     }
+
+    /// A confidence target applies only where the confidence is a probability the objective raises.
+    func testConfidenceTargetAppliesOnlyToClassesSought() {
+        let channel = Objective.layer(LayerFeature(.channel, block: 12, channel: 57))
+        XCTAssertTrue(Objective.classes([1]).raisesConfidence)
+        XCTAssertTrue(Objective.logit(1).raisesConfidence)
+        XCTAssertTrue((channel + .classes([1])).raisesConfidence, "the first term with a confidence leads")
+        XCTAssertTrue(Objective.on(network: "lite1", .classes([1])).raisesConfidence)
+        XCTAssertFalse(Objective.opposite(1).raisesConfidence, "1 − p is near 1 from the start")
+        XCTAssertFalse((-1 * Objective.logit(1)).raisesConfidence)
+        XCTAssertFalse(channel.raisesConfidence, "an inner feature reports the top-1 probability")
+        XCTAssertFalse((-0.5 * Objective.classes([1]) + .classes([2])).raisesConfidence)
+    }
 }
