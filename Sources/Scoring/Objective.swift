@@ -129,7 +129,25 @@ public indirect enum Objective: Sendable, Equatable, Codable {
     /// does a confidence target (`--until`) make sense: `not(tench)` and `-logit(tench)` report
     /// 1 − p, which is near 1 from the start, and inner-feature objectives report the top-1
     /// probability of whatever the image shows.
-    public var raisesConfidence: Bool { leadsWithClass(negated: false) == true }
+    public var raisesConfidence: Bool { confidenceKind == .sought }
+
+    /// What the confidence of this objective is.
+    public enum ConfidenceKind: Sendable, Equatable {
+        /// The probability of what it seeks (a class, logit or match term leads).
+        case sought
+        /// 1 − p of a class it wants absent (`not()`, a negative weight).
+        case absence
+        /// The image's top-1 probability (inner features only).
+        case topOne
+    }
+
+    public var confidenceKind: ConfidenceKind {
+        switch leadsWithClass(negated: false) {
+        case true?: return .sought
+        case false?: return .absence
+        case nil: return .topOne
+        }
+    }
 
     private func leadsWithClass(negated: Bool) -> Bool? {
         switch self {

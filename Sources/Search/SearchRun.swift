@@ -37,6 +37,8 @@ public struct SearchRun {
         public var secondsLeft: Double?
         /// How the best holds up (judged at its record).
         public var judgement: Judgement?
+        /// What the confidence is (a morph's objective can change it).
+        public var confidenceKind: Objective.ConfidenceKind = .sought
     }
 
     /// Creates run `name` in `store` (holding its write lease), evaluates the initial
@@ -172,7 +174,8 @@ public struct SearchRun {
             if let m = stop.minutes { left.append(m * 60 - elapsed) }
             progress(Progress(report: report, polished: polished,
                               evaluationsPerSecond: Double(state.evaluations - startEvaluations) / max(seconds(), 1e-9),
-                              secondsLeft: left.min().map { max(0, $0) }, judgement: judgement))
+                              secondsLeft: left.min().map { max(0, $0) }, judgement: judgement,
+                              confidenceKind: evaluator.fitness.objective.confidenceKind))
         }
     }
 

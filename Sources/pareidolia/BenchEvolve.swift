@@ -71,19 +71,21 @@ struct BenchEvolve: ParsableCommand {
         var terminal = Terminal()
         var lines: [String] = []
         let given = fitness.modelNames.map { $0.lowercased() }
+        // Each job: its target, its networks, and the label its runs and image folders are named by.
         let classTargets = try (classes.isEmpty && objective.isEmpty ? ["rock crab"] : classes).map { name in
-            (try Target(classes: [name], names: context.names), ObjectiveOption.networks(given: given, objective: nil))
+            let target = try Target(classes: [name], names: context.names)
+            return (target, ObjectiveOption.networks(given: given, objective: nil), String(target.classes[0]))
         }
-        let objectiveTargets = try objective.map { written in
+        let objectiveTargets = try objective.enumerated().map { k, written in
             let text = try ObjectiveText(parsing: written), networks = ObjectiveOption.networks(given: given, objective: text)
             return (try ObjectiveOption.target(text, classes: [], networks: networks, cache: context.models, names: context.names),
-                    networks)
+                    networks, "objective\(k + 1)")
         }
-        let runs = (classTargets + objectiveTargets).enumerated().flatMap { i, job in
-            (firstSeed..<firstSeed + UInt64(seeds)).flatMap { seed in modes.map { (i, job.0, job.1, seed, $0) } }
+        let runs = (classTargets + objectiveTargets).flatMap { job in
+            (firstSeed..<firstSeed + UInt64(seeds)).flatMap { seed in modes.map { (job.0, job.1, job.2, seed, $0) } }
         }
-        for (i, target, networks, seed, mode) in runs where !Interrupt.requested {
-            let line = try measure(target, number: i, networks: networks, seed: seed, mode: mode, context: context,
+        for (target, networks, label, seed, mode) in runs where !Interrupt.requested {
+            let line = try measure(target, label: label, networks: networks, seed: seed, mode: mode, context: context,
                                    terminal: &terminal)
             terminal.log(line)
             lines.append(line)
@@ -101,11 +103,11 @@ struct BenchEvolve: ParsableCommand {
     }
 
     /// One seed of one search: runs it, judges its best image, and returns the report line.
-    func measure(_ target: Target, number: Int, networks: [String], seed: UInt64, mode: SearchMode, context: Context,
+    func measure(_ target: Target, label: String, networks: [String], seed: UInt64, mode: SearchMode, context: Context,
                  terminal: inout Terminal) throws -> String {
         let index = target.classes.first ?? -1
         let settings = settings(target, networks: networks, mode: mode)
-        let runName = "bench-\(index >= 0 ? String(index) : "objective\(number)")-\(seed)" + (modes.count > 1 ? "-\(mode.rawValue)" : "")
+        let runName = "bench-\(label)-\(seed)" + (modes.count > 1 ? "-\(mode.rawValue)" : "")
         let clock = ContinuousClock(), start = clock.now
         var run = try SearchRun.start(store: try RunStore.inMemory(), name: runName, target: target.name,
                                       settings: settings, seed: seed, seeds: context.library,

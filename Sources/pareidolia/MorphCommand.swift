@@ -22,9 +22,7 @@ struct Morph: ParsableCommand {
     @Option(parsing: .unconditional, help: "Generations of each frame.") var generationsPerFrame = 10
     @Option(name: .customLong("run"), help: "Run name; default: from the two ends.") var runName: String?
     @Option(parsing: .unconditional, help: "Random seed.") var seed: UInt64 = 1
-    @OptionGroup(title: "Fitness") var fitness: FitnessOptions
-    @OptionGroup(title: "Search") var search: SearchOptions
-    @OptionGroup(title: "Polish") var polish: RunPolishOptions
+    @OptionGroup var breed: BreedOptions
     @OptionGroup var database: DatabaseOptions
 
     func validate() throws {
@@ -45,16 +43,14 @@ struct Morph: ParsableCommand {
     func run() throws {
         let names = try ImageNetClasses.bundled(), cache = ModelCache()
         let a = try Self.text(from, names: names), b = try Self.text(to, names: names)
-        let given = fitness.modelNames.map { $0.lowercased() }
+        let given = breed.givenModels
         let networks = ObjectiveOption.networks(given: ObjectiveOption.networks(given: given, objective: a), objective: b)
         let start = try ObjectiveOption.target(a, classes: [], networks: networks, cache: cache, names: names)
         let end = try ObjectiveOption.target(b, classes: [], networks: networks, cache: cache, names: names)
         let morph = MorphSchedule(from: start.objective, to: end.objective, fromName: start.name, toName: end.name,
                                   frames: frames, generationsPerFrame: generationsPerFrame)
-        let settings = RunSettings(evolution: search.config, fitness: fitness.function(morph.objective(frame: 0)),
-                                   models: networks, views: fitness.robust, framings: fitness.framingSettings,
-                                   polish: polish.schedule, stop: StopCondition(generation: morph.generations),
-                                   seededFrom: "random", morph: morph)
+        let settings = breed.settings(morph.objective(frame: 0), networks: networks,
+                                      stop: StopCondition(generation: morph.generations), morph: morph)
         let store = try database.open()
         let name = try runName ?? Evolve.defaultRunName(target: "morph \(start.leadName(names: names)) \(end.leadName(names: names))",
                                                         store: store)

@@ -18,9 +18,7 @@ struct Opposite: ParsableCommand {
     @Argument(help: "Classes: names, synonyms or indices.") var classes: [String]
     @Option(parsing: .unconditional, help: "Minutes per class.") var minutes: Double = 3
     @Option(parsing: .unconditional, help: "Random seed of every run.") var seed: UInt64 = 1
-    @OptionGroup(title: "Fitness") var fitness: FitnessOptions
-    @OptionGroup(title: "Search") var search: SearchOptions
-    @OptionGroup(title: "Polish") var polish: RunPolishOptions
+    @OptionGroup var breed: BreedOptions
     @OptionGroup var database: DatabaseOptions
 
     func validate() throws {
@@ -37,11 +35,9 @@ struct Opposite: ParsableCommand {
         for index in indices where !Interrupt.requested {
             let short = try names.shortName(of: index)
             let text = try ObjectiveText(parsing: "-logit(\(ObjectiveText.argument(short)))")
-            let networks = ObjectiveOption.networks(given: fitness.modelNames.map { $0.lowercased() }, objective: text)
+            let networks = ObjectiveOption.networks(given: breed.givenModels, objective: text)
             let target = try ObjectiveOption.target(text, classes: [], networks: networks, cache: cache, names: names)
-            let settings = RunSettings(evolution: search.config, fitness: fitness.function(target.objective), models: networks,
-                                       views: fitness.robust, framings: fitness.framingSettings, polish: polish.schedule,
-                                       stop: StopCondition(minutes: minutes), seededFrom: "random")
+            let settings = breed.settings(target.objective, networks: networks, stop: StopCondition(minutes: minutes))
             let name = try Evolve.defaultRunName(target: "opposite \(short)", store: store)
             terminal.log("run \(name): minimising the logit of \(short) with \(settings.modelName) for \(minutes) min")
             var run = try SearchRun.start(store: store, name: name, target: target.name, settings: settings, seed: seed,

@@ -7,7 +7,13 @@ enum RunReporting {
     /// One generation's progress line.
     static func line(_ p: SearchRun.Progress) -> String {
         let r = p.report, b = r.best.evaluation
-        var line = String(format: "gen %4d  training %6.2f%%  mean %6.2f%%", r.generation, b.confidence * 100, r.meanConfidence * 100)
+        let label = switch p.confidenceKind {
+        case .sought: "training"
+        case .absence: "training 1−p"
+        case .topOne: "top-1 p"
+        }
+        var line = String(format: "gen %4d  %@ %6.2f%%  mean %6.2f%%", r.generation, label as NSString, b.confidence * 100,
+                          r.meanConfidence * 100)
         if let j = p.judgement { line += "  " + verdict(j) }
         line += String(format: "  naturalness %.4f  fitness %7.3f  %5.1f nodes  %5.0f eval/s",
                        b.naturalness, b.fitness, r.meanNodes, p.evaluationsPerSecond)

@@ -165,3 +165,20 @@ struct FitnessOptions: ParsableArguments {
         FitnessFunction(objective: objective, tvWeight: tv, gate: gate)
     }
 }
+
+/// Fitness, search and polish options together, for the commands that breed toward objectives
+/// of their own making (`morph`, `opposite`).
+struct BreedOptions: ParsableArguments {
+    @OptionGroup(title: "Fitness") var fitness: FitnessOptions
+    @OptionGroup(title: "Search") var search: SearchOptions
+    @OptionGroup(title: "Polish") var polish: RunPolishOptions
+
+    /// The `--model` list as given (lower-cased; empty when none).
+    var givenModels: [String] { fitness.modelNames.map { $0.lowercased() } }
+
+    /// The settings of a run from random genomes toward `objective` on `networks`.
+    func settings(_ objective: Objective, networks: [String], stop: StopCondition, morph: MorphSchedule? = nil) -> RunSettings {
+        RunSettings(evolution: search.config, fitness: fitness.function(objective), models: networks, views: fitness.robust,
+                    framings: fitness.framingSettings, polish: polish.schedule, stop: stop, seededFrom: "random", morph: morph)
+    }
+}

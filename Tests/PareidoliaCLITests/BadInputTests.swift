@@ -32,6 +32,29 @@ final class BadInputTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: h.database))
     }
 
+    /// Objective texts and the commands built on them: one line naming the position, the name
+    /// or the range, and nothing written.
+    func testBadObjectivesNameWhatIsWrong() throws {
+        let h = try CLIHarness()
+        assertFails(try h.run(["evolve", "--objective", "class(rock crab", "--db", h.database]),
+                    mentioning: ["column 16", "')'"])
+        assertFails(try h.run(["evolve", "--objective", "klass(goldfish)", "--db", h.database]),
+                    mentioning: ["column 1", "class, not, logit"])
+        assertFails(try h.run(["evolve", "--objective", "channel(block40, 1)", "--db", h.database]),
+                    mentioning: ["block40", "block15"])
+        assertFails(try h.run(["evolve", "--objective", "neuron(block12, 900)", "--db", h.database]),
+                    mentioning: ["900", "191"])
+        assertFails(try h.run(["evolve", "--objective", "match(no-such-photo.png)", "--db", h.database]),
+                    mentioning: ["no-such-photo.png"])
+        assertFails(try h.run(["evolve", "--class", "goldfish", "--objective", "class(tench)", "--db", h.database]),
+                    mentioning: ["--objective", "not both"])
+        assertFails(try h.run(["polish", "x.genome", "--objective", "lite0:class(tench) - lite1:class(tench)", "-o", "y.png"]),
+                    mentioning: ["one network", "lite0 and lite1"])
+        assertFails(try h.run(["morph", "goldfish", "tench", "--frames", "1", "--db", h.database]), mentioning: ["--frames"])
+        assertFails(try h.run(["opposite", "goldfsh", "--db", h.database]), mentioning: ["goldfish"])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: h.database))
+    }
+
     func testMissingDatabaseDirectoryIsNamedAndNotCreated() throws {
         let h = try CLIHarness()
         let missing = h.directory.appendingPathComponent("no/such/dir")

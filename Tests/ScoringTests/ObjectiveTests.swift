@@ -66,5 +66,9 @@ final class ObjectiveTests: XCTestCase {
         XCTAssertFalse((-1 * Objective.logit(1)).raisesConfidence)
         XCTAssertFalse(channel.raisesConfidence, "an inner feature reports the top-1 probability")
         XCTAssertFalse((-0.5 * Objective.classes([1]) + .classes([2])).raisesConfidence)
+        XCTAssertEqual(channel.confidenceKind, .topOne)
+        XCTAssertEqual(Objective.opposite(1).confidenceKind, .absence)
+        XCTAssertEqual((-1 * Objective.logit(1)).confidenceKind, .absence)
+        XCTAssertEqual((channel + .classes([1])).confidenceKind, .sought)
     }
 }
