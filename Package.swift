@@ -90,6 +90,6 @@ let package = Package(
             "Search", "Evolution", "Scoring", "Store", "Genome", "Imaging", "Net", "ImageIO",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
-        .testTarget(name: "GalleryTests", dependencies: ["Gallery", "Store", "ImageIO", "Imaging"]),
+        .testTarget(name: "GalleryTests", dependencies: ["Gallery", "Store", "ImageIO", "Imaging", "Search", "Scoring", "Evolution"]),
     ]
 )

@@ -24,7 +24,7 @@ struct MorphSection {
     /// double as the film strip.
     func html() -> String {
         let first = frames[0].card.entry
-        let data = frames.map { f in
+        let data = frames.map { f -> String in
             let t = morph.t(frame: f.frame)
             // Percent-encoded paths and formatted numbers: nothing in them needs escaping in a JS string.
             return "{src:\"\(HTML.href(f.card.entry.image))\",label:\"frame \(f.frame + 1) of \(morph.frames) · t = \(GalleryFormat.number(t)) · \(GalleryFormat.percent(f.card.entry.measuredConfidence)) robust\"}"
