@@ -20,8 +20,7 @@ struct MorphSection {
         guard frames.count >= 2 else { return nil }
     }
 
-    /// The section's HTML: one image, a range input and a play button; the frames' thumbnails
-    /// double as the film strip.
+    /// The section's HTML: one image, a range input and a play button.
     func html() -> String {
         let first = frames[0].card.entry
         let data = frames.map { f -> String in

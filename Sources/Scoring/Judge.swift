@@ -70,23 +70,31 @@ public struct Judge {
 
     /// The verdicts on `render` (square, any size; `renderSize`² by convention).
     public func judge(_ render: Image, objective: Objective) throws -> Judgement {
+        try judge(render, objectives: [objective])[0]
+    }
+
+    /// The verdicts on `render` for each of `objectives`, from one classification of its framings.
+    public func judge(_ render: Image, objectives: [Objective]) throws -> [Judgement] {
         let framed = FramedScoring(scorer: scorer, framings: framings, sourceSize: render.width)
-        let targets = Set(objective.targetClasses)
-        let verdicts = try scorer.sessions.indices.map { k -> NetworkVerdict in
-            let rows = try scorer.logProbabilities(framed.images(render, network: k), network: k)
-            var mean = [Float](repeating: 0, count: rows.first?.count ?? 0)
-            var confidence: Float = 0, hits = 0
-            for lp in rows {
-                let p = lp.map { exp($0) }
-                confidence += objective.confidence(probabilities: p, network: names[k])
-                for c in p.indices { mean[c] += p[c] }
-                if let top = p.indices.max(by: { p[$0] < p[$1] }), targets.contains(top) { hits += 1 }
-            }
-            let n = Float(max(rows.count, 1)), top = mean.indices.max(by: { mean[$0] < mean[$1] }) ?? 0
-            return NetworkVerdict(model: names[k], confidence: confidence / n, top1: Float(hits) / n,
-                                  topClass: top, topProbability: mean.isEmpty ? nil : mean[top] / n)
+        let probabilities = try scorer.sessions.indices.map { k in
+            try scorer.logProbabilities(framed.images(render, network: k), network: k).map { $0.map { exp($0) } }
         }
-        return Judgement(robust: Array(verdicts.dropLast()), heldOut: verdicts[verdicts.count - 1],
-                         framings: framings.count, renderSize: render.width)
+        return objectives.map { objective in
+            let targets = Set(objective.targetClasses)
+            let verdicts = probabilities.enumerated().map { k, rows -> NetworkVerdict in
+                var mean = [Float](repeating: 0, count: rows.first?.count ?? 0)
+                var confidence: Float = 0, hits = 0
+                for p in rows {
+                    confidence += objective.confidence(probabilities: p, network: names[k])
+                    for c in p.indices { mean[c] += p[c] }
+                    if let top = p.indices.max(by: { p[$0] < p[$1] }), targets.contains(top) { hits += 1 }
+                }
+                let n = Float(max(rows.count, 1)), top = mean.indices.max(by: { mean[$0] < mean[$1] }) ?? 0
+                return NetworkVerdict(model: names[k], confidence: confidence / n, top1: Float(hits) / n,
+                                      topClass: top, topProbability: mean.isEmpty ? nil : mean[top] / n)
+            }
+            return Judgement(robust: Array(verdicts.dropLast()), heldOut: verdicts[verdicts.count - 1],
+                             framings: framings.count, renderSize: render.width)
+        }
     }
 }

@@ -188,25 +188,25 @@ public struct PackedFloats: Sendable, Equatable, Codable {
 }
 
 extension Objective {
-    /// What the objective reads on network `network` (a variant name) of `architecture`; `output`
-    /// is forced when the caller needs the log-softmax anyway (for the confidence).
-    public func taps(network: String, architecture: Architecture, output: Bool = false) -> FeatureTaps {
+    /// What the objective reads on network `network` (a variant name); `output` is forced when
+    /// the caller needs the log-softmax anyway (for the confidence).
+    public func taps(network: String, output: Bool = false) -> FeatureTaps {
         var blocks: [Int] = [], readsOutput = output
-        collectTaps(network: network, architecture: architecture, blocks: &blocks, output: &readsOutput)
+        collectTaps(network: network, blocks: &blocks, output: &readsOutput)
         return FeatureTaps(blocks: blocks, output: readsOutput)
     }
 
-    private func collectTaps(network: String, architecture: Architecture, blocks: inout [Int], output: inout Bool) {
+    private func collectTaps(network: String, blocks: inout [Int], output: inout Bool) {
         switch self {
         case .classes, .opposite, .logit, .match: output = true
         case .layer(let f): blocks.append(f.block)
         case .style(let reference): blocks += reference.blocks[network] ?? []
         case .sum(let a, let b):
-            a.collectTaps(network: network, architecture: architecture, blocks: &blocks, output: &output)
-            b.collectTaps(network: network, architecture: architecture, blocks: &blocks, output: &output)
-        case .scaled(_, let a): a.collectTaps(network: network, architecture: architecture, blocks: &blocks, output: &output)
+            a.collectTaps(network: network, blocks: &blocks, output: &output)
+            b.collectTaps(network: network, blocks: &blocks, output: &output)
+        case .scaled(_, let a): a.collectTaps(network: network, blocks: &blocks, output: &output)
         case .on(let name, let a):
-            if name == network { a.collectTaps(network: network, architecture: architecture, blocks: &blocks, output: &output) }
+            if name == network { a.collectTaps(network: network, blocks: &blocks, output: &output) }
         }
     }
 

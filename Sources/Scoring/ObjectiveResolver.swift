@@ -74,10 +74,6 @@ extension ObjectiveText {
 
     private func resolve(_ atom: Atom, networks: [String], names: ImageNetClasses, scorer: Scorer,
                          loadPicture: (String) throws -> Image) throws -> Objective {
-        func index(_ name: String) throws -> Int {
-            if let i = Int(name) { _ = try names.name(of: i); return i }
-            return try names.index(of: name)
-        }
         func session(_ network: String) -> Int { scorer.sessions.indices.first { scorer.networkName($0) == network } ?? 0 }
         func block(_ layer: String, channel: Int?) throws -> Int {
             let parsed = Self.blockIndex(layer)
@@ -94,32 +90,33 @@ extension ObjectiveText {
             return parsed ?? 0
         }
         switch atom {
-        case .classes(let list): return .classes(try list.map(index))
-        case .not(let name): return .opposite(try index(name))
-        case .logit(let name): return .logit(try index(name))
+        case .classes(let list): return .classes(try list.map(names.index(ofArgument:)))
+        case .not(let name): return .opposite(try names.index(ofArgument: name))
+        case .logit(let name): return .logit(try names.index(ofArgument: name))
         case let .channel(layer, channel): return .layer(LayerFeature(.channel, block: try block(layer, channel: channel), channel: channel))
         case let .neuron(layer, channel): return .layer(LayerFeature(.neuron, block: try block(layer, channel: channel), channel: channel))
         case .dream(let layer): return .layer(LayerFeature(.dream, block: try block(layer, channel: nil)))
-        case .match(let path):
+        case .match(let path), .style(let path):
             let image: Image
             do { image = try loadPicture(path) } catch { throw ObjectiveError.picture(path: path, reason: "\(error)") }
-            var pooled: [String: [Float]] = [:], top: [String: Int] = [:]
-            for network in networks {
-                let k = session(network), r = scorer.resolution(of: k)
-                let f = try scorer.features([image.prepareForNetwork(size: r)], taps: .output, network: k)[0]
-                pooled[network] = f.pooled
-                top[network] = f.logSoftmax.indices.max { f.logSoftmax[$0] < f.logSoftmax[$1] }
+            // The picture prepared the way photos are, measured once on each network.
+            func features(on network: String, taps: FeatureTaps) throws -> NetworkFeatures {
+                let k = session(network)
+                return try scorer.features([image.prepareForNetwork(size: scorer.resolution(of: k))], taps: taps, network: k)[0]
             }
-            return .match(FeatureReference(source: path, pooled: pooled, topClasses: top))
-        case .style(let path):
-            let image: Image
-            do { image = try loadPicture(path) } catch { throw ObjectiveError.picture(path: path, reason: "\(error)") }
+            if case .match = atom {
+                var pooled: [String: [Float]] = [:], top: [String: Int] = [:]
+                for network in networks {
+                    let f = try features(on: network, taps: .output)
+                    pooled[network] = f.pooled
+                    top[network] = f.logSoftmax.indices.max { f.logSoftmax[$0] < f.logSoftmax[$1] }
+                }
+                return .match(FeatureReference(source: path, pooled: pooled, topClasses: top))
+            }
             var blocks: [String: [Int]] = [:], grams: [String: [[Float]]] = [:]
             for network in networks {
-                let k = session(network), r = scorer.resolution(of: k)
-                let chosen = StyleReference.blocks(of: scorer.sessions[k].model.architecture)
-                let f = try scorer.features([image.prepareForNetwork(size: r)], taps: FeatureTaps(blocks: chosen, output: false),
-                                            network: k)[0]
+                let chosen = StyleReference.blocks(of: scorer.sessions[session(network)].model.architecture)
+                let f = try features(on: network, taps: FeatureTaps(blocks: chosen, output: false))
                 blocks[network] = chosen
                 grams[network] = zip(f.blocks, f.shapes).map { StyleReference.gram($0, shape: $1) }
             }

@@ -74,7 +74,7 @@ public final class Scorer {
             return try logProbabilities(images, network: k).map { objective.score(logProbabilities: $0) }
         }
         let name = networkName(k)
-        let taps = objective.taps(network: name, architecture: sessions[k].model.architecture, output: true)
+        let taps = objective.taps(network: name, output: true)
         return try features(images, taps: taps, network: k).map { f in
             ObjectiveScore(value: objective.value(features: f, taps: taps, network: name),
                            confidence: objective.confidence(probabilities: f.logSoftmax.map { exp($0) }, network: name))
@@ -113,7 +113,7 @@ public final class Scorer {
             (values, gradient) = (result.objective, result.gradient)
         } else {
             let name = networkName(k)
-            let taps = objective.taps(network: name, architecture: session.model.architecture)
+            let taps = objective.taps(network: name)
             let result = try timed(images.count) {
                 try session.featureGradient(input, batch: images.count, taps: taps) { _, features in
                     objective.derivative(features: features, taps: taps, network: name)

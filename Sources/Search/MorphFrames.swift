@@ -3,7 +3,7 @@ import Scoring
 import Store
 
 /// How each frame of a morph run holds up for the morph's two ends.
-public struct MorphFrame: Sendable, Equatable {
+public struct MorphFrame: Sendable {
     public var frame: Int
     /// How far the frame's objective is from `from` toward `to`.
     public var t: Float
@@ -14,11 +14,6 @@ public struct MorphFrame: Sendable, Equatable {
     public var robust: (from: Float, to: Float)
     /// The held-out network on the same framings.
     public var heldOut: (from: Float, to: Float)
-
-    public static func == (a: MorphFrame, b: MorphFrame) -> Bool {
-        a.frame == b.frame && a.t == b.t && a.generation == b.generation && a.imagePath == b.imagePath
-            && a.robust == b.robust && a.heldOut == b.heldOut
-    }
 }
 
 extension MorphSchedule {
@@ -31,7 +26,8 @@ extension MorphSchedule {
             let generation = (i + 1) * generationsPerFrame
             guard let record = records.last(where: { $0.generation == generation }) else { return nil }
             let render = try RunJudge.render(try Genome(parsing: record.record.genome))
-            let a = try judge.judge(render: render, objective: from), b = try judge.judge(render: render, objective: to)
+            let ends = try judge.judge(render: render, objectives: [from, to])
+            let (a, b) = (ends[0], ends[1])
             return MorphFrame(frame: i, t: t(frame: i), generation: generation, imagePath: record.record.imagePath,
                               robust: (a.confidence, b.confidence), heldOut: (a.heldOut.confidence, b.heldOut.confidence))
         }

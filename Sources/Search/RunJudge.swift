@@ -27,6 +27,11 @@ public struct RunJudge {
         try judge.judge(render, objective: objective ?? self.objective)
     }
 
+    /// The verdicts on a record render for each of `objectives`, from one classification.
+    public func judge(render: Image, objectives: [Objective]) throws -> [Judgement] {
+        try judge.judge(render, objectives: objectives)
+    }
+
     /// The verdict on `genome`.
     public func judge(_ genome: Genome, objective: Objective? = nil) throws -> Judgement {
         try judge(render: try Self.render(genome), objective: objective)

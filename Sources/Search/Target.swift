@@ -17,8 +17,8 @@ public struct Target: Sendable, Equatable {
     /// Σ log(1 − p(opposite))`.
     public init(classes: [String], opposites: [String] = [], names: ImageNetClasses) throws {
         guard !classes.isEmpty || !opposites.isEmpty else { throw SearchError.noTarget }
-        let positive = try classes.map { try Target.index($0, names: names) }
-        let negative = try opposites.map { try Target.index($0, names: names) }
+        let positive = try classes.map(names.index(ofArgument:))
+        let negative = try opposites.map(names.index(ofArgument:))
         var objective: Objective? = positive.isEmpty ? nil : .classes(positive)
         for n in negative { objective = objective.map { $0 + .opposite(n) } ?? .opposite(n) }
         self.objective = objective ?? .classes([])
@@ -33,24 +33,18 @@ public struct Target: Sendable, Equatable {
         name = text.description
     }
 
-    /// The networks a run needs: `models` (the user's `--model` list, or the default), plus any
-    /// network an objective text names by prefix.
-    public static func networks(models: [String], objective: ObjectiveText?) -> [String] {
-        models + (objective?.models ?? []).filter { !models.contains($0) }
+    /// The networks a run needs: `given` (the user's `--model` list; lite0 when empty), plus the
+    /// networks an objective text names by prefix; with no `--model` and every term on a named
+    /// network, just those networks.
+    public static func networks(given: [String], objective: ObjectiveText?) -> [String] {
+        if given.isEmpty, let objective, objective.terms.allSatisfy({ $0.model != nil }) { return objective.models }
+        let models = given.isEmpty ? [RunSettings.defaultModel] : given
+        return models + (objective?.models ?? []).filter { !models.contains($0) }
     }
 
     /// The first class's short name (for default run names), else the whole name.
     public func leadName(names: ImageNetClasses) -> String {
         classes.first.map { Target.shortName($0, names: names) } ?? name
-    }
-
-    /// A class argument: an index, a name or a synonym.
-    public static func index(_ argument: String, names: ImageNetClasses) throws -> Int {
-        if let i = Int(argument) {
-            _ = try names.name(of: i)
-            return i
-        }
-        return try names.index(of: argument)
     }
 
     static func shortName(_ index: Int, names: ImageNetClasses) -> String {

@@ -74,10 +74,10 @@ struct BenchEvolve: ParsableCommand {
         // Each job: its target, its networks, and the label its runs and image folders are named by.
         let classTargets = try (classes.isEmpty && objective.isEmpty ? ["rock crab"] : classes).map { name in
             let target = try Target(classes: [name], names: context.names)
-            return (target, ObjectiveOption.networks(given: given, objective: nil), String(target.classes[0]))
+            return (target, Target.networks(given: given, objective: nil), String(target.classes[0]))
         }
         let objectiveTargets = try objective.enumerated().map { k, written in
-            let text = try ObjectiveText(parsing: written), networks = ObjectiveOption.networks(given: given, objective: text)
+            let text = try ObjectiveText(parsing: written), networks = Target.networks(given: given, objective: text)
             return (try ObjectiveOption.target(text, classes: [], networks: networks, cache: context.models, names: context.names),
                     networks, "objective\(k + 1)")
         }

@@ -41,7 +41,7 @@ struct Evolve: ParsableCommand {
     func run() throws {
         let names = try ImageNetClasses.bundled(), cache = ModelCache()
         let text = try ObjectiveOption.parse(objective, shorthands: classes + opposite)
-        let networks = ObjectiveOption.networks(given: fitness.modelNames.map { $0.lowercased() }, objective: text)
+        let networks = Target.networks(given: fitness.modelNames.map { $0.lowercased() }, objective: text)
         let target = try ObjectiveOption.target(text, classes: classes, opposites: opposite, networks: networks,
                                                 cache: cache, names: names)
         let settings = RunSettings(evolution: search.config, fitness: fitness.function(target.objective),

@@ -36,7 +36,7 @@ struct Morph: ParsableCommand {
     /// A morph end as objective text: an objective as written, or class(NAME).
     static func text(_ end: String, names: ImageNetClasses) throws -> ObjectiveText {
         if end.contains("(") { return try ObjectiveText(parsing: end) }
-        let short = try names.shortName(of: try Target.index(end, names: names))
+        let short = try names.shortName(of: try names.index(ofArgument: end))
         return ObjectiveText(terms: [.init(atom: .classes([short]))])
     }
 
@@ -44,7 +44,7 @@ struct Morph: ParsableCommand {
         let names = try ImageNetClasses.bundled(), cache = ModelCache()
         let a = try Self.text(from, names: names), b = try Self.text(to, names: names)
         let given = breed.givenModels
-        let networks = ObjectiveOption.networks(given: ObjectiveOption.networks(given: given, objective: a), objective: b)
+        let networks = Target.networks(given: Target.networks(given: given, objective: a), objective: b)
         let start = try ObjectiveOption.target(a, classes: [], networks: networks, cache: cache, names: names)
         let end = try ObjectiveOption.target(b, classes: [], networks: networks, cache: cache, names: names)
         let morph = MorphSchedule(from: start.objective, to: end.objective, fromName: start.name, toName: end.name,

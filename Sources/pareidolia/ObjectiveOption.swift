@@ -18,14 +18,6 @@ enum ObjectiveOption {
         return try ObjectiveText(parsing: text)
     }
 
-    /// The networks a run needs: the `--model` list (lite0 when none is given), plus the
-    /// networks the objective names; with no `--model` and every term on a named network, just
-    /// those networks.
-    static func networks(given: [String], objective: ObjectiveText?) -> [String] {
-        if given.isEmpty, let objective, objective.terms.allSatisfy({ $0.model != nil }) { return objective.models }
-        return Target.networks(models: given.isEmpty ? [RunSettings.defaultModel] : given, objective: objective)
-    }
-
     /// The target: the objective resolved on `networks` (loaded through `cache`), or the shorthands.
     static func target(_ objective: ObjectiveText?, classes: [String], opposites: [String] = [], networks: [String],
                        cache: ModelCache, names: ImageNetClasses) throws -> Target {

@@ -28,14 +28,14 @@ struct Opposite: ParsableCommand {
 
     func run() throws {
         let names = try ImageNetClasses.bundled(), cache = ModelCache()
-        let indices = try classes.map { try Target.index($0, names: names) }
+        let indices = try classes.map(names.index(ofArgument:))
         let store = try database.open()
         var terminal = Terminal()
         var rows: [[String]] = []
         for index in indices where !Interrupt.requested {
             let short = try names.shortName(of: index)
             let text = try ObjectiveText(parsing: "-logit(\(ObjectiveText.argument(short)))")
-            let networks = ObjectiveOption.networks(given: breed.givenModels, objective: text)
+            let networks = Target.networks(given: breed.givenModels, objective: text)
             let target = try ObjectiveOption.target(text, classes: [], networks: networks, cache: cache, names: names)
             let settings = breed.settings(target.objective, networks: networks, stop: StopCondition(minutes: minutes))
             let name = try Evolve.defaultRunName(target: "opposite \(short)", store: store)

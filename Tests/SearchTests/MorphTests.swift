@@ -58,6 +58,16 @@ extension EngineTests {
         XCTAssertTrue(generations.isSuperset(of: [2, 4]), "every frame's last generation is recorded: \(generations)")
     }
 
+    /// Judging one render for both ends of a morph at once (one classification of the framings)
+    /// gives the verdicts judging it for each end alone gives.
+    func testJudgingSeveralObjectivesAtOnceEqualsJudgingEach() throws {
+        let judge = try RunJudge(settings: settings(generations: 1), models: Self.models)
+        let render = try RunJudge.render(try Genome(parsing: "(rgb (sin (* 7 x)) (cos (* 5 y)) (* x y))"))
+        let ends: [Objective] = [.classes([250]), 0.5 * .classes([251]) + .opposite(1)]
+        XCTAssertEqual(try judge.judge(render: render, objectives: ends),
+                       try ends.map { try judge.judge(render: render, objective: $0) })
+    }
+
     /// A run toward an inner channel climbs on it: the objective language drives evolution.
     func testChannelObjectiveRunClimbs() throws {
         let engine = self

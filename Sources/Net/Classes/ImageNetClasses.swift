@@ -70,6 +70,16 @@ public struct ImageNetClasses: Sendable {
         throw NetError.unknownClass(name: name, suggestions: candidates(matching: name).map { names[$0.index] })
     }
 
+    /// The class a user's argument names: an index (checked against the count), a full name or a
+    /// synonym (as `index(of:)`).
+    public func index(ofArgument argument: String) throws -> Int {
+        if let i = Int(argument) {
+            _ = try name(of: i)
+            return i
+        }
+        return try index(of: argument)
+    }
+
     /// One ranked candidate of `candidates(matching:)`.
     public struct Match: Sendable, Equatable {
         public let index: Int

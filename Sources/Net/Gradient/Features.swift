@@ -15,11 +15,6 @@ public struct FeatureTaps: Sendable, Hashable {
     /// The log-softmax and pooled features only.
     public static let output = FeatureTaps()
 
-    /// The union of two sets of taps.
-    public func union(_ other: FeatureTaps) -> FeatureTaps {
-        FeatureTaps(blocks: blocks + other.blocks, output: output || other.output)
-    }
-
     /// The last block the pass has to run.
     func lastBlock(of architecture: Architecture) -> Int {
         output ? architecture.blocks.count - 1 : (blocks.last ?? architecture.blocks.count - 1)
