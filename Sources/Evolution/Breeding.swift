@@ -28,10 +28,14 @@ struct Breeding {
 
     /// One child from the population: crossover of two tournament winners, or one mutation.
     func child(of population: [Individual], using rng: inout SeededGenerator) -> Genome {
-        let pick = { (rng: inout SeededGenerator) in
+        child(parents: { rng in
             Selection.tournament(population, size: config.tournamentSize,
                                  parsimony: config.parsimony, using: &rng).genome
-        }
+        }, using: &rng)
+    }
+
+    /// One child: crossover of two parents drawn by `pick`, or one mutation of one.
+    func child(parents pick: (inout SeededGenerator) -> Genome, using rng: inout SeededGenerator) -> Genome {
         if Double.random(in: 0..<1, using: &rng) < config.crossoverRate {
             let a = pick(&rng), b = pick(&rng)
             if let share = config.termOperators?.crossover, Double.random(in: 0..<1, using: &rng) < share,

@@ -1,3 +1,4 @@
+import Foundation
 import Imaging
 import Net
 
@@ -66,6 +67,29 @@ public struct FramedScoring {
         }
     }
 
+    /// Every class's mean log-probability and mean probability over the framings, then over the
+    /// networks, for each source picture: what an atlas offers to all its cells at once.
+    public func classScores(_ sources: [Image]) throws -> [ClassScores] {
+        let f = framings.count, n = sources.count
+        let classes = scorer.sessions[0].model.classCount
+        var result = [ClassScores](repeating: ClassScores(logProbabilities: [Float](repeating: 0, count: classes),
+                                                          probabilities: [Float](repeating: 0, count: classes)),
+                                   count: n)
+        let weight = 1 / Float(f * scorer.sessions.count)
+        for k in scorer.sessions.indices {
+            let rows = try scorer.logProbabilities(sources.flatMap { self.images($0, network: k) }, network: k)
+            for i in 0..<n {
+                for row in rows[(i * f)..<((i + 1) * f)] {
+                    for c in 0..<classes {
+                        result[i].logProbabilities[c] += row[c] * weight
+                        result[i].probabilities[c] += Foundation.exp(row[c]) * weight
+                    }
+                }
+            }
+        }
+        return result
+    }
+
     /// The framed objective of `source` and its gradient with respect to the source's pixels.
     public func gradient(_ source: Image, objective: Objective) throws -> (value: Float, gradient: Image) {
         let weight = 1 / Float(framings.count * scorer.sessions.count)
@@ -82,4 +106,10 @@ public struct FramedScoring {
         }
         return (value, Image(width: source.width, height: source.height, pixels: gradient))
     }
+}
+
+/// Every class's score of one picture: mean log-probability and mean probability.
+public struct ClassScores: Sendable, Equatable {
+    public var logProbabilities: [Float]
+    public var probabilities: [Float]
 }

@@ -68,6 +68,23 @@ public struct Judge {
         framings = (0..<framingCount).map { _ in Framing.random(using: &rng) }
     }
 
+    /// What each network (training networks first, the held-out one last) sees in `render`:
+    /// every class's mean probability over the judge's framings, and on how many framings
+    /// each class is the top-1 answer.
+    public func readings(_ render: Image) throws -> [ClassReading] {
+        let framed = FramedScoring(scorer: scorer, framings: framings, sourceSize: render.width)
+        return try scorer.sessions.indices.map { k in
+            let rows = try scorer.logProbabilities(framed.images(render, network: k), network: k)
+            var reading = ClassReading(mean: [Float](repeating: 0, count: rows.first?.count ?? 0), topOne: [:],
+                                       framings: rows.count)
+            for row in rows {
+                for c in row.indices { reading.mean[c] += exp(row[c]) / Float(rows.count) }
+                if let top = row.indices.max(by: { row[$0] < row[$1] }) { reading.topOne[top, default: 0] += 1 }
+            }
+            return reading
+        }
+    }
+
     /// The verdicts on `render` (square, any size; `renderSize`² by convention).
     public func judge(_ render: Image, objective: Objective) throws -> Judgement {
         try judge(render, objectives: [objective])[0]
@@ -96,5 +113,25 @@ public struct Judge {
             return Judgement(robust: Array(verdicts.dropLast()), heldOut: verdicts[verdicts.count - 1],
                              framings: framings.count, renderSize: render.width)
         }
+    }
+}
+
+/// One network's view of a picture over the judge's framings.
+public struct ClassReading: Sendable, Equatable {
+    /// Every class's mean probability.
+    public var mean: [Float]
+    /// Framings on which each class is the top-1 answer (classes never top-1 are absent).
+    public var topOne: [Int: Int]
+    public var framings: Int
+
+    public init(mean: [Float], topOne: [Int: Int], framings: Int) {
+        self.mean = mean
+        self.topOne = topOne
+        self.framings = framings
+    }
+
+    /// The most probable class other than `excluded` (the runner-up of a class's own picture).
+    public func strongest(excluding excluded: Int) -> Int {
+        mean.indices.filter { $0 != excluded }.max { mean[$0] < mean[$1] } ?? 0
     }
 }

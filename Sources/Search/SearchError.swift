@@ -16,6 +16,8 @@ public enum SearchError: Error, CustomStringConvertible, Equatable {
     case cannotCreateDirectory(path: String, reason: String)
     case libraryNotFound(searched: [String])
     case emptyLibrary(path: String)
+    case notAnAtlas(run: String)
+    case isAnAtlas(run: String)
 
     public var description: String {
         switch self {
@@ -51,6 +53,10 @@ public enum SearchError: Error, CustomStringConvertible, Equatable {
             return "genome library not found (looked in \(searched.joined(separator: ", "))); run pareidolia from the repository, or pass --library DIR"
         case let .emptyLibrary(path):
             return "no .genome files in '\(path)': add some, or pass --library DIR"
+        case let .notAnAtlas(run):
+            return "run '\(run)' is an evolve run, not an atlas: continue it with pareidolia resume \(run), or choose another --run for the atlas"
+        case let .isAnAtlas(run):
+            return "run '\(run)' is an atlas: continue it with pareidolia atlas --run \(run)"
         }
     }
 }

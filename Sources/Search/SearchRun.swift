@@ -84,6 +84,7 @@ public struct SearchRun {
     public static func resume(store: RunStore, name: String, recordDirectory: String, models: ModelCache,
                               stop: ((_ generation: Int, _ elapsedSeconds: Double) -> StopCondition?)? = nil) throws -> SearchRun {
         var run = try store.run(named: name)
+        guard run.kind == .evolve else { throw SearchError.isAnAtlas(run: name) }
         // A second writer is refused here, before any work.
         let lease = try store.acquireLock(run: run.id)
         var settings = try RunSettings.decode(run.config, run: run.name)

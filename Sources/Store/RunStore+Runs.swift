@@ -19,10 +19,11 @@ extension RunStore {
         let now = Date()
         try db.execute(sql: """
             INSERT INTO runs (name, target, config, model, seed, status, generations,
-                              created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)
+                              created_at, updated_at, kind)
+            VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?)
             """, arguments: [new.name, new.target, new.config, new.model,
-                             Int64(bitPattern: new.seed), RunStatus.running.rawValue, now, now])
+                             Int64(bitPattern: new.seed), RunStatus.running.rawValue, now, now,
+                             new.kind.rawValue])
         return try fetchRun(db, id: db.lastInsertedRowID)
     }
 
@@ -61,7 +62,7 @@ extension RunStore {
             }
             let rows = try Row.fetchAll(db, sql: """
                 SELECT runs.id, runs.name, runs.target, runs.model, runs.seed, runs.status,
-                       runs.generations, runs.created_at, runs.updated_at,
+                       runs.generations, runs.created_at, runs.updated_at,\(hasAtlases ? " runs.kind," : "")
                        last.evaluations AS evaluations, last.elapsed_seconds AS elapsed_seconds,
                        best.id AS best_id, best.fitness AS best_fitness,
                        best.confidence AS best_confidence, best.naturalness AS best_naturalness,
@@ -100,7 +101,8 @@ extension RunStore {
                     elapsedSeconds: try row.decode(Double?.self, forColumn: "elapsed_seconds") ?? 0,
                     best: best,
                     createdAt: try row.decode(Date.self, forColumn: "created_at"),
-                    updatedAt: try row.decode(Date.self, forColumn: "updated_at"))
+                    updatedAt: try row.decode(Date.self, forColumn: "updated_at"),
+                    kind: try decodeKind(row))
             }
         }
     }
@@ -151,7 +153,18 @@ extension RunStore {
             status: try decodeStatus(row),
             generations: try row.decode(Int.self, forColumn: "generations"),
             createdAt: try row.decode(Date.self, forColumn: "created_at"),
-            updatedAt: try row.decode(Date.self, forColumn: "updated_at"))
+            updatedAt: try row.decode(Date.self, forColumn: "updated_at"),
+            kind: try decodeKind(row))
+    }
+
+    /// Reads the `kind` column (absent in databases older than v4 opened read-only: `evolve`).
+    func decodeKind(_ row: Row) throws -> RunKind {
+        guard let text = row["kind"] as String? else { return .evolve }
+        guard let kind = RunKind(rawValue: text) else {
+            throw StoreError.corruptValue(path: path, detail: "runs.kind '\(text)' is not one of "
+                                            + RunKind.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        return kind
     }
 
     /// Reads the `status` column, refusing values this build does not know.

@@ -20,6 +20,9 @@ public final class RunStore: Sendable {
     public let readOnly: Bool
     /// Whether the schema has the `run_locks` table (false for a read-only v1 database).
     let hasLocks: Bool
+    /// Whether the schema has run kinds and the `elites` table (false for a read-only
+    /// database older than v4).
+    let hasAtlases: Bool
     /// Identifies this store's leases in `run_locks` (one random token per `RunStore`).
     let token: String
     let queue: DatabaseQueue
@@ -47,6 +50,7 @@ public final class RunStore: Sendable {
             let applied = try Self.checkSchema(queue, path: path, busyTimeout: busyTimeout)
             guard !applied.isEmpty else { throw StoreError.databaseMissing(path: path) }
             hasLocks = applied.contains("v2")
+            hasAtlases = applied.contains("v4")
             return
         }
         if exists {
@@ -57,6 +61,7 @@ public final class RunStore: Sendable {
         }
         queue = try Self.open(path, busyTimeout: busyTimeout, readOnly: false)
         hasLocks = true
+        hasAtlases = true
         try perform("opening the database") {
             try queue.writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA synchronous = FULL")
@@ -85,6 +90,7 @@ public final class RunStore: Sendable {
         busyTimeout = 0
         readOnly = false
         hasLocks = true
+        hasAtlases = true
         token = UUID().uuidString
         do {
             queue = try DatabaseQueue(configuration: config)

@@ -1,6 +1,14 @@
 import Foundation
 
-/// What the evolution engine asks to create: one named run of `evolve`.
+/// What a run is: one population bred toward one objective, or an atlas of elites.
+public enum RunKind: String, Sendable, CaseIterable, Equatable {
+    /// `evolve`, `morph`, `opposite`: one population, generations and records.
+    case evolve
+    /// `atlas`: a MAP-Elites archive with one elite per class, batches and elites.
+    case atlas
+}
+
+/// What the evolution engine asks to create: one named run of `evolve` or `atlas`.
 ///
 /// The store keeps `target` and `config` as text and never interprets them beyond checking
 /// that `config` is JSON; the engine encodes and decodes both.
@@ -16,9 +24,11 @@ public struct NewRun: Sendable, Equatable {
     public var model: String
     /// The run's RNG seed; every 64-bit value round-trips exactly.
     public var seed: UInt64
+    public var kind: RunKind
 
     /// Creates the description of a run to be inserted by `RunStore.createRun`.
-    public init(name: String, target: String, config: String, model: String, seed: UInt64) {
+    public init(name: String, target: String, config: String, model: String, seed: UInt64, kind: RunKind = .evolve) {
+        self.kind = kind
         self.name = name
         self.target = target
         self.config = config
@@ -56,10 +66,13 @@ public struct Run: Sendable, Equatable {
     public var createdAt: Date
     /// Time of the last change (creation, status change, generation or record commit).
     public var updatedAt: Date
+    public var kind: RunKind
 
     /// Memberwise initialiser (the store builds these; public for tests and tools).
     public init(id: Int64, name: String, target: String, config: String, model: String,
-                seed: UInt64, status: RunStatus, generations: Int, createdAt: Date, updatedAt: Date) {
+                seed: UInt64, status: RunStatus, generations: Int, createdAt: Date, updatedAt: Date,
+                kind: RunKind = .evolve) {
+        self.kind = kind
         self.id = id
         self.name = name
         self.target = target
@@ -110,9 +123,12 @@ public struct RunSummary: Sendable, Equatable {
         }
     }
 
+    public var kind: RunKind
+
     public init(id: Int64, name: String, target: String, model: String, seed: UInt64,
                 status: RunStatus, generations: Int, evaluations: Int, elapsedSeconds: Double,
-                best: Best?, createdAt: Date, updatedAt: Date) {
+                best: Best?, createdAt: Date, updatedAt: Date, kind: RunKind = .evolve) {
+        self.kind = kind
         self.id = id
         self.name = name
         self.target = target

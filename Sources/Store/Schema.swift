@@ -15,6 +15,7 @@ enum Schema {
         migrator.registerMigration("v1", migrate: v1)
         migrator.registerMigration("v2", migrate: v2)
         migrator.registerMigration("v3", migrate: v3)
+        migrator.registerMigration("v4", migrate: v4)
         return migrator
     }()
 
@@ -116,5 +117,27 @@ enum Schema {
     /// held-out confidences with their methods), beside the headline confidence.
     private static func v3(_ db: Database) throws {
         try db.execute(sql: "ALTER TABLE records ADD COLUMN measurements TEXT")
+    }
+
+    /// Version 4: atlases. A run's `kind` says whether it is one `evolve` run or an `atlas`
+    /// (MAP-Elites over many classes); an atlas keeps its batches in `generations` (the
+    /// population size is its filled cells, the RNG state its counters) and its archive in
+    /// `elites`, one row per cell, replaced only by a better elite (`RunStore.commitBatch`).
+    private static func v4(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE runs ADD COLUMN kind TEXT NOT NULL DEFAULT 'evolve' CHECK (kind IN ('evolve', 'atlas'));
+
+            CREATE TABLE elites (
+                run_id      INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                cell        INTEGER NOT NULL CHECK (cell >= 0),
+                genome      TEXT    NOT NULL CHECK (genome <> ''),
+                quality,         -- score (no type: keeps -0.0)
+                confidence,      -- score (no type: keeps -0.0)
+                naturalness,     -- score (no type: keeps -0.0)
+                batch       INTEGER NOT NULL CHECK (batch >= 0),
+                updated_at  TEXT    NOT NULL,
+                PRIMARY KEY (run_id, cell)
+            );
+            """)
     }
 }

@@ -88,6 +88,16 @@ struct Resume: ParsableCommand {
 
     func run() throws {
         let store = try database.open()
+        if try store.run(named: name).kind == .atlas {
+            var run = try AtlasRun.resume(store: store, name: name, models: ModelCache(), stop: { batch, elapsed in
+                StopCondition.relative(generations: stop.generations, confidence: nil, minutes: stop.minutes,
+                                       from: batch - 1, elapsedSeconds: elapsed)
+            })
+            var terminal = Terminal()
+            terminal.log("atlas \(name): resuming at batch \(run.state.counters.batch), \(run.settings.classes.count) cells")
+            try AtlasReporting.drive(&run, terminal: &terminal)
+            return
+        }
         var search = try SearchRun.resume(store: store, name: name, recordDirectory: database.recordDirectory(run: name),
                                           models: ModelCache(), stop: stop.condition)
         var terminal = Terminal()

@@ -10,6 +10,7 @@ struct Pareidolia: ParsableCommand {
             Examples:
               pareidolia evolve --class "rock crab" --minutes 10
               pareidolia resume rock-crab-1 --generations 50
+              pareidolia atlas --classes all --minutes 30
               pareidolia runs
               pareidolia gallery
               pareidolia classify photo.png --top 5
@@ -18,7 +19,7 @@ struct Pareidolia: ParsableCommand {
             """,
         subcommands: [
             Evolve.self, Resume.self, Runs.self, Show.self, GalleryCommand.self, PolishCommand.self,
-            Classify.self, Classes.self, Opposite.self, Morph.self,
+            Classify.self, Classes.self, Opposite.self, Morph.self, Atlas.self,
             RenderCommand.self, RandomCommand.self,
             Bench.self,
         ])

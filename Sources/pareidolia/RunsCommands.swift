@@ -46,6 +46,7 @@ struct Show: ParsableCommand {
     func run() throws {
         let store = try database.openForReading()
         let run = try store.run(named: name)
+        if run.kind == .atlas { return try showAtlas(run, store: store) }
         let settings = try RunSettings.decode(run.config, run: run.name)
         let records = try store.records(run: run.id)
         print("run         \(run.name) (\(run.status.rawValue))")
@@ -86,6 +87,30 @@ struct Show: ParsableCommand {
              String(format: "%.4f", $0.naturalness),
              String(format: "%.3f", $0.fitness), String($0.evaluations), formatDuration($0.elapsedSeconds),
              ($0.polished ? "polished " : "") + ($0.imagePath ?? "")]
+        })
+    }
+}
+
+extension Show {
+    /// An atlas: its settings, coverage by its own confidence, and its strongest cells.
+    func showAtlas(_ run: Store.Run, store: RunStore) throws {
+        let settings = try AtlasSettings.decode(run.config, run: run.name)
+        let elites = try store.elites(run: run.id)
+        let names = try ImageNetClasses.bundled()
+        print("atlas       \(run.name) (\(run.status.rawValue))")
+        print("cells       \(settings.classes.count), filled \(elites.count), batches \(run.generations) of \(settings.evolution.offspringPerGeneration)")
+        print("model       \(run.model), seed \(run.seed); judged by \(settings.heldOutModel) (held out) in pareidolia gallery and bench atlas")
+        print("scoring     mean over \(settings.framings.count) random framings fixed for the atlas (crops 70–100 %, ±10°, mirror)")
+        print(String(format: "quality     class log-probability − %.3g·TV", settings.tvWeight))
+        if let p = settings.polish { print("polish      one elite's constants every \(p.every) batches, \(p.steps) steps at rate \(p.learningRate)") }
+        print("asked       \(describe(settings.stop).replacingOccurrences(of: "generation", with: "batch"))")
+        let levels = [0.5, 0.9, 0.99].map { level in "≥\(Int(level * 100))% \(elites.filter { Double($0.confidence) >= level }.count)" }
+        print("training    " + levels.joined(separator: ", ") + " (the atlas's own framings: not a robust figure)")
+        print("\nstrongest cells (training confidence):")
+        printTable(header: ["class", "training", "naturalness", "batch", "genome"],
+                   rows: elites.sorted { $0.confidence > $1.confidence }.prefix(15).map {
+            [(try? names.shortName(of: $0.cell)) ?? String($0.cell), String(format: "%.2f%%", $0.confidence * 100),
+             String(format: "%.4f", $0.naturalness), String($0.batch), String($0.genome.prefix(60)) + ($0.genome.count > 60 ? "…" : "")]
         })
     }
 }

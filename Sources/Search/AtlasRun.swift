@@ -1,0 +1,231 @@
+import Evolution
+import Foundation
+import Genome
+import Polish
+import Scoring
+import Store
+
+/// One atlas (MAP-Elites with one cell per class): batches of children bred from the archive,
+/// each child scored once and offered to every cell, one chosen elite polished every few
+/// batches, every batch committed in one transaction. `atlas` and `bench atlas` run through it.
+public struct AtlasRun {
+    public let store: RunStore
+    public let run: Run
+    public let settings: AtlasSettings
+    public private(set) var state: AtlasState
+    public let evaluator: AtlasEvaluator
+    let breeder: AtlasBreeder
+    let lease: RunLease
+    /// Seconds spent in earlier sessions.
+    public let elapsedBefore: Double
+
+    /// Progress after each batch.
+    public struct Progress: Sendable {
+        public var batch: Int
+        /// Cells whose elite this batch replaced (or filled).
+        public var improvedCells: Int
+        /// The cell whose elite was polished this batch, if any.
+        public var polishedCell: Int?
+        public var coverage: Coverage
+        public var evaluations: Int
+        public var evaluationsPerSecond: Double
+        public var secondsLeft: Double?
+    }
+
+    /// Cells at or above each confidence level, by the atlas's own (training) confidence.
+    public struct Coverage: Sendable, Equatable {
+        public var filled: Int
+        public var atHalf: Int
+        public var atNinety: Int
+        public var atNinetyNine: Int
+
+        public init(_ archive: AtlasArchive) {
+            let confidences = archive.elites.values.map(\.score.confidence)
+            filled = confidences.count
+            atHalf = confidences.filter { $0 >= 0.5 }.count
+            atNinety = confidences.filter { $0 >= 0.9 }.count
+            atNinetyNine = confidences.filter { $0 >= 0.99 }.count
+        }
+    }
+
+    /// Creates atlas `name`, scores a first batch of random genomes and commits it as batch 0.
+    /// A stop request before that commit removes the atlas again
+    /// (`SearchError.interruptedBeforeFirstGeneration`).
+    public static func start(store: RunStore, name: String, settings: AtlasSettings, seed: UInt64,
+                             models: ModelCache, shouldStop: (@Sendable () -> Bool)? = nil) throws -> AtlasRun {
+        let evaluator = try AtlasEvaluator(settings: settings, seed: seed, models: models)
+        if let existing = try? store.run(named: name), existing.generations == 0 {
+            throw SearchError.emptyRunExists(run: name)
+        }
+        let (run, lease) = try store.createLockedRun(NewRun(name: name, target: settings.targetText,
+                                                            config: try settings.json(), model: settings.modelName,
+                                                            seed: seed, kind: .atlas))
+        do {
+            let breeder = Self.breeder(settings)
+            let clock = ContinuousClock(), start = clock.now
+            var rng = SeededGenerator(seed: seed)
+            let genomes = try breeder.randomGenomes(settings.evolution.offspringPerGeneration, using: &rng)
+            if shouldStop?() == true { throw SearchError.interrupted }
+            var archive = AtlasArchive(cells: settings.classes)
+            for (genome, scores) in zip(genomes, try evaluator.score(genomes)) {
+                archive.offer(genome, scores: scores, batch: 0)
+            }
+            if shouldStop?() == true { throw SearchError.interrupted }
+            let state = AtlasState(archive: archive, counters: .init(batch: 0, rng: rng, evaluations: genomes.count))
+            let elapsed = (clock.now - start).seconds
+            var atlas = AtlasRun(store: store, run: run, settings: settings, state: state, evaluator: evaluator,
+                                 breeder: breeder, lease: lease, elapsedBefore: elapsed)
+            try atlas.commit(changed: Set(archive.filled), elapsed: elapsed)
+            atlas.state.counters.batch = 1
+            return atlas
+        } catch {
+            try? store.deleteRun(named: name)
+            if error as? SearchError == .interrupted { throw SearchError.interruptedBeforeFirstGeneration(run: name) }
+            throw error
+        }
+    }
+
+    /// Loads atlas `name` exactly as its last committed batch left it. A `stop` replaces the
+    /// stored stop condition (and is stored); nil keeps it.
+    public static func resume(store: RunStore, name: String, models: ModelCache,
+                              stop: ((_ batch: Int, _ elapsedSeconds: Double) -> StopCondition?)? = nil) throws -> AtlasRun {
+        var run = try store.run(named: name)
+        guard run.kind == .atlas else { throw SearchError.notAnAtlas(run: name) }
+        let lease = try store.acquireLock(run: run.id)
+        var settings = try AtlasSettings.decode(run.config, run: run.name)
+        guard let last = try store.lastBatch(run: run.id) else { throw SearchError.noGenerations(run: run.name) }
+        var counters: AtlasState.Counters
+        do { counters = try JSONDecoder().decode(AtlasState.Counters.self, from: Data(last.rngState.utf8)) } catch {
+            throw SearchError.unreadableConfig(run: run.name, reason: "batch \(last.stats.index) state: \(error)")
+        }
+        if let replaced = stop?(last.stats.index + 1, last.stats.elapsedSeconds) {
+            settings.stop = replaced
+            try store.setConfig(try settings.json(), run: run.id)
+            run = try store.run(id: run.id)
+        }
+        var elites: [Int: AtlasElite] = [:]
+        for row in try store.elites(run: run.id) {
+            let genome: Genome
+            do { genome = try Genome(parsing: row.genome) } catch {
+                throw StoreError.damagedGenome(path: store.path, run: run.name, generation: row.batch, position: row.cell,
+                                               reason: "\(error)")
+            }
+            elites[row.cell] = AtlasElite(genome: genome, score: CellScore(quality: row.quality, confidence: row.confidence,
+                                                                           naturalness: row.naturalness), batch: row.batch)
+        }
+        counters.batch = last.stats.index + 1
+        try store.setStatus(.running, run: run.id)
+        return AtlasRun(store: store, run: run, settings: settings,
+                        state: AtlasState(archive: AtlasArchive(cells: settings.classes, elites: elites), counters: counters),
+                        evaluator: try AtlasEvaluator(settings: settings, seed: run.seed, models: models),
+                        breeder: breeder(settings), lease: lease, elapsedBefore: last.stats.elapsedSeconds)
+    }
+
+    static func breeder(_ settings: AtlasSettings) -> AtlasBreeder {
+        AtlasBreeder(config: settings.evolution, recentBatches: settings.recentBatches, recentShare: settings.recentShare)
+    }
+
+    /// Runs batches until the stop condition or `shouldStop()`; commits each one.
+    public mutating func run(shouldStop: () -> Bool = { false },
+                             progress: (Progress) -> Void = { _ in }) throws -> SearchRun.Ending {
+        let clock = ContinuousClock(), start = clock.now
+        let startBatch = state.counters.batch, startEvaluations = state.counters.evaluations
+        func seconds() -> Double { (clock.now - start).seconds }
+        while true {
+            if let g = settings.stop.generation, state.counters.batch > g { return .reachedGenerations }
+            if let m = settings.stop.minutes, elapsedBefore + seconds() >= m * 60 { return .outOfTime }
+            if shouldStop() { return .interrupted }
+            let batch = state.counters.batch
+            let children = try breeder.children(of: state.archive, batch: batch, using: &state.counters.rng)
+            var changed = Set<Int>()
+            for (child, scores) in zip(children, try evaluator.score(children)) {
+                changed.formUnion(state.archive.offer(child, scores: scores, batch: batch))
+            }
+            state.counters.evaluations += children.count
+            var polishedCell: Int?
+            if let schedule = settings.polish, batch % schedule.every == 0, let cell = choosePolishCell() {
+                polishedCell = cell
+                changed.formUnion(try polish(cell: cell, schedule: schedule, batch: batch))
+            }
+            let elapsed = elapsedBefore + seconds()
+            try commit(changed: changed, elapsed: elapsed)
+            state.counters.batch += 1
+            var left: [Double] = []
+            let done = state.counters.batch - startBatch
+            if let g = settings.stop.generation { left.append(seconds() / Double(done) * Double(g + 1 - state.counters.batch)) }
+            if let m = settings.stop.minutes { left.append(m * 60 - elapsed) }
+            progress(Progress(batch: batch, improvedCells: changed.count, polishedCell: polishedCell,
+                              coverage: Coverage(state.archive), evaluations: state.counters.evaluations,
+                              evaluationsPerSecond: Double(state.counters.evaluations - startEvaluations) / max(seconds(), 1e-9),
+                              secondsLeft: left.min().map { max(0, $0) }))
+        }
+    }
+
+    /// The cell whose elite is polished next: drawn among cells below 99 % confidence, in
+    /// proportion to confidence over (1 + polishes already spent on it), so cells near the
+    /// goal come first and no cell takes every polish. Nil when no cell qualifies.
+    mutating func choosePolishCell() -> Int? {
+        let candidates = state.archive.filled.compactMap { cell -> (Int, Double)? in
+            let confidence = Double(state.archive.elites[cell]!.score.confidence)
+            guard confidence < 0.99 else { return nil }
+            return (cell, confidence / Double(1 + (state.counters.polishes[cell] ?? 0)))
+        }
+        let total = candidates.reduce(0) { $0 + $1.1 }
+        guard total > 0 else { return nil }
+        var r = Double.random(in: 0..<total, using: &state.counters.rng)
+        for (cell, weight) in candidates {
+            r -= weight
+            if r < 0 { return cell }
+        }
+        return candidates.last?.0
+    }
+
+    /// Polishes the constants of `cell`'s elite toward its class (fresh framings each step) and
+    /// offers the result to every cell; returns the cells it took.
+    mutating func polish(cell: Int, schedule: PolishSchedule, batch: Int) throws -> [Int] {
+        state.counters.polishes[cell, default: 0] += 1
+        let elite = state.archive.elites[cell]!
+        var polishSettings = ConstantPolishSettings(steps: schedule.steps, learningRate: schedule.learningRate,
+                                                    tvWeight: settings.tvWeight, views: 1,
+                                                    preconditioning: schedule.preconditioning ?? .none)
+        if schedule.freshFramings == true {
+            polishSettings.freshFramings = FreshFramings(
+                ranges: settings.framings.ranges, seed: run.seed ^ (0xD1B5_4A32_D192_ED03 &* UInt64(batch + 1)))
+        }
+        let polished = try ConstantPolish.run(genome: elite.genome, objective: .classes([cell]), framed: evaluator.framed,
+                                              settings: polishSettings)
+        guard polished.genome != elite.genome else { return [] }
+        state.counters.evaluations += 1
+        return state.archive.offer(polished.genome, scores: try evaluator.score([polished.genome])[0], batch: batch)
+    }
+
+    /// Commits batch `state.counters.batch` with the elites of `changed` cells.
+    mutating func commit(changed: Set<Int>, elapsed: Double) throws {
+        let archive = state.archive
+        let scores = archive.elites.values.map(\.score)
+        let best = scores.max { $0.quality < $1.quality }
+        let n = Float(archive.cells.count)
+        let stats = GenerationStats(
+            index: state.counters.batch, bestFitness: best?.quality ?? .nan,
+            meanFitness: scores.reduce(0) { $0 + $1.quality } / Float(max(scores.count, 1)),
+            bestConfidence: scores.map(\.confidence).max() ?? 0,
+            meanConfidence: scores.reduce(0) { $0 + $1.confidence } / n,
+            bestNaturalness: best?.naturalness ?? .nan, evaluations: state.counters.evaluations, elapsedSeconds: elapsed)
+        let elites = changed.sorted().map { cell in
+            let e = archive.elites[cell]!
+            return EliteRow(cell: cell, genome: e.genome.description, quality: e.score.quality,
+                            confidence: e.score.confidence, naturalness: e.score.naturalness, batch: e.batch)
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        try store.commitBatch(BatchCommit(run: run.id, stats: stats,
+                                          rngState: String(decoding: try encoder.encode(state.counters), as: UTF8.self),
+                                          filledCells: archive.filled.count, elites: elites))
+    }
+
+    /// Records how the session ended: `finished` at its batch limit, else `paused`.
+    public func finish(_ ending: SearchRun.Ending) throws {
+        try store.setStatus(ending == .reachedGenerations ? .finished : .paused, run: run.id)
+        try store.releaseLock(lease)
+    }
+}

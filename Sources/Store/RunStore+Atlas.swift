@@ -1,0 +1,138 @@
+import Foundation
+import GRDB
+
+/// One cell of an atlas as stored: its elite's genome and scores, and the batch that put it there.
+public struct EliteRow: Sendable, Equatable {
+    /// The cell's class index.
+    public var cell: Int
+    /// The genome as S-expression text (non-empty).
+    public var genome: String
+    /// The cell's objective minus penalties (higher is better).
+    public var quality: Float
+    /// The class's probability, [0, 1].
+    public var confidence: Float
+    /// Naturalness penalty (lower is more natural).
+    public var naturalness: Float
+    /// The batch whose offer placed it.
+    public var batch: Int
+
+    public init(cell: Int, genome: String, quality: Float, confidence: Float, naturalness: Float, batch: Int) {
+        self.cell = cell
+        self.genome = genome
+        self.quality = quality
+        self.confidence = confidence
+        self.naturalness = naturalness
+        self.batch = batch
+    }
+}
+
+/// One batch of an atlas, committed whole: its statistics and counters, and the elites it offers.
+public struct BatchCommit: Sendable, Equatable {
+    public var run: Int64
+    /// `index` is the batch number; the best/mean fields summarise the archive after the batch.
+    public var stats: GenerationStats
+    /// The engine's counters (RNG state and the rest) as JSON text.
+    public var rngState: String
+    /// Cells filled after the batch.
+    public var filledCells: Int
+    /// Elites offered by this batch; each replaces its cell's elite only if it is better.
+    public var elites: [EliteRow]
+
+    public init(run: Int64, stats: GenerationStats, rngState: String, filledCells: Int, elites: [EliteRow]) {
+        self.run = run
+        self.stats = stats
+        self.rngState = rngState
+        self.filledCells = filledCells
+        self.elites = elites
+    }
+}
+
+extension RunStore {
+    /// Writes one atlas batch in ONE transaction: its statistics and counters (as a row of
+    /// `generations`), every offered elite, and the run's batch count. An offered elite
+    /// replaces a cell's elite in one statement, only if its quality is higher (or equal and
+    /// its image more natural), so concurrent writers never make a cell worse.
+    ///
+    /// - Throws: `StoreError.generationOutOfOrder` unless the batch index equals the run's
+    ///   committed batch count; `.emptyPopulation` when no cell is filled; `.invalidStats`;
+    ///   `.invalidRecord` for an elite with an empty genome; `.runIDNotFound`; `.runLocked`.
+    public func commitBatch(_ commit: BatchCommit) throws {
+        let stats = commit.stats
+        try transaction("committing batch \(stats.index) of atlas \(commit.run)") { db in
+            let run = try fetchRun(db, id: commit.run)
+            try checkWriter(db, run: run)
+            guard stats.index == run.generations else {
+                throw StoreError.generationOutOfOrder(run: run.name, expected: run.generations, got: stats.index)
+            }
+            guard commit.filledCells > 0 else { throw StoreError.emptyPopulation(run: run.name, generation: stats.index) }
+            if stats.evaluations < 0 || !(stats.elapsedSeconds >= 0) {
+                throw StoreError.invalidStats(
+                    run: run.name, generation: stats.index,
+                    reason: "evaluations \(stats.evaluations) and elapsed seconds \(stats.elapsedSeconds) "
+                        + "must be non-negative")
+            }
+            let now = Date()
+            try db.execute(sql: """
+                INSERT INTO generations (run_id, idx, best_fitness, mean_fitness, best_confidence,
+                    mean_confidence, best_naturalness, evaluations, elapsed_seconds, rng_state,
+                    population_size, committed_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [
+                    run.id, stats.index, stats.bestFitness.stored, stats.meanFitness.stored,
+                    stats.bestConfidence.stored, stats.meanConfidence.stored, stats.bestNaturalness.stored,
+                    stats.evaluations, stats.elapsedSeconds, commit.rngState, commit.filledCells, now,
+                ])
+            for elite in commit.elites {
+                guard !elite.genome.isEmpty, elite.cell >= 0 else {
+                    throw StoreError.invalidRecord(run: run.name, generation: stats.index,
+                                                   reason: "elite of cell \(elite.cell) has an empty genome or cell")
+                }
+                try db.execute(sql: """
+                    INSERT INTO elites (run_id, cell, genome, quality, confidence, naturalness, batch, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (run_id, cell) DO UPDATE SET
+                        genome = excluded.genome, quality = excluded.quality, confidence = excluded.confidence,
+                        naturalness = excluded.naturalness, batch = excluded.batch, updated_at = excluded.updated_at
+                    WHERE excluded.quality > elites.quality
+                       OR (excluded.quality = elites.quality AND excluded.naturalness < elites.naturalness)
+                    """, arguments: [run.id, elite.cell, elite.genome, elite.quality.stored, elite.confidence.stored,
+                                     elite.naturalness.stored, elite.batch, now])
+            }
+            try db.execute(sql: "UPDATE runs SET generations = ?, updated_at = ? WHERE id = ?",
+                           arguments: [stats.index + 1, now, run.id])
+        }
+    }
+
+    /// The elites of atlas `id`, by cell (empty for a run that is not an atlas).
+    public func elites(run id: Int64) throws -> [EliteRow] {
+        guard hasAtlases else { return [] }
+        return try read("reading the elites of run \(id)") { db in
+            let run = try fetchRun(db, id: id)
+            return try naming(run: run.name, generation: nil) {
+                try Row.fetchAll(db, sql: "SELECT * FROM elites WHERE run_id = ? ORDER BY cell", arguments: [id]).map {
+                    EliteRow(cell: try $0.decode(Int.self, forColumn: "cell"),
+                             genome: try $0.decode(String.self, forColumn: "genome"),
+                             quality: try decodeFloat($0, "quality"), confidence: try decodeFloat($0, "confidence"),
+                             naturalness: try decodeFloat($0, "naturalness"),
+                             batch: try $0.decode(Int.self, forColumn: "batch"))
+                }
+            }
+        }
+    }
+
+    /// The statistics and counters of the last committed batch of atlas `id` (nil before any).
+    public func lastBatch(run id: Int64) throws -> (stats: GenerationStats, rngState: String)? {
+        try read("reading the last batch of run \(id)") { db in
+            let run = try fetchRun(db, id: id)
+            guard run.generations > 0 else { return nil }
+            return try naming(run: run.name, generation: run.generations - 1) {
+                guard let row = try Row.fetchOne(db, sql: "SELECT * FROM generations WHERE run_id = ? AND idx = ?",
+                                                 arguments: [id, run.generations - 1]) else {
+                    throw StoreError.corruptValue(path: path, detail: "run '\(run.name)' counts \(run.generations) "
+                                                    + "batches but batch \(run.generations - 1) is missing")
+                }
+                return (try decodeStats(row), try row.decode(String.self, forColumn: "rng_state"))
+            }
+        }
+    }
+}

@@ -1,0 +1,161 @@
+import ArgumentParser
+import Foundation
+import Net
+import Scoring
+import Search
+import Store
+
+struct Atlas: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Breed one image per class at once (MAP-Elites): every child is offered to every class.",
+        discussion: """
+            An atlas keeps one elite per class (cell). Each batch breeds --population children from elites (uniform over filled cells, half of them from cells improved in the last --recent-batches batches), classifies each child once over the atlas's random framings, and offers it to every cell: it replaces an elite only where it scores higher (its class's mean log-probability minus the TV penalty; on a tie, the more natural image). Every --polish-every batches one elite's constants are polished toward its class (cells near 99 % first). Each batch is one transaction: Ctrl-C or a crash loses at most the batch in flight, and `pareidolia atlas --run NAME` (or `pareidolia resume NAME`) continues exactly.
+            Coverage in the progress line is the atlas's own confidence; `pareidolia bench atlas` and the gallery's atlas page judge the elites the robust way (unseen framings, a held-out network).
+            Examples:
+              pareidolia atlas --classes all --minutes 30
+              pareidolia atlas --classes "tabby cat" --classes goldfish --classes "rock crab" --minutes 5
+              pareidolia atlas --classes @dogs.txt --run dogs --minutes 60
+              pareidolia atlas --run dogs --minutes 30
+            """)
+
+    @Option(help: "The cells: all (the 1000 classes), @FILE (one class name or index per line), or a class name or index; repeatable. Default for a new atlas: all.")
+    var classes: [String] = []
+    @Option(name: .customLong("run"), help: "Atlas name; an existing atlas of that name is continued. Default: atlas-N.")
+    var runName: String?
+    @Option(parsing: .unconditional, help: "Random seed: the same seed and settings give the same atlas.") var seed: UInt64 = 1
+    @OptionGroup(title: "Atlas") var atlas: AtlasOptions
+    @OptionGroup(title: "Fitness") var fitness: FitnessOptions
+    @OptionGroup(title: "Search") var search: SearchOptions
+    @OptionGroup(title: "Polish") var polish: RunPolishOptions
+    @OptionGroup var database: DatabaseOptions
+
+    func validate() throws {
+        guard fitness.framings > 0 else { throw ValidationError("an atlas scores over random framings: --framings must be 1…64") }
+        guard fitness.framingRenewal == .fixed else {
+            throw ValidationError("an atlas keeps one set of framings (elites are compared across batches): drop --framing-renewal")
+        }
+    }
+
+    func run() throws {
+        let store = try database.open()
+        let cache = ModelCache()
+        var terminal = Terminal()
+        if let name = runName, let existing = try? store.run(named: name) {
+            guard classes.isEmpty else {
+                throw ValidationError("atlas '\(name)' exists and keeps its cells: drop --classes to continue it, or choose another --run")
+            }
+            guard existing.kind == .atlas else { throw SearchError.notAnAtlas(run: name) }
+            var run = try AtlasRun.resume(store: store, name: name, models: cache, stop: atlas.condition)
+            terminal.log("atlas \(name): resuming at batch \(run.state.counters.batch), \(run.settings.classes.count) cells")
+            try AtlasReporting.drive(&run, terminal: &terminal)
+            return
+        }
+        let names = try ImageNetClasses.bundled()
+        let cells = try AtlasClasses.parse(classes.isEmpty ? ["all"] : classes, names: names)
+        let settings = AtlasSettings(classes: cells, evolution: search.config, tvWeight: fitness.tv, gate: fitness.gate,
+                                     models: fitness.models,
+                                     framings: FramingSettings(count: fitness.framings, renewal: .fixed),
+                                     recentBatches: atlas.recentBatches, recentShare: atlas.recentShare,
+                                     polish: polish.schedule,
+                                     stop: atlas.condition(from: 0, elapsedSeconds: 0) ?? StopCondition(minutes: 10))
+        let name = try runName ?? Evolve.defaultRunName(target: "atlas", store: store)
+        terminal.log("atlas \(name): \(cells.count) cells, batches of \(search.population) with \(settings.modelName), seed \(seed)")
+        var run = try AtlasRun.start(store: store, name: name, settings: settings, seed: seed, models: cache,
+                                     shouldStop: { Interrupt.requested })
+        try AtlasReporting.drive(&run, terminal: &terminal)
+    }
+}
+
+/// The atlas's own options: parent bias and when to stop.
+struct AtlasOptions: ParsableArguments {
+    @Option(parsing: .unconditional, help: "Batches that count as recent for parent selection.")
+    var recentBatches = AtlasSettings.defaultRecentBatches
+    @Option(parsing: .unconditional, help: "Share of parents drawn from cells improved in the last --recent-batches batches.")
+    var recentShare = AtlasSettings.defaultRecentShare
+    @Option(parsing: .unconditional, help: "Stop after this many (more) batches.") var batches: Int?
+    @Option(parsing: .unconditional, help: "Stop after this many (more) minutes (a new atlas: 10 when no stop is given).")
+    var minutes: Double?
+
+    func validate() throws {
+        guard recentBatches >= 1 else { throw ValidationError("--recent-batches must be at least 1, got \(recentBatches)") }
+        guard (0...1).contains(recentShare) else { throw ValidationError("--recent-share must be in [0, 1], got \(recentShare)") }
+        if let b = batches, !(1...StopOptions.maxGenerations).contains(b) {
+            throw ValidationError("--batches must be 1…\(StopOptions.maxGenerations), got \(b)")
+        }
+        if let m = minutes, !(m > 0 && m.isFinite) { throw ValidationError("--minutes must be a positive number, got \(m)") }
+    }
+
+    /// The stop condition asked of an atlas now at batch `batch` after `elapsedSeconds` (nil: none given).
+    func condition(from batch: Int, elapsedSeconds: Double) -> StopCondition? {
+        StopCondition.relative(generations: batches, confidence: nil, minutes: minutes, from: batch - 1,
+                               elapsedSeconds: elapsedSeconds)
+    }
+}
+
+/// Parses `--classes` values into class indices.
+enum AtlasClasses {
+    /// `all`, `@FILE` (one class per line; blank lines and `#` comments skipped), or a class
+    /// name or index; the union, ascending.
+    static func parse(_ values: [String], names: ImageNetClasses) throws -> [Int] {
+        var cells = Set<Int>()
+        for value in values {
+            if value.lowercased() == "all" {
+                cells.formUnion(0..<names.names.count)
+            } else if value.hasPrefix("@") {
+                let path = String(value.dropFirst())
+                let text: String
+                do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
+                    throw CLIError.invalidValue(option: "--classes", value: value,
+                                                expected: "a readable file of class names, one per line (\(error.localizedDescription))")
+                }
+                for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                    let entry = line.trimmingCharacters(in: .whitespaces)
+                    guard !entry.isEmpty, !entry.hasPrefix("#") else { continue }
+                    do { cells.insert(try names.index(ofArgument: entry)) } catch {
+                        throw CLIError.invalidValue(option: "--classes", value: "\(path):\(n + 1) \(entry)", expected: "\(error)")
+                    }
+                }
+            } else {
+                cells.insert(try names.index(ofArgument: value))
+            }
+        }
+        guard !cells.isEmpty else {
+            throw CLIError.invalidValue(option: "--classes", value: values.joined(separator: " "),
+                                        expected: "at least one class (all, @FILE or a class name)")
+        }
+        return cells.sorted()
+    }
+}
+
+/// How the CLI shows an atlas: its live progress line and how a session ended.
+enum AtlasReporting {
+    static func line(_ p: AtlasRun.Progress, cells: Int, names: ImageNetClasses?) -> String {
+        let c = p.coverage
+        var line = String(format: "batch %5d  filled %d/%d  training ≥50%% %d  ≥90%% %d  ≥99%% %d  improved %3d  %5.1f eval/s",
+                          p.batch, c.filled, cells, c.atHalf, c.atNinety, c.atNinetyNine, p.improvedCells,
+                          p.evaluationsPerSecond)
+        if let cell = p.polishedCell {
+            line += "  polished " + ((try? names?.shortName(of: cell)) ?? String(cell))
+        }
+        if let left = p.secondsLeft { line += "  ETA " + formatDuration(left) }
+        return line
+    }
+
+    static func drive(_ run: inout AtlasRun, terminal: inout Terminal) throws {
+        let names = try? ImageNetClasses.bundled()
+        let cells = run.settings.classes.count
+        let ending = try run.run(shouldStop: { Interrupt.requested }) { progress in
+            terminal.progress(line(progress, cells: cells, names: names))
+        }
+        try run.finish(ending)
+        terminal.endLiveLine()
+        let c = AtlasRun.Coverage(run.state.archive)
+        let summary = "\(c.filled)/\(cells) cells filled; training confidence ≥50% \(c.atHalf), ≥90% \(c.atNinety), ≥99% \(c.atNinetyNine) after \(run.state.counters.batch) batches (\(run.state.counters.evaluations) evaluations)"
+        switch ending {
+        case .interrupted:
+            terminal.log("stopped: \(summary). Continue with: pareidolia atlas --run \(run.run.name)")
+        default:
+            terminal.log("\(summary). Continue with: pareidolia atlas --run \(run.run.name) --minutes N; judge it with pareidolia gallery")
+        }
+    }
+}
