@@ -13,6 +13,7 @@ struct Morph: ParsableCommand {
             A and B are class names (or indices), or objective texts such as "class(husky) + 0.1 * dream(block10)".
             Examples:
               pareidolia morph "siberian husky" dalmatian --frames 8
+              pareidolia evolve --class "siberian husky" --run husky --minutes 5 && pareidolia morph "siberian husky" dalmatian --seed-from run:husky
               pareidolia morph goldfish "rock crab" --frames 5 --generations-per-frame 20 --model lite0 --model lite1
             """)
 
@@ -22,6 +23,8 @@ struct Morph: ParsableCommand {
     @Option(parsing: .unconditional, help: "Generations of each frame.") var generationsPerFrame = 10
     @Option(name: .customLong("run"), help: "Run name; default: from the two ends.") var runName: String?
     @Option(parsing: .unconditional, help: "Random seed.") var seed: UInt64 = 1
+    @Option(help: "Frame 0's population: random, library, or run:NAME (another run's last population, e.g. a run already bred toward A, so the morph starts where A is seen).")
+    var seedFrom = "random"
     @OptionGroup var breed: BreedOptions
     @OptionGroup var database: DatabaseOptions
 
@@ -50,14 +53,15 @@ struct Morph: ParsableCommand {
         let morph = MorphSchedule(from: start.objective, to: end.objective, fromName: start.name, toName: end.name,
                                   frames: frames, generationsPerFrame: generationsPerFrame)
         let settings = breed.settings(morph.objective(frame: 0), networks: networks,
-                                      stop: StopCondition(generation: morph.generations), morph: morph)
+                                      stop: StopCondition(generation: morph.generations), morph: morph, seededFrom: seedFrom)
         let store = try database.open()
+        let seeds = try GenomeFiles.seeds(seedFrom, store: store)
         let name = try runName ?? Evolve.defaultRunName(target: "morph \(start.leadName(names: names)) \(end.leadName(names: names))",
                                                         store: store)
         var terminal = Terminal()
         terminal.log("run \(name): morphing \(start.name) → \(end.name) in \(frames) frames of \(generationsPerFrame) generations with \(settings.modelName)")
         var run = try SearchRun.start(store: store, name: name, target: "\(start.name) → \(end.name)", settings: settings,
-                                      seed: seed, seeds: [], recordDirectory: database.recordDirectory(run: name), models: cache,
+                                      seed: seed, seeds: seeds, recordDirectory: database.recordDirectory(run: name), models: cache,
                                       shouldStop: { Interrupt.requested })
         try RunReporting.drive(&run, terminal: &terminal)
         try Self.printFrames(run: run.run, settings: settings, store: store, models: cache)

@@ -177,8 +177,9 @@ struct BreedOptions: ParsableArguments {
     var givenModels: [String] { fitness.modelNames.map { $0.lowercased() } }
 
     /// The settings of a run from random genomes toward `objective` on `networks`.
-    func settings(_ objective: Objective, networks: [String], stop: StopCondition, morph: MorphSchedule? = nil) -> RunSettings {
+    func settings(_ objective: Objective, networks: [String], stop: StopCondition, morph: MorphSchedule? = nil,
+                  seededFrom: String = "random") -> RunSettings {
         RunSettings(evolution: search.config, fitness: fitness.function(objective), models: networks, views: fitness.robust,
-                    framings: fitness.framingSettings, polish: polish.schedule, stop: stop, seededFrom: "random", morph: morph)
+                    framings: fitness.framingSettings, polish: polish.schedule, stop: stop, seededFrom: seededFrom, morph: morph)
     }
 }
