@@ -18,6 +18,14 @@ public enum GalleryError: Error, CustomStringConvertible, Equatable {
     case renderFailed(run: String, record: Int64, generation: Int, genome: String, reason: String)
     /// Re-measuring a record's confidence failed.
     case measureFailed(run: String, record: Int64, reason: String)
+    /// The renderer failed on an atlas cell's genome (or returned the wrong size).
+    case cellRenderFailed(run: String, cell: Int, className: String, genome: String, reason: String)
+    /// Judging an atlas's elites failed, or the judge left out cells it was asked about.
+    case judgeFailed(run: String, cells: [Int], reason: String)
+    /// Graphviz (`tool`) is installed but failed.
+    case graphvizFailed(tool: String, reason: String)
+    /// An atlas's similarity graph could not be laid out (`reason`: the layout's error).
+    case graphLayoutFailed(run: String, dotFile: String, reason: String)
 
     public var description: String {
         switch self {
@@ -53,6 +61,20 @@ public enum GalleryError: Error, CustomStringConvertible, Equatable {
             return "cannot re-measure the confidence of record \(record) of run '\(run)': "
                 + "\(reason); check that the run's model weights are installed "
                 + "(`scripts/setup` fetches them)"
+        case let .cellRenderFailed(run, cell, className, genome, reason):
+            return "cannot render the elite of cell \(cell) (\(className)) of atlas '\(run)': \(reason); "
+                + "genome: \(Self.abbreviated(genome)); check that this build knows every primitive in "
+                + "the genome (cells finished so far are kept)"
+        case let .judgeFailed(run, cells, reason):
+            let list = cells.prefix(8).map(String.init).joined(separator: ", ") + (cells.count > 8 ? ", …" : "")
+            return "cannot judge the elite\(cells.count == 1 ? "" : "s") of cell\(cells.count == 1 ? "" : "s") "
+                + "\(list) of atlas '\(run)': \(reason); check that the atlas's model weights are installed "
+                + "(`scripts/setup` fetches them); verdicts finished so far are kept"
+        case let .graphvizFailed(tool, reason):
+            return "\(tool) failed (\(reason)); reinstall Graphviz with `apt-get install --reinstall graphviz`"
+        case let .graphLayoutFailed(run, dotFile, reason):
+            return "cannot lay out the similarity graph of atlas '\(run)' (its DOT text is in '\(dotFile)'): "
+                + reason
         }
     }
 

@@ -1,5 +1,5 @@
-import Search
 import Imaging
+import Search
 import Store
 
 /// What `GalleryExporter.export` writes and how large.
@@ -33,8 +33,9 @@ public struct GalleryOptions: Sendable, Equatable {
     }
 }
 
-/// The two things the gallery needs from the renderer and the classifier: `live` takes them
-/// from the search engine (`RecordMeasure`); tests inject their own.
+/// What the gallery needs from the renderer, the classifier and Graphviz: `live` takes them
+/// from the search engine (`RecordMeasure`, `AtlasJudge`) and the installed Graphviz; tests
+/// inject their own.
 public struct GalleryRenderer: Sendable {
     /// Renders genome text at `size`×`size` with `aa`×`aa` supersampling (samples in [0, 1]);
     /// throws on a bad genome.
@@ -43,17 +44,38 @@ public struct GalleryRenderer: Sendable {
     /// for `run`'s objective at `generation` (a morph's changes) and its networks; the closure
     /// scales the image to the size the judge sees.
     public var confidence: @Sendable (_ image: Image, _ run: Run, _ generation: Int) throws -> Float
+    /// Judges elites of atlas `run` (the exporter passes the cells that hold one genome), one
+    /// verdict per elite: robust and held-out confidence on unseen framings, nearest class.
+    /// Costs classifier time (seconds per genome); the exporter caches the verdicts.
+    public var atlasVerdicts: @Sendable (_ run: Run, _ elites: [EliteRow]) throws -> [CellVerdict]
+    /// Lays out a Graphviz DOT graph as SVG text; nil when Graphviz is not installed.
+    public var layoutGraph: @Sendable (_ dot: String) throws -> String?
 
     public init(render: @escaping @Sendable (_ genome: String, _ size: Int, _ aa: Int) throws -> Image,
-                confidence: @escaping @Sendable (_ image: Image, _ run: Run, _ generation: Int) throws -> Float) {
+                confidence: @escaping @Sendable (_ image: Image, _ run: Run, _ generation: Int) throws -> Float,
+                atlasVerdicts: @escaping @Sendable (_ run: Run, _ elites: [EliteRow]) throws -> [CellVerdict]
+                    = GalleryRenderer.judgeAtlas(ModelCache()),
+                layoutGraph: @escaping @Sendable (_ dot: String) throws -> String? = Graphviz.layout) {
         self.render = render
         self.confidence = confidence
+        self.atlasVerdicts = atlasVerdicts
+        self.layoutGraph = layoutGraph
     }
 
-    /// The real renderer and each run's own classifier and objective.
+    /// The real renderer, each run's own classifier and objective, each atlas's own judge
+    /// (`AtlasJudge`: its networks and a held-out one), and the installed Graphviz.
     public static func live(_ measure: RecordMeasure = RecordMeasure()) -> GalleryRenderer {
         GalleryRenderer(render: { try measure.render($0, size: $1, supersample: $2) },
-                        confidence: { try measure.confidence(of: $0, run: $1, generation: $2) })
+                        confidence: { try measure.confidence(of: $0, run: $1, generation: $2) },
+                        atlasVerdicts: judgeAtlas(measure.models))
+    }
+
+    /// Verdicts from `AtlasJudge` with the atlas's stored settings, networks loaded from `models`.
+    public static func judgeAtlas(_ models: ModelCache) -> @Sendable (Run, [EliteRow]) throws -> [CellVerdict] {
+        { run, elites in
+            let settings = try AtlasSettings.decode(run.config, run: run.name)
+            return try AtlasJudge(settings: settings, models: models).judge(elites)
+        }
     }
 }
 
@@ -73,6 +95,29 @@ public struct GalleryProgress: Sendable, Equatable {
     public var measuredConfidence: Float
 }
 
+/// One step of an atlas export, reported to the caller's atlas progress callback.
+public struct AtlasProgress: Sendable, Equatable {
+    public enum Step: Sendable, Equatable {
+        /// One distinct genome judged (`done`/`total` count genomes still to judge).
+        case judged
+        /// One cell's PNGs rendered (`done`/`total` count every cell).
+        case rendered
+        /// One cell's existing PNGs kept (same genome, sizes and scores).
+        case reused
+    }
+
+    /// Name of the atlas being exported.
+    public var run: String
+    public var step: Step
+    public var done: Int
+    public var total: Int
+    /// The cell's class (the first cell holding the genome, for `.judged`).
+    public var cell: Int
+    public var className: String
+    /// The cell's robust confidence.
+    public var robust: Float
+}
+
 /// What one export did.
 public struct GalleryReport: Sendable, Equatable {
     /// One exported run.
@@ -84,9 +129,13 @@ public struct GalleryReport: Sendable, Equatable {
         public var rendered: Int
         /// Records whose existing files were kept.
         public var reused: Int
+        /// Distinct genomes judged in this export (atlases; 0 for other runs).
+        public var judged: Int = 0
     }
 
     /// Path of the gallery's front page, `<out>/index.html`.
     public var index: String
     public var runs: [RunReport]
+    /// Things the user should fix for a complete gallery (e.g. Graphviz missing), each once.
+    public var warnings: [String] = []
 }
