@@ -10,6 +10,9 @@ import Store
 ///   the genome and scores in text chunks (`PNGTextKey`);
 /// - `<out>/<run>/manifest.json`: what each render was made from.
 ///
+/// An atlas gets `<out>/<atlas>/index.html` instead (`AtlasExporter`): its coverage, its
+/// similarity graph (`graph.dot`, `graph.svg`) and its cells (`cell-NNNN.png`, `…-thumb.png`).
+///
 /// Exports are incremental: a record whose genome, size, supersampling, thumbnail size and
 /// text chunks are unchanged is not rendered again. Every file is written atomically and the
 /// manifest after each record, so an interrupted export resumes where it stopped.
@@ -18,33 +21,50 @@ public enum GalleryExporter {
     /// `options.outputDirectory` and writes the pages.
     ///
     /// Each record's image path in the store is set to its full-size PNG.
-    /// - Parameter progress: called after each record, reused or rendered.
+    /// - Parameters:
+    ///   - progress: called after each record, reused or rendered.
+    ///   - atlasProgress: called after each judged genome and each rendered or reused cell of
+    ///     an atlas.
     /// - Throws: `GalleryError` (`.unknownRun`, `.noRuns`, `.invalidOption`,
     ///   `.outputNotDirectory`, `.outputNotWritable`, `.writeFailed`, `.renderFailed`,
-    ///   `.measureFailed`) or the store's `StoreError`.
+    ///   `.measureFailed`, and for atlases `.judgeFailed`, `.cellRenderFailed`,
+    ///   `.graphLayoutFailed`), the store's `StoreError`, or `SearchError.unreadableConfig`.
     @discardableResult
     public static func export(runs names: [String], from store: RunStore, options: GalleryOptions,
                               renderer: GalleryRenderer,
-                              progress: (GalleryProgress) -> Void = { _ in }) throws -> GalleryReport {
+                              progress: (GalleryProgress) -> Void = { _ in },
+                              atlasProgress: (AtlasProgress) -> Void = { _ in }) throws -> GalleryReport {
         try validate(options)
         let runs = try resolve(names, in: store)
         let out = trimmed(options.outputDirectory)
         try Directory.make(out)
         var reports: [GalleryReport.RunReport] = []
+        var warnings: [String] = []
         for run in runs {
-            reports.append(try exportRun(run, from: store, into: out, options: options,
-                                         renderer: renderer, progress: progress))
+            if run.kind == .atlas {
+                let outcome = try AtlasExporter.export(run, from: store, into: out, options: options,
+                                                       renderer: renderer, progress: atlasProgress)
+                reports.append(outcome.report)
+                if let warning = outcome.warning, !warnings.contains(warning) { warnings.append(warning) }
+            } else {
+                reports.append(try exportRun(run, from: store, into: out, options: options,
+                                             renderer: renderer, progress: progress))
+            }
             try writeIndex(out)
         }
-        return GalleryReport(index: out + "/index.html", runs: reports)
+        return GalleryReport(index: out + "/index.html", runs: reports, warnings: warnings)
     }
 
-    /// Rewrites `<out>/index.html` from the manifests of every run directory in `out`.
+    /// Rewrites `<out>/index.html` from the manifests of every run and atlas directory in `out`.
     public static func writeIndex(_ out: String) throws {
-        let manifests = Directory.subdirectories(of: out).compactMap { name in
+        let names = Directory.subdirectories(of: out)
+        let runs = names.compactMap { name in
             RunManifest.load(from: out + "/" + name).flatMap { $0.run.name == name ? $0 : nil }
         }
-        try AtomicFile.write(IndexPage(runs: manifests).html(), to: out + "/index.html")
+        let atlases = names.compactMap { name in
+            AtlasManifest.load(from: out + "/" + name).flatMap { $0.atlas.name == name ? $0 : nil }
+        }
+        try AtomicFile.write(IndexPage(runs: runs, atlases: atlases).html(), to: out + "/index.html")
     }
 
     // MARK: One run
@@ -123,16 +143,18 @@ public enum GalleryExporter {
         }
     }
 
-    /// Deletes record PNGs no manifest entry names (left by an interrupted re-render) and
-    /// temporary files of interrupted writes. One export per directory at a time.
+    /// Deletes record PNGs no manifest entry names (left by an interrupted re-render), an
+    /// atlas's files left from an earlier atlas of the same name, and temporary files of
+    /// interrupted writes. One export per directory at a time.
     private static func removeUnreferencedFiles(in directory: String, manifest: RunManifest) {
         let referenced = Set(manifest.records.values.flatMap { [$0.image, $0.thumbnail] })
+        let atlasFiles: Set = [AtlasExporter.graphDOT, AtlasExporter.graphSVG]
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         for name in names {
-            let stalePNG = name.hasPrefix("record-g") && name.hasSuffix(".png")
-                && !referenced.contains(name)
+            let stale = (name.hasPrefix("record-g") && !referenced.contains(name) || name.hasPrefix("cell-"))
+                && name.hasSuffix(".png") || atlasFiles.contains(name)
             let temporary = name.hasPrefix(".") && name.hasSuffix(".tmp")
-            if stalePNG || temporary { Directory.remove(directory + "/" + name) }
+            if stale || temporary { Directory.remove(directory + "/" + name) }
         }
     }
 

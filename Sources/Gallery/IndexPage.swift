@@ -1,28 +1,81 @@
-/// The front page `<out>/index.html`: one card per run found in the output directory.
+/// The front page `<out>/index.html`: one card per run and per atlas found in the output
+/// directory.
 struct IndexPage {
     /// The manifests of every run directory, in any order.
     var runs: [RunManifest]
+    /// The manifests of every atlas directory, in any order.
+    var atlases: [AtlasManifest] = []
 
-    /// The complete HTML document; runs newest first.
+    /// The complete HTML document; runs and atlases newest first.
     func html() -> String {
-        let ordered = runs.sorted {
-            ($0.run.createdAt, $1.run.name) > ($1.run.createdAt, $0.run.name)
-        }
+        let entries = runs.map { ($0.run.createdAt, $0.run.name, card($0)) }
+            + atlases.map { ($0.atlas.createdAt, $0.atlas.name, card($0)) }
+        let ordered = entries.sorted { ($0.0, $1.1) > ($1.0, $0.1) }
         var body = """
             <h1>Pareidolia gallery</h1>
             <p class="lead intro">Formula images evolved until an image classifier sees a class in \
-            them. \(ordered.count == 1 ? "One run" : "\(ordered.count) runs"); open one for \
-            its records, formulas and confidence chart.</p>
+            them. \(contents).</p>
 
             """
         if ordered.isEmpty {
             body += "<p class=\"empty\">No run has been exported here yet.</p>\n"
         } else {
             body += "<div class=\"grid-cards\">\n"
-            for manifest in ordered { body += card(manifest) }
+            for entry in ordered { body += entry.2 }
             body += "</div>\n"
         }
         return PageStyle.document(title: "Pareidolia gallery", body: body, script: false)
+    }
+
+    /// What the gallery holds and what each page shows: `3 runs; open one for its records, …`.
+    private var contents: String {
+        let runText = runs.count == 1 ? "One run" : "\(runs.count) runs"
+        let runPage = "its records, formulas and confidence chart"
+        let atlasPage = "its elites and class-similarity graph"
+        switch (runs.isEmpty, atlases.count) {
+        case (_, 0): return "\(runText); open one for \(runPage)"
+        case (true, 1): return "One atlas; open it for \(atlasPage)"
+        case (true, let n): return "\(n) atlases; open one for \(atlasPage)"
+        case (false, let n):
+            return "\(runText) and \(n == 1 ? "one atlas" : "\(n) atlases"); open a run for \(runPage), "
+                + "an atlas for \(atlasPage)"
+        }
+    }
+
+    /// One atlas's card: its most robust cells' thumbnails and its coverage line.
+    private func card(_ manifest: AtlasManifest) -> String {
+        let atlas = manifest.atlas
+        let images = atlas.showcase.compactMap { manifest.cells[String($0)] }.map { entry in
+            "<img src=\"\(HTML.href(atlas.name, entry.thumbnail))\" width=\"\(entry.thumbnailSize)\" "
+                + "height=\"\(entry.thumbnailSize)\" alt=\"\" loading=\"lazy\">"
+        }
+        let score: String
+        let line: String
+        if let coverage = atlas.coverage {
+            score = "<span class=\"conf\">\(GalleryFormat.count(coverage.robustAtNinety))</span> "
+                + "cell\(coverage.robustAtNinety == 1 ? "" : "s") ≥ 90 % robust"
+            line = coverage.line
+        } else {
+            score = "<span class=\"conf\">–</span>"
+            line = "not judged yet: export it again to finish"
+        }
+        return """
+            <a class="card atlas" href="\(HTML.href(atlas.name, "index.html"))" \
+            data-run="\(HTML.escape(atlas.name))" data-kind="atlas" data-batches="\(atlas.batches)">
+            <span class="thumb mosaic">\(images.joined())</span>
+            <div class="body">
+            <h2>\(HTML.escape(atlas.name))</h2>
+            <div class="score">\(score)</div><div class="class">\(HTML.escape(atlas.target))</div>
+            <div class="coverage-line">\(HTML.escape(line))</div>
+            <dl class="meta"><dt>batches</dt><dd>\(GalleryFormat.count(atlas.batches))</dd>\
+            <dt>evaluations</dt><dd>\(GalleryFormat.count(atlas.evaluations))</dd>\
+            <dt>time</dt><dd>\(HTML.escape(GalleryFormat.duration(atlas.elapsedSeconds)))</dd>\
+            <dt>networks</dt><dd>\(HTML.escape(atlas.model))</dd>\
+            <dt>held out</dt><dd>\(HTML.escape(atlas.heldOutModel))</dd></dl>
+            </div>
+            </a>
+
+            """
     }
 
     /// One run's card: its fittest record's thumbnail and headline numbers.

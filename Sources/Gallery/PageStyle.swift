@@ -80,6 +80,41 @@ enum PageStyle {
         .morph-controls button{font:inherit;padding:3px 12px;border-radius:6px;border:1px solid var(--line);\
         background:var(--panel2);color:var(--text);cursor:pointer}
         #morph-label{color:var(--muted);font-size:13px;white-space:nowrap}
+        .facts b{font-weight:650}
+        .coverage li{padding:8px 14px}
+        .coverage b{font-size:20px}
+        .facts.small{margin-top:10px}
+        .facts.small li{padding:3px 10px;font-size:13px}
+        .legend{display:flex;flex-wrap:wrap;gap:6px 16px;align-items:center;font-size:13px;color:var(--muted);\
+        margin:0 0 10px}
+        .graph-tools{margin-left:auto;display:flex;gap:14px;align-items:center}
+        .graph-tools button{font:inherit;font-size:12px;padding:2px 10px;border-radius:6px;\
+        border:1px solid var(--line);background:var(--panel2);color:var(--text);cursor:pointer}
+        .graph-note{font-size:13px;color:var(--muted);margin:8px 0 0}
+        .swatch{display:inline-block;width:11px;height:11px;border-radius:3px;margin-right:6px;\
+        vertical-align:-1px;font-style:normal}
+        .swatch.ghost{border:1px dashed var(--muted)}
+        .graph{max-height:82vh;overflow:auto}
+        svg.similarity{display:block;margin:0 auto}
+        .graph.fit svg.similarity{max-width:100%;height:auto}
+        .filter{display:flex;flex-wrap:wrap;gap:12px;align-items:center;margin:0 0 14px;color:var(--muted);\
+        font-size:13px}
+        .filter input{font:inherit;font-size:15px;padding:6px 12px;border-radius:8px;border:1px solid var(--line);\
+        background:var(--panel2);color:var(--text);width:min(100%,340px)}
+        .grid-cells{display:grid;grid-template-columns:repeat(auto-fill,minmax(156px,1fr));gap:12px}
+        .cell[hidden]{display:none}
+        .cell:target{border-color:var(--accent);box-shadow:0 0 0 2px var(--accent)}
+        .cell .body{padding:8px 10px 10px;gap:1px}
+        .cell .name{font-weight:600;overflow-wrap:anywhere;line-height:1.3}
+        .cell .conf{font-size:17px}
+        .cell .score{font-size:13px;color:var(--muted);gap:6px}
+        .cell .score .conf{color:var(--text)}
+        .cell .line{font-size:12px;color:var(--muted);font-variant-numeric:tabular-nums}
+        .mosaic{display:grid;grid-template-columns:1fr 1fr}
+        .mosaic img{width:100%;height:100%;object-fit:cover}
+        .coverage-line{font-size:13px;color:var(--muted)}
+        code{font-family:ui-monospace,"SFMono-Regular",Menlo,Consolas,"DejaVu Sans Mono",monospace;\
+        font-size:13px;background:var(--panel2);padding:1px 5px;border-radius:4px}
         """
 
     /// The copy button's handler: copies the `<pre>` beside the button.

@@ -82,7 +82,8 @@ struct RunManifest: Codable, Equatable {
         try AtomicFile.write([UInt8](data) + [UInt8(ascii: "\n")], to: path)
     }
 
-    private static var encoder: JSONEncoder {
+    /// Sorted keys, pretty-printed, non-finite numbers as text: shared with `AtlasManifest`.
+    static var encoder: JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(
@@ -90,7 +91,7 @@ struct RunManifest: Codable, Equatable {
         return encoder
     }
 
-    private static var decoder: JSONDecoder {
+    static var decoder: JSONDecoder {
         let decoder = JSONDecoder()
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(
             positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")

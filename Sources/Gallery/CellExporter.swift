@@ -1,0 +1,126 @@
+import ImageIO
+import Imaging
+import Scoring
+import Search
+import Store
+
+/// Renders one atlas cell's elite into its full-size PNG and thumbnail, or reuses them.
+struct CellExporter {
+    var run: Run
+    /// The atlas's held-out network (`lite2`).
+    var heldOutModel: String
+    /// The atlas directory, `<out>/<atlas>`.
+    var directory: String
+    var options: GalleryOptions
+    var renderer: GalleryRenderer
+
+    /// Largest side of the atlas thumbnails: a grid of up to 1000 cards stays light.
+    static let thumbnailLimit = 128
+
+    /// Side of the thumbnails: the requested size, at most `thumbnailLimit` and the render size.
+    var thumbnailSize: Int { min(options.thumbnailSize, Self.thumbnailLimit, options.size) }
+
+    /// Text-chunk keys of an atlas cell that `PNGTextKey` has no key for.
+    enum Key {
+        static let cell = "atlas cell"
+        static let batch = "batch"
+        static let nearest = "nearest class"
+    }
+
+    /// File names of a cell's full-size PNG and thumbnail inside the atlas directory.
+    static func fileNames(cell: Int) -> (image: String, thumbnail: String) {
+        let base = "cell-" + String(repeating: "0", count: max(0, 4 - String(cell).count)) + String(cell)
+        return (base + ".png", base + "-thumb.png")
+    }
+
+    /// `previous` if its files can be kept: made from the same genome, sizes and text chunks,
+    /// and both files still exist.
+    func reusable(_ cell: AtlasCell, previous: AtlasManifest.CellEntry?) -> AtlasManifest.CellEntry? {
+        let (image, thumbnail) = Self.fileNames(cell: cell.elite.cell)
+        guard let previous, previous.genomeHash == RunManifest.hash(cell.elite.genome),
+              previous.size == options.size, previous.supersampling == options.supersampling,
+              previous.thumbnailSize == thumbnailSize, previous.image == image, previous.thumbnail == thumbnail,
+              previous.textHash == RunManifest.hash(Self.signature(textChunks(cell))),
+              Directory.fileExists(directory + "/" + image),
+              Directory.fileExists(directory + "/" + thumbnail) else { return nil }
+        return previous
+    }
+
+    /// Renders the cell's elite and writes its PNGs (full size first, then the thumbnail).
+    func render(_ cell: AtlasCell) throws -> AtlasManifest.CellEntry {
+        let elite = cell.elite
+        let (image, thumbnail) = Self.fileNames(cell: elite.cell)
+        func failure(_ reason: String) -> GalleryError {
+            .cellRenderFailed(run: run.name, cell: elite.cell, className: cell.name, genome: elite.genome, reason: reason)
+        }
+        let render: Image
+        do {
+            render = try renderer.render(elite.genome, options.size, options.supersampling)
+        } catch {
+            throw failure(String(describing: error))
+        }
+        guard render.width == options.size, render.height == options.size else {
+            throw failure("the renderer returned \(render.width)×\(render.height) pixels instead of "
+                + "\(options.size)×\(options.size)")
+        }
+        let text = textChunks(cell)
+        try write(render, to: image, text: text)
+        try write(render.resized(width: thumbnailSize, height: thumbnailSize), to: thumbnail, text: text)
+        return AtlasManifest.CellEntry(
+            genomeHash: RunManifest.hash(elite.genome), textHash: RunManifest.hash(Self.signature(text)),
+            size: options.size, supersampling: options.supersampling, thumbnailSize: thumbnailSize,
+            image: image, thumbnail: thumbnail)
+    }
+
+    /// Every text chunk of the cell's PNGs: the headline `confidence` is the robust one, with
+    /// the training and held-out confidences beside it, each labelled.
+    func textChunks(_ cell: AtlasCell) -> [String: String] {
+        let e = cell.elite, v = cell.verdict
+        let method = "mean over \(Judge.framingCount) random framings (crops 70–100 %, ±10°, mirror) of a "
+            + "\(Judge.renderSize)² anti-aliased render"
+        let hits = Int((v.heldOutTopOne * Float(Judge.framingCount)).rounded())
+        return [
+            PNGTextKey.genome: e.genome,
+            PNGTextKey.target: cell.fullName,
+            PNGTextKey.confidence: "\(v.robust)",
+            PNGTextKey.confidenceMethod: "robust: the atlas's networks (\(run.model)), \(method)",
+            PNGTextKey.trainingConfidence: "\(e.confidence)",
+            PNGTextKey.heldOutConfidence: "\(v.heldOut)",
+            PNGTextKey.heldOutMethod: "\(heldOutModel), \(method); target top-1 on \(hits)/\(Judge.framingCount)",
+            PNGTextKey.naturalness: "\(e.naturalness)",
+            PNGTextKey.model: run.model,
+            PNGTextKey.run: run.name,
+            Key.cell: String(e.cell),
+            Key.batch: String(e.batch),
+            Key.nearest: "\(cell.nearestName) (\(v.nearestProbability))",
+            PNGTextKey.title: "\(cell.name) (atlas \(run.name), cell \(e.cell))",
+            PNGTextKey.software: "Pareidolia",
+        ]
+    }
+
+    /// The text chunks as one text, to detect a change that needs new files.
+    static func signature(_ text: [String: String]) -> String {
+        text.sorted { $0.key < $1.key }.map { "\($0.key)\u{0}\($0.value)" }.joined(separator: "\u{0}")
+    }
+
+    /// Writes one PNG into the atlas directory.
+    private func write(_ image: Image, to name: String, text: [String: String]) throws {
+        let path = directory + "/" + name
+        do {
+            try PNGFile.write(image, to: path, text: text)
+        } catch let error as ImageIOError {
+            throw GalleryError.writeFailed(path: path, reason: error.description)
+        }
+    }
+}
+
+/// One filled cell as the atlas page shows it: the elite, its verdict and its names.
+struct AtlasCell {
+    var elite: EliteRow
+    var verdict: CellVerdict
+    /// The class's short name (`tabby`) and full name (`tabby, tabby cat`).
+    var name: String
+    var fullName: String
+    /// Short name of the nearest other class.
+    var nearestName: String
+}
