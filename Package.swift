@@ -60,7 +60,7 @@ let package = Package(
         ]),
 
         // MARK: Presentation
-        .target(name: "Gallery", dependencies: ["Search", "Store", "ImageIO", "Imaging"]),
+        .target(name: "Gallery", dependencies: ["Search", "Store", "ImageIO", "Imaging", "Net", "Scoring"]),
 
         // MARK: The program
         .executableTarget(name: "pareidolia", dependencies: [

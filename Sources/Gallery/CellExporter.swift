@@ -53,16 +53,7 @@ struct CellExporter {
         func failure(_ reason: String) -> GalleryError {
             .cellRenderFailed(run: run.name, cell: elite.cell, className: cell.name, genome: elite.genome, reason: reason)
         }
-        let render: Image
-        do {
-            render = try renderer.render(elite.genome, options.size, options.supersampling)
-        } catch {
-            throw failure(String(describing: error))
-        }
-        guard render.width == options.size, render.height == options.size else {
-            throw failure("the renderer returned \(render.width)×\(render.height) pixels instead of "
-                + "\(options.size)×\(options.size)")
-        }
+        let render = try renderer.renderChecked(elite.genome, options: options, failure: failure)
         let text = textChunks(cell)
         try write(render, to: image, text: text)
         try write(render.resized(width: thumbnailSize, height: thumbnailSize), to: thumbnail, text: text)

@@ -139,3 +139,22 @@ public struct GalleryReport: Sendable, Equatable {
     /// Things the user should fix for a complete gallery (e.g. Graphviz missing), each once.
     public var warnings: [String] = []
 }
+
+extension GalleryRenderer {
+    /// `genome` rendered at the options' size and supersampling, checked to be that size; a
+    /// renderer failure or a wrong size is thrown as `failure(reason)`.
+    func renderChecked(_ genome: String, options: GalleryOptions,
+                       failure: (String) -> GalleryError) throws -> Image {
+        let image: Image
+        do {
+            image = try render(genome, options.size, options.supersampling)
+        } catch {
+            throw failure(String(describing: error))
+        }
+        guard image.width == options.size, image.height == options.size else {
+            throw failure("the renderer returned \(image.width)×\(image.height) pixels instead of "
+                + "\(options.size)×\(options.size)")
+        }
+        return image
+    }
+}

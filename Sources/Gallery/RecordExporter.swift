@@ -68,17 +68,7 @@ struct RecordExporter {
             .renderFailed(run: run.name, record: record.id, generation: record.generation,
                           genome: record.genome, reason: reason)
         }
-        let image: Image
-        do {
-            image = try renderer.render(record.genome, options.size, options.supersampling)
-        } catch {
-            throw failure(String(describing: error))
-        }
-        guard image.width == options.size, image.height == options.size else {
-            throw failure("the renderer returned \(image.width)×\(image.height) pixels instead "
-                + "of \(options.size)×\(options.size)")
-        }
-        return image
+        return try renderer.renderChecked(record.genome, options: options, failure: failure)
     }
 
     /// Writes one PNG into the run directory.

@@ -19,6 +19,17 @@ public struct CellVerdict: Codable, Sendable, Equatable {
     public var nearest: Int
     public var nearestProbability: Float
 
+    public init(cell: Int, robust: Float, heldOut: Float, heldOutTopOne: Float, topClass: Int, nearest: Int,
+                nearestProbability: Float) {
+        self.cell = cell
+        self.robust = robust
+        self.heldOut = heldOut
+        self.heldOutTopOne = heldOutTopOne
+        self.topClass = topClass
+        self.nearest = nearest
+        self.nearestProbability = nearestProbability
+    }
+
     /// The held-out network calls the picture the cell's class on most framings.
     public var heldOutAgrees: Bool { heldOutTopOne > 0.5 }
 }

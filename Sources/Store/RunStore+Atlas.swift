@@ -65,23 +65,10 @@ extension RunStore {
                 throw StoreError.generationOutOfOrder(run: run.name, expected: run.generations, got: stats.index)
             }
             guard commit.filledCells > 0 else { throw StoreError.emptyPopulation(run: run.name, generation: stats.index) }
-            if stats.evaluations < 0 || !(stats.elapsedSeconds >= 0) {
-                throw StoreError.invalidStats(
-                    run: run.name, generation: stats.index,
-                    reason: "evaluations \(stats.evaluations) and elapsed seconds \(stats.elapsedSeconds) "
-                        + "must be non-negative")
-            }
+            try checkStats(stats, run: run)
             let now = Date()
-            try db.execute(sql: """
-                INSERT INTO generations (run_id, idx, best_fitness, mean_fitness, best_confidence,
-                    mean_confidence, best_naturalness, evaluations, elapsed_seconds, rng_state,
-                    population_size, committed_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [
-                    run.id, stats.index, stats.bestFitness.stored, stats.meanFitness.stored,
-                    stats.bestConfidence.stored, stats.meanConfidence.stored, stats.bestNaturalness.stored,
-                    stats.evaluations, stats.elapsedSeconds, commit.rngState, commit.filledCells, now,
-                ])
+            try insertGeneration(db, run: run, stats: stats, rngState: commit.rngState,
+                                 populationSize: commit.filledCells, at: now)
             for elite in commit.elites {
                 guard !elite.genome.isEmpty, elite.cell >= 0 else {
                     throw StoreError.invalidRecord(run: run.name, generation: stats.index,

@@ -27,27 +27,13 @@ extension RunStore {
             guard !commit.population.isEmpty else {
                 throw StoreError.emptyPopulation(run: run.name, generation: stats.index)
             }
-            if stats.evaluations < 0 || !(stats.elapsedSeconds >= 0) {
-                throw StoreError.invalidStats(
-                    run: run.name, generation: stats.index,
-                    reason: "evaluations \(stats.evaluations) and elapsed seconds "
-                        + "\(stats.elapsedSeconds) must be non-negative")
-            }
+            try checkStats(stats, run: run)
             let now = Date()
             let previousSize = try stats.index == 0 ? 0 : Int.fetchOne(db, sql: """
                 SELECT population_size FROM generations WHERE run_id = ? AND idx = ?
                 """, arguments: [run.id, stats.index - 1]) ?? 0
-            try db.execute(sql: """
-                INSERT INTO generations (run_id, idx, best_fitness, mean_fitness, best_confidence,
-                    mean_confidence, best_naturalness, evaluations, elapsed_seconds, rng_state,
-                    population_size, committed_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [
-                    run.id, stats.index, stats.bestFitness.stored, stats.meanFitness.stored,
-                    stats.bestConfidence.stored, stats.meanConfidence.stored,
-                    stats.bestNaturalness.stored, stats.evaluations, stats.elapsedSeconds,
-                    commit.rngState, commit.population.count, now,
-                ])
+            try insertGeneration(db, run: run, stats: stats, rngState: commit.rngState,
+                                 populationSize: commit.population.count, at: now)
             try insertPopulation(db, run: run, generation: stats.index,
                                  population: commit.population, previousSize: previousSize)
             for record in commit.records {

@@ -4,6 +4,30 @@ import GRDB
 /// Row writing and reading shared by the generation and record methods.
 extension RunStore {
     /// Inserts a population, checking each entry's parents against the previous population.
+    /// Refuses statistics with negative evaluations or elapsed time (`StoreError.invalidStats`).
+    func checkStats(_ stats: GenerationStats, run: Run) throws {
+        if stats.evaluations < 0 || !(stats.elapsedSeconds >= 0) {
+            throw StoreError.invalidStats(
+                run: run.name, generation: stats.index,
+                reason: "evaluations \(stats.evaluations) and elapsed seconds \(stats.elapsedSeconds) must be non-negative")
+        }
+    }
+
+    /// Inserts one `generations` row (a generation of a run, or a batch of an atlas).
+    func insertGeneration(_ db: Database, run: Run, stats: GenerationStats, rngState: String,
+                          populationSize: Int, at now: Date) throws {
+        try db.execute(sql: """
+            INSERT INTO generations (run_id, idx, best_fitness, mean_fitness, best_confidence,
+                mean_confidence, best_naturalness, evaluations, elapsed_seconds, rng_state,
+                population_size, committed_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [
+                run.id, stats.index, stats.bestFitness.stored, stats.meanFitness.stored,
+                stats.bestConfidence.stored, stats.meanConfidence.stored, stats.bestNaturalness.stored,
+                stats.evaluations, stats.elapsedSeconds, rngState, populationSize, now,
+            ])
+    }
+
     func insertPopulation(_ db: Database, run: Run, generation: Int,
                           population: [Individual], previousSize: Int) throws {
         let insert = try db.cachedStatement(sql: """

@@ -37,6 +37,9 @@ struct Atlas: ParsableCommand {
     }
 
     func run() throws {
+        let names = try ImageNetClasses.bundled()
+        // Resolved before the database is opened: a misspelt class creates nothing.
+        let given = classes.isEmpty ? nil : try AtlasClasses.parse(classes, names: names)
         let store = try database.open()
         let cache = ModelCache()
         var terminal = Terminal()
@@ -50,8 +53,7 @@ struct Atlas: ParsableCommand {
             try AtlasReporting.drive(&run, terminal: &terminal)
             return
         }
-        let names = try ImageNetClasses.bundled()
-        let cells = try AtlasClasses.parse(classes.isEmpty ? ["all"] : classes, names: names)
+        let cells = try given ?? AtlasClasses.parse(["all"], names: names)
         let settings = AtlasSettings(classes: cells, evolution: search.config, tvWeight: fitness.tv, gate: fitness.gate,
                                      models: fitness.models,
                                      framings: FramingSettings(count: fitness.framings, renewal: .fixed),

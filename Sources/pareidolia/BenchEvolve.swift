@@ -15,14 +15,12 @@ struct BenchEvolve: ParsableCommand {
         abstract: "Search quality: per class and seed, how the best image holds up after --minutes (or once it reaches --until).",
         discussion: """
             Each seed is a fresh run in a throw-away database; the final best image of each is written to --out. The gate defaults to 0.05 here. Per seed it prints: the training confidence (what the search bred for), the robust confidence (the run's networks on 16 random framings of the 448² anti-aliased render that no run scores), the held-out network's confidence and how many of those framings it calls the target (top-1), the old exact-framing figure (Lite0 on the gallery's centre crop), evaluations, evaluations/s and how busy the classifier was.
-            --search compares the engine with its parts at equal wall time: memetic (the default: GP with constant polish), gp (no polish) and polish (no crossover or mutation: every child a fresh random genome, the best polished). Repeat it to run each seed once per search (the ablation rows).
+            --search compares the engine with its parts at equal wall time: polish (the default, as in evolve: no crossover or mutation, every child a fresh random genome, the best polished), memetic (GP with constant polish) and gp (no polish). Repeat it to run each seed once per search (the ablation rows).
             Examples:
               swift run -c release pareidolia bench evolve --class "rock crab" --class goldfish --seeds 3 --minutes 10
               swift run -c release pareidolia bench evolve --class "rock crab" --seeds 2 --search memetic --search gp --search polish
               swift run -c release pareidolia bench evolve --objective "channel(block12, 57)" --seeds 1 --minutes 3
             """)
-
-    enum SearchMode: String, ExpressibleByArgument, CaseIterable { case memetic, gp, polish }
 
     @Option(name: .customLong("class"), help: "Target class (repeat to benchmark several classes one after another).")
     var classes: [String] = []
@@ -36,8 +34,8 @@ struct BenchEvolve: ParsableCommand {
     @Option(help: "Directory for the final images.") var out = "bench-evolve"
     @Option(help: "Initial population: random (random genomes only) or library (genomes/library, topped up with random ones).")
     var seedFrom = "random"
-    @Option(name: .customLong("search"), help: "memetic, gp (no polish) or polish (no crossover or mutation); repeat for several.")
-    var modes: [SearchMode] = [.memetic]
+    @Option(name: .customLong("search"), help: "polish (no crossover or mutation; the default), memetic (GP with constant polish) or gp (no polish); repeat for several.")
+    var modes: [SearchMode] = [.default]
     @OptionGroup(title: "Fitness") var fitness: FitnessOptions
     @OptionGroup(title: "Search") var search: SearchOptions
     @OptionGroup(title: "Polish") var polish: RunPolishOptions
@@ -49,17 +47,16 @@ struct BenchEvolve: ParsableCommand {
             throw ValidationError("--first-seed must be at least 1, got \(firstSeed)")
         }
         guard minutes > 0, minutes.isFinite else { throw ValidationError("--minutes must be a positive number, got \(minutes)") }
-        if modes.contains(.polish), polish.polish == .none { throw ValidationError("--search polish needs --polish constants") }
+        for mode in modes { try mode.validate(polish: polish.polish) }
     }
 
     /// The run settings of one seed.
     func settings(_ target: Target, networks: [String], mode: SearchMode) -> RunSettings {
         var f = fitness.function(target.objective)
         f.gate = fitness.gate ?? 0.05
-        var evolution = search.config
-        if mode == .polish { evolution.immigrantRate = 1 }
+        let (evolution, schedule) = mode.apply(search.config, polish: polish.schedule)
         return RunSettings(evolution: evolution, fitness: f, models: networks, views: fitness.robust,
-                           framings: fitness.framingSettings, polish: mode == .gp ? nil : polish.schedule,
+                           framings: fitness.framingSettings, polish: schedule,
                            stop: StopCondition(confidence: until, minutes: minutes), seededFrom: seedFrom)
     }
 

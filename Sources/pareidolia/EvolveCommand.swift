@@ -30,12 +30,14 @@ struct Evolve: ParsableCommand {
     @Option(help: "Initial population: random (random genomes: --wave-share of them wave sums, the rest trees), library (genomes/library, topped up with random ones), or run:NAME (another run's population).")
     var seedFrom = "random"
     @OptionGroup(title: "Search") var search: SearchOptions
+    @OptionGroup(title: "Search") var mode: SearchModeOption
     @OptionGroup(title: "Polish") var polish: RunPolishOptions
     @OptionGroup var stop: StopOptions
     @OptionGroup var database: DatabaseOptions
 
     func validate() throws {
         _ = try ObjectiveOption.parse(objective, shorthands: classes + opposite)
+        _ = try mode.mode(polish: polish.polish)
     }
 
     func run() throws {
@@ -44,8 +46,9 @@ struct Evolve: ParsableCommand {
         let networks = Target.networks(given: fitness.modelNames.map { $0.lowercased() }, objective: text)
         let target = try ObjectiveOption.target(text, classes: classes, opposites: opposite, networks: networks,
                                                 cache: cache, names: names)
-        let settings = RunSettings(evolution: search.config, fitness: fitness.function(target.objective),
-                                   models: networks, views: fitness.robust, framings: fitness.framingSettings, polish: polish.schedule,
+        let (evolution, schedule) = try mode.mode(polish: polish.polish).apply(search.config, polish: polish.schedule)
+        let settings = RunSettings(evolution: evolution, fitness: fitness.function(target.objective),
+                                   models: networks, views: fitness.robust, framings: fitness.framingSettings, polish: schedule,
                                    stop: stop.condition(from: 0, elapsedSeconds: 0) ?? .default, seededFrom: seedFrom)
         let store = try database.open()
         let seeds = try GenomeFiles.seeds(seedFrom, store: store)

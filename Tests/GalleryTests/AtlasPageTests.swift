@@ -284,18 +284,11 @@ final class JudgeLog: @unchecked Sendable {
         281: (0.6, 0.1, 0.125, 282, 0.3), 327: (0.2, 0.01, 0, 1, 0.1),
     ]
 
-    /// The verdict on `cell` (decoded from JSON: `CellVerdict` has no public memberwise init).
+    /// The verdict on `cell`.
     static func verdict(_ cell: Int) -> CellVerdict {
         let (robust, heldOut, topOne, nearest, p) = table[cell] ?? (0, 0, 0, 0, 0)
-        let json = """
-            {"cell":\(cell),"robust":\(robust),"heldOut":\(heldOut),"heldOutTopOne":\(topOne),\
-            "topClass":\(robust >= 0.5 ? cell : nearest),"nearest":\(nearest),"nearestProbability":\(p)}
-            """
-        do {
-            return try JSONDecoder().decode(CellVerdict.self, from: Data(json.utf8))
-        } catch {
-            preconditionFailure("test verdict JSON: \(error)")
-        }
+        return CellVerdict(cell: cell, robust: Float(robust), heldOut: Float(heldOut), heldOutTopOne: Float(topOne),
+                           topClass: robust >= 0.5 ? cell : nearest, nearest: nearest, nearestProbability: Float(p))
     }
 
     func judge(_ run: Run, _ elites: [EliteRow]) throws -> [CellVerdict] {

@@ -55,6 +55,19 @@ final class BadInputTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: h.database))
     }
 
+    /// Polish alone without the polish would be random search; atlas options out of range.
+    func testContradictorySearchAndAtlasOptionsAreRefused() throws {
+        let h = try CLIHarness()
+        assertFails(try h.run(["evolve", "--class", "goldfish", "--search", "polish", "--polish", "none", "--db", h.database]),
+                    mentioning: ["--search polish", "--polish none", "--search gp"])
+        assertFails(try h.run(["atlas", "--classes", "goldfsh", "--db", h.database]), mentioning: ["goldfsh", "goldfish"])
+        assertFails(try h.run(["atlas", "--classes", "@no-such-list.txt", "--db", h.database]),
+                    mentioning: ["--classes", "no-such-list.txt"])
+        assertFails(try h.run(["atlas", "--framings", "0", "--db", h.database]), mentioning: ["--framings"])
+        assertFails(try h.run(["atlas", "--recent-share", "2", "--db", h.database]), mentioning: ["--recent-share", "[0, 1]"])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: h.database), "nothing was created")
+    }
+
     func testMissingDatabaseDirectoryIsNamedAndNotCreated() throws {
         let h = try CLIHarness()
         let missing = h.directory.appendingPathComponent("no/such/dir")

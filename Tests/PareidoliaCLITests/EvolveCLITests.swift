@@ -10,7 +10,7 @@ final class EvolveCLITests: XCTestCase {
     /// k generations + `resume` for N − k equals N generations straight: same population, same
     /// best genome and fitness, same records.
     func testResumeEqualsUninterruptedRun() throws {
-        try assertResumeEqualsUninterruptedRun(extra: ["--polish", "none"])
+        try assertResumeEqualsUninterruptedRun(extra: ["--search", "gp"])
     }
 
     /// The same with constant polish every two generations (gradients through the classifier
@@ -88,7 +88,7 @@ final class EvolveCLITests: XCTestCase {
     /// it finishes exactly those 8 (the stop condition is part of the run) and says so.
     func testBareResumeAfterKillFinishesTheAskedGenerations() throws {
         let h = try CLIHarness()
-        let (process, _, _) = try h.start(["evolve"] + common + ["--polish", "none", "--run", "asked", "--generations", "8",
+        let (process, _, _) = try h.start(["evolve"] + common + ["--search", "gp", "--run", "asked", "--generations", "8",
                                                                  "--db", h.database])
         h.waitForRun("asked", generations: 3, while: process, timeout: 180)
         XCTAssertTrue(process.isRunning, "the run ended before it could be killed")

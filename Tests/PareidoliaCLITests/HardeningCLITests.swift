@@ -44,7 +44,7 @@ final class HardeningCLITests: XCTestCase {
     /// reads as interrupted, and its lock is taken over by the next resume.
     func testSecondWriterIsRefusedAndAKilledRunIsInterrupted() throws {
         let h = try CLIHarness()
-        let (process, _, _) = try h.start(["evolve", "--class", "goldfish", "--population", "8", "--polish", "none",
+        let (process, _, _) = try h.start(["evolve", "--class", "goldfish", "--population", "8", "--search", "gp",
                                            "--run", "held", "--generations", "10000", "--db", h.database])
         h.waitForRun("held", generations: 2, while: process)
         XCTAssertTrue(process.isRunning)
@@ -101,7 +101,7 @@ final class HardeningCLITests: XCTestCase {
     /// resume, and leaves the run paused and free for the next writer.
     func testInterruptMidRunCommitsAndReleases() throws {
         let h = try CLIHarness()
-        let (process, _, err) = try h.start(["evolve", "--class", "goldfish", "--population", "8", "--polish", "none",
+        let (process, _, err) = try h.start(["evolve", "--class", "goldfish", "--population", "8", "--search", "gp",
                                              "--run", "c", "--generations", "10000", "--db", h.database])
         let committed = h.waitForRun("c", generations: 2, while: process) ?? 0
         kill(process.processIdentifier, SIGINT)

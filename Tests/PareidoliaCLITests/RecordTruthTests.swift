@@ -11,7 +11,7 @@ final class RecordTruthTests: XCTestCase {
     func testRecordConfidenceAgreesWithClassify() throws {
         let h = try CLIHarness()
         let r = try h.run(["evolve", "--class", "coil", "--seed-from", "library", "--population", "24",
-                           "--polish", "none", "--generations", "0", "--run", "coil", "--db", h.database])
+                           "--search", "gp", "--generations", "0", "--run", "coil", "--db", h.database])
         XCTAssertEqual(r.status, 0, r.stderr)
         let store = try RunStore(path: h.database)
         let record = try XCTUnwrap(try store.records(run: try store.run(named: "coil").id).first)
