@@ -63,8 +63,7 @@ public struct AtlasJudge {
     public let trainingNetworks: Int
 
     public init(settings: AtlasSettings, models: ModelCache) throws {
-        judge = try Judge(training: try settings.models.map { ($0, try models.model($0)) },
-                          heldOut: (settings.heldOutModel, try models.model(settings.heldOutModel)))
+        judge = try RunJudge.judge(networks: settings.models, models: models)
         trainingNetworks = settings.models.count
     }
 

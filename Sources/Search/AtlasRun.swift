@@ -94,10 +94,8 @@ public struct AtlasRun {
         let lease = try store.acquireLock(run: run.id)
         var settings = try AtlasSettings.decode(run.config, run: run.name)
         guard let last = try store.lastBatch(run: run.id) else { throw SearchError.noGenerations(run: run.name) }
-        var counters: AtlasState.Counters
-        do { counters = try JSONDecoder().decode(AtlasState.Counters.self, from: Data(last.rngState.utf8)) } catch {
-            throw SearchError.unreadableConfig(run: run.name, reason: "batch \(last.stats.index) state: \(error)")
-        }
+        var counters = try StoredJSON.decode(AtlasState.Counters.self, from: last.rngState, run: run.name,
+                                             context: "batch \(last.stats.index) state: ")
         if let replaced = stop?(last.stats.index + 1, last.stats.elapsedSeconds) {
             settings.stop = replaced
             try store.setConfig(try settings.json(), run: run.id)
@@ -216,10 +214,7 @@ public struct AtlasRun {
             return EliteRow(cell: cell, genome: e.genome.description, quality: e.score.quality,
                             confidence: e.score.confidence, naturalness: e.score.naturalness, batch: e.batch)
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        try store.commitBatch(BatchCommit(run: run.id, stats: stats,
-                                          rngState: String(decoding: try encoder.encode(state.counters), as: UTF8.self),
+        try store.commitBatch(BatchCommit(run: run.id, stats: stats, rngState: try StoredJSON.encode(state.counters),
                                           filledCells: archive.filled.count, elites: elites))
     }
 

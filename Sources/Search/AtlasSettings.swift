@@ -67,15 +67,11 @@ public struct AtlasSettings: Codable, Equatable, Sendable {
 
     /// The settings as sorted-key JSON (byte-stable).
     public func json() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: try encoder.encode(self), as: UTF8.self)
+        try StoredJSON.encode(self)
     }
 
     /// The settings stored for atlas `run`.
     public static func decode(_ json: String, run: String) throws -> AtlasSettings {
-        do { return try JSONDecoder().decode(AtlasSettings.self, from: Data(json.utf8)) } catch {
-            throw SearchError.unreadableConfig(run: run, reason: "\(error)")
-        }
+        try StoredJSON.decode(AtlasSettings.self, from: json, run: run)
     }
 }

@@ -25,9 +25,7 @@ public struct RecordMeasurements: Codable, Sendable, Equatable {
     }
 
     public func json() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: try encoder.encode(self), as: UTF8.self)
+        try StoredJSON.encode(self)
     }
 
     /// The measurements stored with a record (nil for records stored before they were kept).

@@ -11,9 +11,16 @@ public struct RunJudge {
     public let objective: Objective
 
     public init(settings: RunSettings, models: ModelCache) throws {
-        judge = try Judge(training: try settings.models.map { ($0, try models.model($0)) },
-                          heldOut: (settings.heldOutModel, try models.model(settings.heldOutModel)))
+        judge = try Self.judge(networks: settings.models, models: models)
         objective = settings.fitness.objective
+    }
+
+    /// The judge of a run on `networks`: those networks and one it never used
+    /// (`ModelCache.heldOut(for:)`), loaded from `models`.
+    static func judge(networks: [String], models: ModelCache) throws -> Judge {
+        let heldOut = ModelCache.heldOut(for: networks)
+        return try Judge(training: try networks.map { ($0, try models.model($0)) },
+                         heldOut: (heldOut, try models.model(heldOut)))
     }
 
     /// The record render of `genome`.

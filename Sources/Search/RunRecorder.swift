@@ -88,8 +88,6 @@ struct RunRecorder {
 
     /// The generation counters and RNG state as byte-stable JSON.
     static func encode(_ counters: EvolutionState.Counters) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        return String(decoding: try encoder.encode(counters), as: UTF8.self)
+        try StoredJSON.encode(counters)
     }
 }

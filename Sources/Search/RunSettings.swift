@@ -107,16 +107,12 @@ public struct RunSettings: Codable, Equatable, Sendable {
 
     /// The settings as sorted-key JSON (byte-stable).
     public func json() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: try encoder.encode(self), as: UTF8.self)
+        try StoredJSON.encode(self)
     }
 
     /// The settings stored for run `run`.
     public static func decode(_ json: String, run: String) throws -> RunSettings {
-        do { return try JSONDecoder().decode(RunSettings.self, from: Data(json.utf8)) } catch {
-            throw SearchError.unreadableConfig(run: run, reason: "\(error)")
-        }
+        try StoredJSON.decode(RunSettings.self, from: json, run: run)
     }
 }
 

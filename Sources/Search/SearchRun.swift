@@ -89,10 +89,8 @@ public struct SearchRun {
         let lease = try store.acquireLock(run: run.id)
         var settings = try RunSettings.decode(run.config, run: run.name)
         guard let snapshot = try store.lastGeneration(run: run.id) else { throw SearchError.noGenerations(run: run.name) }
-        let counters: EvolutionState.Counters
-        do { counters = try JSONDecoder().decode(EvolutionState.Counters.self, from: Data(snapshot.rngState.utf8)) } catch {
-            throw SearchError.unreadableConfig(run: run.name, reason: "generation \(snapshot.stats.index) state: \(error)")
-        }
+        let counters = try StoredJSON.decode(EvolutionState.Counters.self, from: snapshot.rngState, run: run.name,
+                                             context: "generation \(snapshot.stats.index) state: ")
         if let replaced = stop?(counters.generation, snapshot.stats.elapsedSeconds) {
             settings.stop = replaced
             try store.setConfig(try settings.json(), run: run.id)
