@@ -24,6 +24,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
     ],
     targets: [
         // MARK: C libraries
@@ -53,6 +54,8 @@ let package = Package(
 
         // MARK: Persistence
         .target(name: "Store", dependencies: ["Spelling", .product(name: "GRDB", package: "GRDB.swift")]),
+        // The shared backend: a PostgreSQL database many processes and machines write at once.
+        .target(name: "StorePostgres", dependencies: ["Store", .product(name: "PostgresNIO", package: "postgres-nio")]),
 
         // MARK: A run: settings, evaluator, generation loop, polish schedule, records
         .target(name: "Search", dependencies: [
@@ -83,8 +86,10 @@ let package = Package(
         .testTarget(name: "PareidoliaCLITests", dependencies: [
             "pareidolia", "Store", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
+        .target(name: "PostgresTestSupport", dependencies: ["Store", "StorePostgres"],
+                path: "Tests/PostgresTestSupport"),
         .testTarget(name: "StoreTests", dependencies: [
-            "Store", .product(name: "GRDB", package: "GRDB.swift"),
+            "Store", "StorePostgres", "PostgresTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "SearchTests", dependencies: [
             "Search", "Evolution", "Scoring", "Store", "Genome", "Imaging", "Net", "ImageIO",

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// One cell of an atlas as stored: its elite's genome and scores, and the batch that put it there.
 public struct EliteRow: Sendable, Equatable {
@@ -59,7 +58,7 @@ extension RunStore {
     public func commitBatch(_ commit: BatchCommit) throws {
         let stats = commit.stats
         try transaction("committing batch \(stats.index) of atlas \(commit.run)") { db in
-            let run = try fetchRun(db, id: commit.run)
+            let run = try fetchRun(db, id: commit.run, forUpdate: true)
             try checkWriter(db, run: run)
             guard stats.index == run.generations else {
                 throw StoreError.generationOutOfOrder(run: run.name, expected: run.generations, got: stats.index)
@@ -74,7 +73,7 @@ extension RunStore {
                     throw StoreError.invalidRecord(run: run.name, generation: stats.index,
                                                    reason: "elite of cell \(elite.cell) has an empty genome or cell")
                 }
-                try db.execute(sql: """
+                try db.execute("""
                     INSERT INTO elites (run_id, cell, genome, quality, confidence, naturalness, batch, updated_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (run_id, cell) DO UPDATE SET
@@ -82,11 +81,10 @@ extension RunStore {
                         naturalness = excluded.naturalness, batch = excluded.batch, updated_at = excluded.updated_at
                     WHERE excluded.quality > elites.quality
                        OR (excluded.quality = elites.quality AND excluded.naturalness < elites.naturalness)
-                    """, arguments: [run.id, elite.cell, elite.genome, elite.quality.stored, elite.confidence.stored,
+                    """, [run.id, elite.cell, elite.genome, elite.quality.stored, elite.confidence.stored,
                                      elite.naturalness.stored, elite.batch, now])
             }
-            try db.execute(sql: "UPDATE runs SET generations = ?, updated_at = ? WHERE id = ?",
-                           arguments: [stats.index + 1, now, run.id])
+            try db.execute("UPDATE runs SET generations = ?, updated_at = ? WHERE id = ?", [stats.index + 1, now, run.id])
         }
     }
 
@@ -96,12 +94,11 @@ extension RunStore {
         return try read("reading the elites of run \(id)") { db in
             let run = try fetchRun(db, id: id)
             return try naming(run: run.name, generation: nil) {
-                try Row.fetchAll(db, sql: "SELECT * FROM elites WHERE run_id = ? ORDER BY cell", arguments: [id]).map {
-                    EliteRow(cell: try $0.decode(Int.self, forColumn: "cell"),
-                             genome: try $0.decode(String.self, forColumn: "genome"),
+                try db.fetchAll("SELECT * FROM elites WHERE run_id = ? ORDER BY cell", [id]).map {
+                    EliteRow(cell: try $0.int("cell"), genome: try $0.text("genome"),
                              quality: try decodeFloat($0, "quality"), confidence: try decodeFloat($0, "confidence"),
                              naturalness: try decodeFloat($0, "naturalness"),
-                             batch: try $0.decode(Int.self, forColumn: "batch"))
+                             batch: try $0.int("batch"))
                 }
             }
         }
@@ -113,12 +110,12 @@ extension RunStore {
             let run = try fetchRun(db, id: id)
             guard run.generations > 0 else { return nil }
             return try naming(run: run.name, generation: run.generations - 1) {
-                guard let row = try Row.fetchOne(db, sql: "SELECT * FROM generations WHERE run_id = ? AND idx = ?",
-                                                 arguments: [id, run.generations - 1]) else {
+                guard let row = try db.fetchOne("SELECT * FROM generations WHERE run_id = ? AND idx = ?",
+                                                [id, run.generations - 1]) else {
                     throw StoreError.corruptValue(path: path, detail: "run '\(run.name)' counts \(run.generations) "
                                                     + "batches but batch \(run.generations - 1) is missing")
                 }
-                return (try decodeStats(row), try row.decode(String.self, forColumn: "rng_state"))
+                return (try decodeStats(row), try row.text("rng_state"))
             }
         }
     }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 extension RunStore {
     /// Replaces the configuration JSON of run `id` (e.g. when `resume` is given a new stop
@@ -10,10 +9,9 @@ extension RunStore {
         let name = try run(id: id).name
         try Self.validateConfig(config, run: name)
         try transaction("replacing the configuration of run '\(name)'") { db in
-            try checkWriter(db, run: try fetchRun(db, id: id))
-            try db.execute(sql: "UPDATE runs SET config = ?, updated_at = ? WHERE id = ?",
-                           arguments: [config, Date(), id])
-            if db.changesCount == 0 { throw StoreError.runIDNotFound(id: id) }
+            try checkWriter(db, run: try fetchRun(db, id: id, forUpdate: true))
+            let changed = try db.execute("UPDATE runs SET config = ?, updated_at = ? WHERE id = ?", [config, Date(), id])
+            if changed == 0 { throw StoreError.runIDNotFound(id: id) }
         }
     }
 }

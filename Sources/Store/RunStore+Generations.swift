@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 extension RunStore {
     /// Writes one generation in ONE transaction: its statistics and RNG state, the whole
@@ -18,7 +17,7 @@ extension RunStore {
     public func commitGeneration(_ commit: GenerationCommit) throws {
         let stats = commit.stats
         try transaction("committing generation \(stats.index) of run \(commit.run)") { db in
-            let run = try fetchRun(db, id: commit.run)
+            let run = try fetchRun(db, id: commit.run, forUpdate: true)
             try checkWriter(db, run: run)
             guard stats.index == run.generations else {
                 throw StoreError.generationOutOfOrder(run: run.name, expected: run.generations,
@@ -29,9 +28,9 @@ extension RunStore {
             }
             try checkStats(stats, run: run)
             let now = Date()
-            let previousSize = try stats.index == 0 ? 0 : Int.fetchOne(db, sql: """
+            let previousSize = try stats.index == 0 ? 0 : db.fetchOne("""
                 SELECT population_size FROM generations WHERE run_id = ? AND idx = ?
-                """, arguments: [run.id, stats.index - 1]) ?? 0
+                """, [run.id, stats.index - 1])?.int("population_size") ?? 0
             try insertGeneration(db, run: run, stats: stats, rngState: commit.rngState,
                                  populationSize: commit.population.count, at: now)
             try insertPopulation(db, run: run, generation: stats.index,
@@ -39,8 +38,7 @@ extension RunStore {
             for record in commit.records {
                 try insertRecord(db, record, run: run, generation: stats.index, at: now)
             }
-            try db.execute(sql: "UPDATE runs SET generations = ?, updated_at = ? WHERE id = ?",
-                           arguments: [stats.index + 1, now, run.id])
+            try db.execute("UPDATE runs SET generations = ?, updated_at = ? WHERE id = ?", [stats.index + 1, now, run.id])
         }
     }
 
@@ -51,7 +49,7 @@ extension RunStore {
     @discardableResult
     public func addRecord(_ record: NewRecord, run id: Int64, generation: Int) throws -> RecordRow {
         try transaction("adding a record to run \(id)") { db in
-            let run = try fetchRun(db, id: id)
+            let run = try fetchRun(db, id: id, forUpdate: true)
             guard (0..<run.generations).contains(generation) else {
                 throw StoreError.invalidRecord(
                     run: run.name, generation: generation,
@@ -59,12 +57,9 @@ extension RunStore {
                         + "\(run.generations))")
             }
             let now = Date()
-            try insertRecord(db, record, run: run, generation: generation, at: now)
-            let recordID = db.lastInsertedRowID
-            try db.execute(sql: "UPDATE runs SET updated_at = ? WHERE id = ?",
-                           arguments: [now, run.id])
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM records WHERE id = ?",
-                                             arguments: [recordID]) else {
+            let recordID = try insertRecord(db, record, run: run, generation: generation, at: now)
+            try db.execute("UPDATE runs SET updated_at = ? WHERE id = ?", [now, run.id])
+            guard let row = try db.fetchOne("SELECT * FROM records WHERE id = ?", [recordID]) else {
                 throw StoreError.recordNotFound(id: recordID)
             }
             return try decodeRecord(row)
@@ -76,9 +71,9 @@ extension RunStore {
     /// - Throws: `StoreError.recordNotFound`.
     public func setRecordImagePath(_ imagePath: String?, record id: Int64) throws {
         try transaction("setting the image of record \(id)") { db in
-            try db.execute(sql: "UPDATE records SET image_path = ? WHERE id = ?",
-                           arguments: [imagePath, id])
-            if db.changesCount == 0 { throw StoreError.recordNotFound(id: id) }
+            if try db.execute("UPDATE records SET image_path = ? WHERE id = ?", [imagePath, id]) == 0 {
+                throw StoreError.recordNotFound(id: id)
+            }
         }
     }
 
@@ -90,18 +85,17 @@ extension RunStore {
             guard run.generations > 0 else { return nil }
             let index = run.generations - 1
             return try naming(run: run.name, generation: index) {
-                guard let row = try Row.fetchOne(db, sql: """
-                    SELECT * FROM generations WHERE run_id = ? AND idx = ?
-                    """, arguments: [id, index]) else {
+                guard let row = try db.fetchOne("SELECT * FROM generations WHERE run_id = ? AND idx = ?",
+                                                [id, index]) else {
                     throw StoreError.corruptValue(
                         path: path, detail: "run '\(run.name)' counts \(run.generations) generations but "
                             + "generation \(index) is missing")
                 }
                 return GenerationSnapshot(
                     stats: try decodeStats(row),
-                    rngState: try row.decode(String.self, forColumn: "rng_state"),
+                    rngState: try row.text("rng_state"),
                     population: try fetchPopulation(db, run: id, generation: index),
-                    committedAt: try row.decode(Date.self, forColumn: "committed_at"))
+                    committedAt: try row.date("committed_at"))
             }
         }
     }
@@ -125,10 +119,9 @@ extension RunStore {
     @discardableResult
     public func prunePopulations(run id: Int64, keepingLast keep: Int) throws -> Int {
         try transaction("pruning the populations of run \(id)") { db in
-            let run = try fetchRun(db, id: id)
-            try db.execute(sql: "DELETE FROM individuals WHERE run_id = ? AND generation < ?",
-                           arguments: [id, run.generations - max(1, keep)])
-            return db.changesCount
+            let run = try fetchRun(db, id: id, forUpdate: true)
+            return try db.execute("DELETE FROM individuals WHERE run_id = ? AND generation < ?",
+                                  [id, run.generations - max(1, keep)])
         }
     }
 
@@ -137,9 +130,7 @@ extension RunStore {
         try read("reading the generations of run \(id)") { db in
             let run = try fetchRun(db, id: id)
             return try naming(run: run.name, generation: nil) {
-                try Row.fetchAll(db, sql: """
-                    SELECT * FROM generations WHERE run_id = ? ORDER BY idx
-                    """, arguments: [id]).map(decodeStats)
+                try db.fetchAll("SELECT * FROM generations WHERE run_id = ? ORDER BY idx", [id]).map(decodeStats)
             }
         }
     }
@@ -149,9 +140,7 @@ extension RunStore {
         try read("reading the records of run \(id)") { db in
             let run = try fetchRun(db, id: id)
             return try naming(run: run.name, generation: nil) {
-                try Row.fetchAll(db, sql: """
-                    SELECT * FROM records WHERE run_id = ? ORDER BY id
-                    """, arguments: [id]).map(decodeRecord)
+                try db.fetchAll("SELECT * FROM records WHERE run_id = ? ORDER BY id", [id]).map(decodeRecord)
             }
         }
     }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// Per-run write leases: one writer per run, taken over only from a dead or silent holder.
 extension RunStore {
@@ -16,7 +15,7 @@ extension RunStore {
     @discardableResult
     public func acquireLock(run id: Int64, timeout: TimeInterval = RunStore.leaseTimeout) throws -> RunLease {
         try transaction("locking run \(id)") { db in
-            let run = try fetchRun(db, id: id)
+            let run = try fetchRun(db, id: id, forUpdate: true)
             return try takeLease(db, run: run, timeout: timeout)
         }
     }
@@ -39,9 +38,9 @@ extension RunStore {
     /// - Throws: `StoreError.lockLost` if the lease was released or taken over.
     public func renewLock(_ lease: RunLease) throws {
         try transaction("renewing the lease of run '\(lease.runName)'") { db in
-            try db.execute(sql: "UPDATE run_locks SET renewed_at = ? WHERE run_id = ? AND token = ?",
-                           arguments: [Date(), lease.run, token])
-            if db.changesCount == 0 {
+            let changed = try db.execute("UPDATE run_locks SET renewed_at = ? WHERE run_id = ? AND token = ?",
+                                         [Date(), lease.run, token])
+            if changed == 0 {
                 throw StoreError.lockLost(run: lease.runName, holder: try holder(db, run: lease.run)?.holder)
             }
         }
@@ -50,23 +49,21 @@ extension RunStore {
     /// Gives the lease back (nothing happens if this store no longer holds it).
     public func releaseLock(_ lease: RunLease) throws {
         try transaction("releasing the lease of run '\(lease.runName)'") { db in
-            try db.execute(sql: "DELETE FROM run_locks WHERE run_id = ? AND token = ?",
-                           arguments: [lease.run, token])
+            try db.execute("DELETE FROM run_locks WHERE run_id = ? AND token = ?", [lease.run, token])
         }
     }
 
     /// Gives back every lease this store holds.
     public func releaseAllLocks() throws {
         try transaction("releasing this process's leases") { db in
-            try db.execute(sql: "DELETE FROM run_locks WHERE token = ?", arguments: [token])
+            try db.execute("DELETE FROM run_locks WHERE token = ?", [token])
         }
     }
 
     /// Whether this store holds any lease (a read).
     func holdsLeases() throws -> Bool {
         try read("reading this process's leases") { db in
-            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM run_locks WHERE token = ?)",
-                              arguments: [token]) ?? false
+            try db.fetchOne("SELECT 1 FROM run_locks WHERE token = ? LIMIT 1", [token]) != nil
         }
     }
 
@@ -95,28 +92,24 @@ extension RunStore {
     }
 
     /// The lease row of run `id`, if any.
-    func holder(_ db: Database, run id: Int64) throws -> LeaseRow? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM run_locks WHERE run_id = ?",
-                                         arguments: [id]) else { return nil }
+    func holder(_ db: any SQLConnection, run id: Int64) throws -> LeaseRow? {
+        guard let row = try db.fetchOne("SELECT * FROM run_locks WHERE run_id = ?", [id]) else { return nil }
         return try decodeLease(row)
     }
 
-    func decodeLease(_ row: Row) throws -> LeaseRow {
-        LeaseRow(token: try row.decode(String.self, forColumn: "token"),
-                 holder: LockHolder(pid: try row.decode(Int32.self, forColumn: "pid"),
-                                    host: try row.decode(String.self, forColumn: "host"),
-                                    acquiredAt: try row.decode(Date.self, forColumn: "acquired_at"),
-                                    renewedAt: try row.decode(Date.self, forColumn: "renewed_at")),
-                 started: try row.decode(Int64?.self, forColumn: "started"))
+    func decodeLease(_ row: SQLRow) throws -> LeaseRow {
+        LeaseRow(token: try row.text("token"),
+                 holder: LockHolder(pid: try row.int32("pid"), host: try row.text("host"),
+                                    acquiredAt: try row.date("acquired_at"), renewedAt: try row.date("renewed_at")),
+                 started: try row.optionalInt64("started"))
     }
 
     /// Takes (or renews) the lease of `run`, replacing a stale one.
-    private func takeLease(_ db: Database, run: Run, timeout: TimeInterval) throws -> RunLease {
+    private func takeLease(_ db: any SQLConnection, run: Run, timeout: TimeInterval) throws -> RunLease {
         let now = Date()
         if let current = try holder(db, run: run.id) {
             if current.token == token {
-                try db.execute(sql: "UPDATE run_locks SET renewed_at = ? WHERE run_id = ?",
-                               arguments: [now, run.id])
+                try db.execute("UPDATE run_locks SET renewed_at = ? WHERE run_id = ?", [now, run.id])
                 let renewed = try holder(db, run: run.id)?.holder ?? current.holder
                 return RunLease(run: run.id, runName: run.name, holder: renewed)
             }
@@ -125,10 +118,13 @@ extension RunStore {
             }
         }
         let me = ProcessIdentity.current
-        try db.execute(sql: """
-            INSERT OR REPLACE INTO run_locks (run_id, token, pid, host, started, acquired_at, renewed_at)
+        try db.execute("""
+            INSERT INTO run_locks (run_id, token, pid, host, started, acquired_at, renewed_at)
             VALUES (?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [run.id, token, me.pid, me.host, me.started, now, now])
+            ON CONFLICT (run_id) DO UPDATE SET
+                token = excluded.token, pid = excluded.pid, host = excluded.host, started = excluded.started,
+                acquired_at = excluded.acquired_at, renewed_at = excluded.renewed_at
+            """, [run.id, token, me.pid, me.host, me.started, now, now])
         // Read back, so the lease's times have the stored (millisecond) precision.
         guard let stored = try holder(db, run: run.id) else { throw StoreError.runIDNotFound(id: run.id) }
         return RunLease(run: run.id, runName: run.name, holder: stored.holder)
@@ -136,11 +132,10 @@ extension RunStore {
 
     /// Refuses a write to `run` while another live process holds its lease; renews the lease
     /// if this store holds it. A run nobody holds (or held by a stale holder) may be written.
-    func checkWriter(_ db: Database, run: Run) throws {
+    func checkWriter(_ db: any SQLConnection, run: Run) throws {
         guard let current = try holder(db, run: run.id) else { return }
         if current.token == token {
-            try db.execute(sql: "UPDATE run_locks SET renewed_at = ? WHERE run_id = ?",
-                           arguments: [Date(), run.id])
+            try db.execute("UPDATE run_locks SET renewed_at = ? WHERE run_id = ?", [Date(), run.id])
         } else if !current.isStale(timeout: Self.leaseTimeout) {
             throw StoreError.runLocked(run: run.name, holder: current.holder)
         }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// Row writing and reading shared by the generation and record methods.
 extension RunStore {
@@ -14,27 +13,27 @@ extension RunStore {
     }
 
     /// Inserts one `generations` row (a generation of a run, or a batch of an atlas).
-    func insertGeneration(_ db: Database, run: Run, stats: GenerationStats, rngState: String,
+    func insertGeneration(_ db: any SQLConnection, run: Run, stats: GenerationStats, rngState: String,
                           populationSize: Int, at now: Date) throws {
-        try db.execute(sql: """
+        try db.execute("""
             INSERT INTO generations (run_id, idx, best_fitness, mean_fitness, best_confidence,
                 mean_confidence, best_naturalness, evaluations, elapsed_seconds, rng_state,
                 population_size, committed_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [
+            """, [
                 run.id, stats.index, stats.bestFitness.stored, stats.meanFitness.stored,
                 stats.bestConfidence.stored, stats.meanConfidence.stored, stats.bestNaturalness.stored,
                 stats.evaluations, stats.elapsedSeconds, rngState, populationSize, now,
             ])
     }
 
-    func insertPopulation(_ db: Database, run: Run, generation: Int,
+    func insertPopulation(_ db: any SQLConnection, run: Run, generation: Int,
                           population: [Individual], previousSize: Int) throws {
-        let insert = try db.cachedStatement(sql: """
+        let insert = """
             INSERT INTO individuals (run_id, generation, position, genome, fitness, confidence,
                                      naturalness, parent1, parent2, origin)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
+            """
         for (position, individual) in population.enumerated() {
             func refuse(_ reason: String) -> StoreError {
                 .invalidIndividual(run: run.name, generation: generation, position: position,
@@ -48,22 +47,22 @@ extension RunStore {
                     : "parent \(bad) is outside the previous population (size \(previousSize))")
             }
             if individual.genome.isEmpty { throw refuse("the genome text is empty") }
-            do {
-                try insert.execute(arguments: [
+            try refusingConstraints(refuse) {
+                try db.execute(insert, [
                     run.id, generation, position, individual.genome,
                     individual.fitness.stored, individual.confidence.stored,
                     individual.naturalness.stored,
                     parents.first, parents.count > 1 ? parents[1] : nil, individual.origin,
                 ])
-            } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
-                throw refuse(error.message ?? "constraint failed")
             }
         }
     }
 
-    /// Inserts one record of `generation` (which must be committed or being committed).
-    func insertRecord(_ db: Database, _ record: NewRecord, run: Run, generation: Int,
-                      at time: Date) throws {
+    /// Inserts one record of `generation` (which must be committed or being committed);
+    /// returns its id.
+    @discardableResult
+    func insertRecord(_ db: any SQLConnection, _ record: NewRecord, run: Run, generation: Int,
+                      at time: Date) throws -> Int64 {
         func refuse(_ reason: String) -> StoreError {
             .invalidRecord(run: run.name, generation: generation, reason: reason)
         }
@@ -72,68 +71,67 @@ extension RunStore {
             throw refuse("evaluations \(record.evaluations) and elapsed seconds "
                 + "\(record.elapsedSeconds) must be non-negative")
         }
-        do {
-            try db.cachedStatement(sql: """
+        return try refusingConstraints(refuse) {
+            guard let row = try db.fetchOne("""
                 INSERT INTO records (run_id, generation, genome, fitness, confidence, naturalness,
                                      evaluations, elapsed_seconds, polished, image_path, measurements, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """).execute(arguments: [
+                RETURNING id
+                """, [
                     run.id, generation, record.genome, record.fitness.stored,
                     record.confidence.stored, record.naturalness.stored, record.evaluations,
                     record.elapsedSeconds, record.polished, record.imagePath, record.measurements, time,
-                ])
-        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
-            throw refuse(error.message ?? "constraint failed")
+                ]) else { throw refuse("the database returned no record id") }
+            return try row.int64("id")
         }
     }
 
     /// Reads a population in position order.
-    func fetchPopulation(_ db: Database, run: Int64, generation: Int) throws -> [Individual] {
-        try Row.fetchAll(db, sql: """
+    func fetchPopulation(_ db: any SQLConnection, run: Int64, generation: Int) throws -> [Individual] {
+        try db.fetchAll("""
             SELECT * FROM individuals WHERE run_id = ? AND generation = ? ORDER BY position
-            """, arguments: [run, generation]).map { row in
-                let parents = [try row.decode(Int?.self, forColumn: "parent1"),
-                               try row.decode(Int?.self, forColumn: "parent2")]
+            """, [run, generation]).map { row in
+                let parents = [try row.optionalInt("parent1"), try row.optionalInt("parent2")]
                 return Individual(
-                    genome: try row.decode(String.self, forColumn: "genome"),
+                    genome: try row.text("genome"),
                     fitness: try decodeFloat(row, "fitness"),
                     confidence: try decodeFloat(row, "confidence"),
                     naturalness: try decodeFloat(row, "naturalness"),
                     parents: parents.compactMap { $0 },
-                    origin: try row.decode(String?.self, forColumn: "origin"))
+                    origin: try row.optionalText("origin"))
             }
     }
 
     /// Builds `GenerationStats` from a `generations` row.
-    func decodeStats(_ row: Row) throws -> GenerationStats {
+    func decodeStats(_ row: SQLRow) throws -> GenerationStats {
         GenerationStats(
-            index: try row.decode(Int.self, forColumn: "idx"),
+            index: try row.int("idx"),
             bestFitness: try decodeFloat(row, "best_fitness"),
             meanFitness: try decodeFloat(row, "mean_fitness"),
             bestConfidence: try decodeFloat(row, "best_confidence"),
             meanConfidence: try decodeFloat(row, "mean_confidence"),
             bestNaturalness: try decodeFloat(row, "best_naturalness"),
-            evaluations: try row.decode(Int.self, forColumn: "evaluations"),
-            elapsedSeconds: try row.decode(Double.self, forColumn: "elapsed_seconds"))
+            evaluations: try row.int("evaluations"),
+            elapsedSeconds: try row.double("elapsed_seconds"))
     }
 
     /// Builds a `RecordRow` from a `records` row.
-    func decodeRecord(_ row: Row) throws -> RecordRow {
+    func decodeRecord(_ row: SQLRow) throws -> RecordRow {
         RecordRow(
-            id: try row.decode(Int64.self, forColumn: "id"),
-            generation: try row.decode(Int.self, forColumn: "generation"),
+            id: try row.int64("id"),
+            generation: try row.int("generation"),
             record: NewRecord(
-                genome: try row.decode(String.self, forColumn: "genome"),
+                genome: try row.text("genome"),
                 fitness: try decodeFloat(row, "fitness"),
                 confidence: try decodeFloat(row, "confidence"),
                 naturalness: try decodeFloat(row, "naturalness"),
-                evaluations: try row.decode(Int.self, forColumn: "evaluations"),
-                elapsedSeconds: try row.decode(Double.self, forColumn: "elapsed_seconds"),
-                polished: try row.decode(Bool.self, forColumn: "polished"),
-                imagePath: try row.decode(String?.self, forColumn: "image_path"),
+                evaluations: try row.int("evaluations"),
+                elapsedSeconds: try row.double("elapsed_seconds"),
+                polished: try row.bool("polished"),
+                imagePath: try row.optionalText("image_path"),
                 // Absent in databases older than v3 opened read-only.
-                measurements: row["measurements"] as String?),
-            createdAt: try row.decode(Date.self, forColumn: "created_at"))
+                measurements: try row.optionalText("measurements")),
+            createdAt: try row.date("created_at"))
     }
 
     /// Runs `body`, prefixing a value-decoding failure with the run (and generation) read.
@@ -141,7 +139,7 @@ extension RunStore {
         let place = "run '\(run)'" + (generation.map { " generation \($0)" } ?? "")
         do {
             return try body()
-        } catch let error as RowDecodingError {
+        } catch let error as SQLRow.DecodingError {
             throw StoreError.corruptValue(path: path, detail: "\(place): \(error)")
         } catch StoreError.corruptValue(let path, let detail) where !detail.hasPrefix("run '") {
             throw StoreError.corruptValue(path: path, detail: "\(place): \(detail)")
@@ -149,8 +147,8 @@ extension RunStore {
     }
 
     /// Reads a score column: REAL back to the exact `Float`, NULL (stored NaN) to NaN.
-    func decodeFloat(_ row: Row, _ column: String) throws -> Float {
-        guard let value = try row.decode(Double?.self, forColumn: column) else { return .nan }
+    func decodeFloat(_ row: SQLRow, _ column: String) throws -> Float {
+        guard let value = try row.optionalDouble(column) else { return .nan }
         return Float(value)
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 extension RunStore {
     /// Creates a run with status `running` and no generations.
@@ -12,19 +11,24 @@ extension RunStore {
     }
 
     /// Inserts a validated new run inside an open transaction.
-    func insertRun(_ db: Database, _ new: NewRun) throws -> Run {
-        if try Bool.fetchOne(db, sql: "SELECT 1 FROM runs WHERE name = ?", arguments: [new.name]) != nil {
+    func insertRun(_ db: any SQLConnection, _ new: NewRun) throws -> Run {
+        if try db.fetchOne("SELECT 1 FROM runs WHERE name = ?", [new.name]) != nil {
             throw StoreError.runExists(name: new.name)
         }
         let now = Date()
-        try db.execute(sql: """
-            INSERT INTO runs (name, target, config, model, seed, status, generations,
-                              created_at, updated_at, kind)
-            VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?)
-            """, arguments: [new.name, new.target, new.config, new.model,
-                             Int64(bitPattern: new.seed), RunStatus.running.rawValue, now, now,
-                             new.kind.rawValue])
-        return try fetchRun(db, id: db.lastInsertedRowID)
+        // A concurrent creator of the same name loses on the UNIQUE constraint.
+        let inserted = try refusingConstraints({ _ in StoreError.runExists(name: new.name) }) {
+            try db.fetchOne("""
+                INSERT INTO runs (name, target, config, model, seed, status, generations,
+                                  created_at, updated_at, kind)
+                VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?)
+                RETURNING id
+                """, [new.name, new.target, new.config, new.model,
+                      Int64(bitPattern: new.seed), RunStatus.running.rawValue, now, now,
+                      new.kind.rawValue])
+        }
+        guard let id = try inserted?.int64("id") else { throw StoreError.runExists(name: new.name) }
+        return try fetchRun(db, id: id)
     }
 
     /// The run called `name`.
@@ -32,11 +36,10 @@ extension RunStore {
     /// - Throws: `StoreError.runNotFound` listing the stored names, closest first.
     public func run(named name: String) throws -> Run {
         try read("reading run '\(name)'") { db in
-            if let row = try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE name = ?",
-                                          arguments: [name]) {
+            if let row = try db.fetchOne("SELECT * FROM runs WHERE name = ?", [name]) {
                 return try decodeRun(row)
             }
-            let names = try String.fetchAll(db, sql: "SELECT name FROM runs")
+            let names = try db.fetchAll("SELECT name FROM runs").map { try $0.text("name") }
             throw StoreError.runNotFound(name: name, existing: Suggestions.rank(names, near: name))
         }
     }
@@ -56,11 +59,11 @@ extension RunStore {
         try read("listing runs") { db in
             var leases: [Int64: LeaseRow] = [:]
             if hasLocks {
-                for row in try Row.fetchAll(db, sql: "SELECT * FROM run_locks") {
-                    leases[try row.decode(Int64.self, forColumn: "run_id")] = try decodeLease(row)
+                for row in try db.fetchAll("SELECT * FROM run_locks") {
+                    leases[try row.int64("run_id")] = try decodeLease(row)
                 }
             }
-            let rows = try Row.fetchAll(db, sql: """
+            let rows = try db.fetchAll("""
                 SELECT runs.id, runs.name, runs.target, runs.model, runs.seed, runs.status,
                        runs.generations, runs.created_at, runs.updated_at,\(hasAtlases ? " runs.kind," : "")
                        last.evaluations AS evaluations, last.elapsed_seconds AS elapsed_seconds,
@@ -72,36 +75,36 @@ extension RunStore {
                        ON last.run_id = runs.id AND last.idx = runs.generations - 1
                 LEFT JOIN records AS best ON best.id = (
                        SELECT id FROM records WHERE records.run_id = runs.id
-                       ORDER BY fitness DESC, id DESC LIMIT 1)
+                       ORDER BY fitness DESC NULLS LAST, id DESC LIMIT 1)
                 ORDER BY runs.created_at, runs.id
                 """)
             return try rows.map { row in
                 var best: RunSummary.Best?
-                if try row.decode(Int64?.self, forColumn: "best_id") != nil {
+                if try row.optionalInt64("best_id") != nil {
                     best = RunSummary.Best(
                         fitness: try decodeFloat(row, "best_fitness"),
                         confidence: try decodeFloat(row, "best_confidence"),
                         naturalness: try decodeFloat(row, "best_naturalness"),
-                        generation: try row.decode(Int.self, forColumn: "best_generation"))
+                        generation: try row.int("best_generation"))
                 }
-                let id = try row.decode(Int64.self, forColumn: "id")
+                let id = try row.int64("id")
                 var status = try decodeStatus(row)
                 if status == .running, hasLocks, leases[id].map({ $0.isStale(timeout: Self.leaseTimeout) }) ?? true {
                     status = .interrupted
                 }
                 return RunSummary(
                     id: id,
-                    name: try row.decode(String.self, forColumn: "name"),
-                    target: try row.decode(String.self, forColumn: "target"),
-                    model: try row.decode(String.self, forColumn: "model"),
-                    seed: UInt64(bitPattern: try row.decode(Int64.self, forColumn: "seed")),
+                    name: try row.text("name"),
+                    target: try row.text("target"),
+                    model: try row.text("model"),
+                    seed: UInt64(bitPattern: try row.int64("seed")),
                     status: status,
-                    generations: try row.decode(Int.self, forColumn: "generations"),
-                    evaluations: try row.decode(Int?.self, forColumn: "evaluations") ?? 0,
-                    elapsedSeconds: try row.decode(Double?.self, forColumn: "elapsed_seconds") ?? 0,
+                    generations: try row.int("generations"),
+                    evaluations: try row.optionalInt("evaluations") ?? 0,
+                    elapsedSeconds: try row.optionalDouble("elapsed_seconds") ?? 0,
                     best: best,
-                    createdAt: try row.decode(Date.self, forColumn: "created_at"),
-                    updatedAt: try row.decode(Date.self, forColumn: "updated_at"),
+                    createdAt: try row.date("created_at"),
+                    updatedAt: try row.date("updated_at"),
                     kind: try decodeKind(row))
             }
         }
@@ -112,9 +115,9 @@ extension RunStore {
     /// - Throws: `StoreError.runIDNotFound`.
     public func setStatus(_ status: RunStatus, run id: Int64) throws {
         try transaction("setting the status of run \(id)") { db in
-            try db.execute(sql: "UPDATE runs SET status = ?, updated_at = ? WHERE id = ?",
-                           arguments: [status.rawValue, Date(), id])
-            if db.changesCount == 0 { throw StoreError.runIDNotFound(id: id) }
+            let changed = try db.execute("UPDATE runs SET status = ?, updated_at = ? WHERE id = ?",
+                                         [status.rawValue, Date(), id])
+            if changed == 0 { throw StoreError.runIDNotFound(id: id) }
         }
     }
 
@@ -125,41 +128,41 @@ extension RunStore {
     public func deleteRun(named name: String) throws {
         let id = try run(named: name).id
         try transaction("deleting run '\(name)'") { db in
-            try checkWriter(db, run: try fetchRun(db, id: id))
-            try db.execute(sql: "DELETE FROM runs WHERE id = ?", arguments: [id])
-            if db.changesCount == 0 { throw StoreError.runIDNotFound(id: id) }
+            try checkWriter(db, run: try fetchRun(db, id: id, forUpdate: true))
+            if try db.execute("DELETE FROM runs WHERE id = ?", [id]) == 0 { throw StoreError.runIDNotFound(id: id) }
         }
     }
 
     // MARK: Rows
 
-    /// Reads run `id` inside an open access.
-    func fetchRun(_ db: Database, id: Int64) throws -> Run {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?",
-                                         arguments: [id]) else {
+    /// Reads run `id` inside an open access. `forUpdate` (in a write transaction) makes
+    /// concurrent writers of the run take turns until this transaction ends.
+    func fetchRun(_ db: any SQLConnection, id: Int64, forUpdate: Bool = false) throws -> Run {
+        let lock = forUpdate ? backend.lockRowClause : ""
+        guard let row = try db.fetchOne("SELECT * FROM runs WHERE id = ?" + lock, [id]) else {
             throw StoreError.runIDNotFound(id: id)
         }
         return try decodeRun(row)
     }
 
     /// Builds a `Run` from a `SELECT * FROM runs` row.
-    func decodeRun(_ row: Row) throws -> Run {
-        Run(id: try row.decode(Int64.self, forColumn: "id"),
-            name: try row.decode(String.self, forColumn: "name"),
-            target: try row.decode(String.self, forColumn: "target"),
-            config: try row.decode(String.self, forColumn: "config"),
-            model: try row.decode(String.self, forColumn: "model"),
-            seed: UInt64(bitPattern: try row.decode(Int64.self, forColumn: "seed")),
+    func decodeRun(_ row: SQLRow) throws -> Run {
+        Run(id: try row.int64("id"),
+            name: try row.text("name"),
+            target: try row.text("target"),
+            config: try row.text("config"),
+            model: try row.text("model"),
+            seed: UInt64(bitPattern: try row.int64("seed")),
             status: try decodeStatus(row),
-            generations: try row.decode(Int.self, forColumn: "generations"),
-            createdAt: try row.decode(Date.self, forColumn: "created_at"),
-            updatedAt: try row.decode(Date.self, forColumn: "updated_at"),
+            generations: try row.int("generations"),
+            createdAt: try row.date("created_at"),
+            updatedAt: try row.date("updated_at"),
             kind: try decodeKind(row))
     }
 
     /// Reads the `kind` column (absent in databases older than v4 opened read-only: `evolve`).
-    func decodeKind(_ row: Row) throws -> RunKind {
-        guard let text = row["kind"] as String? else { return .evolve }
+    func decodeKind(_ row: SQLRow) throws -> RunKind {
+        guard let text = try row.optionalText("kind") else { return .evolve }
         guard let kind = RunKind(rawValue: text) else {
             throw StoreError.corruptValue(path: path, detail: "runs.kind '\(text)' is not one of "
                                             + RunKind.allCases.map(\.rawValue).joined(separator: ", "))
@@ -168,10 +171,10 @@ extension RunStore {
     }
 
     /// Reads the `status` column, refusing values this build does not know.
-    private func decodeStatus(_ row: Row) throws -> RunStatus {
-        let text = try row.decode(String.self, forColumn: "status")
+    private func decodeStatus(_ row: SQLRow) throws -> RunStatus {
+        let text = try row.text("status")
         guard let status = RunStatus(rawValue: text) else {
-            let name = (try? row.decode(String.self, forColumn: "name")) ?? "?"
+            let name = (try? row.text("name")) ?? "?"
             throw StoreError.corruptValue(path: path, detail: "run '\(name)': runs.status is '\(text)'")
         }
         return status

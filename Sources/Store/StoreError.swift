@@ -28,6 +28,13 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     /// A read-only open found no database (the file is missing or empty).
     case databaseMissing(path: String)
 
+    /// A `--db postgresql://…` URL that cannot be used.
+    case invalidDatabaseURL(url: String, reason: String)
+    /// The PostgreSQL server did not answer at `host:port`.
+    case serverUnreachable(host: String, port: Int, message: String)
+    /// The PostgreSQL server refused the user, or the database does not exist.
+    case serverRefused(url: String, message: String, fix: String)
+
     /// Another live process holds the run's write lease.
     case runLocked(run: String, holder: LockHolder)
     /// This store's lease on the run was released or taken over; `holder` is the new one.
@@ -57,6 +64,9 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     /// No record has this id.
     case recordNotFound(id: Int64)
 
+    /// Whether `path` names a PostgreSQL database (its messages suggest other fixes).
+    static func isServer(_ path: String) -> Bool { path.hasPrefix("postgresql://") }
+
     public var description: String {
         switch self {
         case let .directoryMissing(path, directory):
@@ -69,9 +79,10 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
             return "'\(path)' is not an SQLite database (wrong header or encrypted); "
                 + "choose another file with --db, or move this one aside"
         case let .foreignDatabase(path, tables):
-            return "'\(path)' is an SQLite database of another program (tables: "
-                + "\(tables.joined(separator: ", "))); Pareidolia will not modify it: "
-                + "choose another file with --db"
+            return "'\(path)' is \(Self.isServer(path) ? "a PostgreSQL database" : "an SQLite database") "
+                + "of another program (tables: \(tables.joined(separator: ", "))); Pareidolia will not modify it: "
+                + (Self.isServer(path) ? "create an empty database for it with `createdb`" : "choose another file")
+                + " and give it with --db"
         case let .schemaTooNew(path, unknown, supported):
             return "'\(path)' was written by a newer Pareidolia (found schema migrations "
                 + "\(unknown.joined(separator: ", ")); this program supports "
@@ -87,8 +98,9 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
             return "disk full while writing '\(path)'; free some space and run the command "
                 + "again (committed generations are intact)"
         case let .database(path, operation, message):
-            return "database error in '\(path)' while \(operation): \(message); run "
-                + "`sqlite3 '\(path)' 'PRAGMA integrity_check'` to check the file"
+            return "database error in '\(path)' while \(operation): \(message); "
+                + (Self.isServer(path) ? "see the PostgreSQL server's log"
+                    : "run `sqlite3 '\(path)' 'PRAGMA integrity_check'` to check the file")
         case let .corruptValue(path, detail):
             return "cannot read a stored value in '\(path)': \(detail); the database "
                 + "was edited or damaged: restore it or start a new one with --db"
@@ -103,6 +115,14 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         case let .databaseMissing(path):
             return "no Pareidolia database at '\(path)' (the file is missing or empty); runs are "
                 + "stored by `pareidolia evolve`; give the right file with --db"
+        case let .invalidDatabaseURL(url, reason):
+            return "cannot use database URL '\(url)': \(reason); write it as "
+                + "postgresql://user@host:5432/database (password from PGPASSWORD or ~/.pgpass)"
+        case let .serverUnreachable(host, port, message):
+            return "cannot connect to PostgreSQL at \(host):\(port) (\(message)); start the server or "
+                + "correct host and port in --db"
+        case let .serverRefused(url, message, fix):
+            return "PostgreSQL at \(url) refused: \(message); \(fix)"
         case let .runLocked(run, holder):
             return "run '\(run)' is being written by another pareidolia: \(holder); wait for it to "
                 + "finish or stop it (kill \(holder.pid) on '\(holder.host)'); a lease whose process "

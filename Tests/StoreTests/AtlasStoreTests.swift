@@ -19,42 +19,46 @@ final class AtlasStoreTests: StoreTestCase {
     }
 
     func testUpsertKeepsTheBetterEliteAndRunsKnowTheirKind() throws {
-        let store = try RunStore(path: dbPath())
-        let (run, _) = try makeAtlas(store)
-        XCTAssertEqual(run.kind, .atlas)
-        try store.commitBatch(BatchCommit(run: run.id, stats: stats(0), rngState: "{}", filledCells: 2,
-                                          elites: [elite(1, "x", quality: -2, batch: 0), elite(2, "y", quality: -3, batch: 0)]))
-        // Worse for cell 1, better for cell 2, equal but more natural for nothing else.
-        try store.commitBatch(BatchCommit(run: run.id, stats: stats(1), rngState: "{}", filledCells: 3,
-                                          elites: [elite(1, "worse", quality: -2.5, batch: 1),
-                                                   elite(2, "better", quality: -1, batch: 1),
-                                                   elite(3, "new", quality: -4, batch: 1)]))
-        try store.commitBatch(BatchCommit(run: run.id, stats: stats(2), rngState: "{}", filledCells: 3,
-                                          elites: [elite(1, "tie-rougher", quality: -2, naturalness: 0.2, batch: 2),
-                                                   elite(3, "tie-smoother", quality: -4, naturalness: 0.05, batch: 2)]))
-        let rows = try store.elites(run: run.id)
-        XCTAssertEqual(rows.map(\.genome), ["x", "better", "tie-smoother"])
-        XCTAssertEqual(rows.map(\.batch), [0, 1, 2])
-        XCTAssertEqual(try store.run(id: run.id).generations, 3)
-        XCTAssertEqual(try store.runs().map(\.kind), [.atlas])
-        XCTAssertEqual(try store.lastBatch(run: run.id)?.stats, stats(2))
+        try onEachBackend { open in
+            let store = try open()
+            let (run, _) = try makeAtlas(store)
+            XCTAssertEqual(run.kind, .atlas)
+            try store.commitBatch(BatchCommit(run: run.id, stats: stats(0), rngState: "{}", filledCells: 2,
+                                              elites: [elite(1, "x", quality: -2, batch: 0), elite(2, "y", quality: -3, batch: 0)]))
+            // Worse for cell 1, better for cell 2, equal but more natural for nothing else.
+            try store.commitBatch(BatchCommit(run: run.id, stats: stats(1), rngState: "{}", filledCells: 3,
+                                              elites: [elite(1, "worse", quality: -2.5, batch: 1),
+                                                       elite(2, "better", quality: -1, batch: 1),
+                                                       elite(3, "new", quality: -4, batch: 1)]))
+            try store.commitBatch(BatchCommit(run: run.id, stats: stats(2), rngState: "{}", filledCells: 3,
+                                              elites: [elite(1, "tie-rougher", quality: -2, naturalness: 0.2, batch: 2),
+                                                       elite(3, "tie-smoother", quality: -4, naturalness: 0.05, batch: 2)]))
+            let rows = try store.elites(run: run.id)
+            XCTAssertEqual(rows.map(\.genome), ["x", "better", "tie-smoother"])
+            XCTAssertEqual(rows.map(\.batch), [0, 1, 2])
+            XCTAssertEqual(try store.run(id: run.id).generations, 3)
+            XCTAssertEqual(try store.runs().map(\.kind), [.atlas])
+            XCTAssertEqual(try store.lastBatch(run: run.id)?.stats, stats(2))
+        }
     }
 
     /// A batch that fails part-way (an elite with an empty genome after a valid one) leaves
     /// nothing behind: no batch row, no elite change, the same batch count.
     func testAFailedBatchWritesNothing() throws {
-        let store = try RunStore(path: dbPath())
-        let (run, _) = try makeAtlas(store)
-        try store.commitBatch(BatchCommit(run: run.id, stats: stats(0), rngState: "{}", filledCells: 1,
-                                          elites: [elite(1, "x", quality: -2, batch: 0)]))
-        XCTAssertThrowsError(try store.commitBatch(BatchCommit(
-            run: run.id, stats: stats(1), rngState: "{}", filledCells: 2,
-            elites: [elite(1, "better", quality: -1, batch: 1), elite(2, "", quality: -1, batch: 1)])))
-        XCTAssertEqual(try store.elites(run: run.id).map(\.genome), ["x"])
-        XCTAssertEqual(try store.run(id: run.id).generations, 1)
-        XCTAssertThrowsError(try store.commitBatch(BatchCommit(run: run.id, stats: stats(3), rngState: "{}", filledCells: 1,
-                                                               elites: []))) { error in
-            XCTAssertEqual(error as? StoreError, .generationOutOfOrder(run: "atlas", expected: 1, got: 3))
+        try onEachBackend { open in
+            let store = try open()
+            let (run, _) = try makeAtlas(store)
+            try store.commitBatch(BatchCommit(run: run.id, stats: stats(0), rngState: "{}", filledCells: 1,
+                                              elites: [elite(1, "x", quality: -2, batch: 0)]))
+            XCTAssertThrowsError(try store.commitBatch(BatchCommit(
+                run: run.id, stats: stats(1), rngState: "{}", filledCells: 2,
+                elites: [elite(1, "better", quality: -1, batch: 1), elite(2, "", quality: -1, batch: 1)])))
+            XCTAssertEqual(try store.elites(run: run.id).map(\.genome), ["x"])
+            XCTAssertEqual(try store.run(id: run.id).generations, 1)
+            XCTAssertThrowsError(try store.commitBatch(BatchCommit(run: run.id, stats: stats(3), rngState: "{}", filledCells: 1,
+                                                                   elites: []))) { error in
+                XCTAssertEqual(error as? StoreError, .generationOutOfOrder(run: "atlas", expected: 1, got: 3))
+            }
         }
     }
 }

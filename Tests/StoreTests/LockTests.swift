@@ -8,43 +8,45 @@ final class LockTests: StoreTestCase {
     private let me = ProcessInfo.processInfo.processIdentifier
 
     func testSecondWriterIsRefusedAtOnceNamingTheHolder() throws {
-        let first = try RunStore(path: dbPath())
-        let second = try RunStore(path: dbPath())
-        var rng = SplitMix64(seed: 1)
-        let (run, lease) = try first.createLockedRun(newRun("crab"))
-        XCTAssertEqual(lease.holder.pid, me)
-        XCTAssertEqual(lease.runName, "crab")
-        try first.commitGeneration(makeCommit(run: run.id, index: 0, rng: &rng))
+        try onEachBackend { open in
+            let first = try open()
+            let second = try open()
+            var rng = SplitMix64(seed: 1)
+            let (run, lease) = try first.createLockedRun(newRun("crab"))
+            XCTAssertEqual(lease.holder.pid, me)
+            XCTAssertEqual(lease.runName, "crab")
+            try first.commitGeneration(makeCommit(run: run.id, index: 0, rng: &rng))
 
-        XCTAssertThrowsError(try second.acquireLock(run: run.id)) { error in
-            guard case .runLocked("crab", let holder) = error as? StoreError else { return XCTFail("\(error)") }
-            XCTAssertEqual(holder.pid, self.me)
-            XCTAssertEqual(holder.host, lease.holder.host)
-            XCTAssertEqual(holder.acquiredAt, lease.holder.acquiredAt)
-            let message = "\(error)"
-            XCTAssertTrue(message.contains("pid \(self.me)") && message.contains(holder.host), message)
-        }
-        // Nor can it commit or delete the run behind the holder's back.
-        let commit = makeCommit(run: run.id, index: 1, rng: &rng)
-        XCTAssertThrowsError(try second.commitGeneration(commit)) { error in
-            guard case .runLocked("crab", _) = error as? StoreError else { return XCTFail("\(error)") }
-        }
-        XCTAssertThrowsError(try second.deleteRun(named: "crab"))
-        XCTAssertEqual(try first.run(id: run.id).generations, 1)
-        XCTAssertEqual(try second.lockHolder(run: run.id)?.pid, me)
-        XCTAssertEqual(try second.runs().first?.status, .running)
+            XCTAssertThrowsError(try second.acquireLock(run: run.id)) { error in
+                guard case .runLocked("crab", let holder) = error as? StoreError else { return XCTFail("\(error)") }
+                XCTAssertEqual(holder.pid, self.me)
+                XCTAssertEqual(holder.host, lease.holder.host)
+                XCTAssertEqual(holder.acquiredAt, lease.holder.acquiredAt)
+                let message = "\(error)"
+                XCTAssertTrue(message.contains("pid \(self.me)") && message.contains(holder.host), message)
+            }
+            // Nor can it commit or delete the run behind the holder's back.
+            let commit = makeCommit(run: run.id, index: 1, rng: &rng)
+            XCTAssertThrowsError(try second.commitGeneration(commit)) { error in
+                guard case .runLocked("crab", _) = error as? StoreError else { return XCTFail("\(error)") }
+            }
+            XCTAssertThrowsError(try second.deleteRun(named: "crab"))
+            XCTAssertEqual(try first.run(id: run.id).generations, 1)
+            XCTAssertEqual(try second.lockHolder(run: run.id)?.pid, me)
+            XCTAssertEqual(try second.runs().first?.status, .running)
 
-        // The holder's commits renew the lease; once released, the other store takes it.
-        let renewedBefore = try XCTUnwrap(try first.lockHolder(run: run.id)).renewedAt
-        Thread.sleep(forTimeInterval: 0.01)
-        try first.commitGeneration(commit)
-        XCTAssertGreaterThan(try XCTUnwrap(try first.lockHolder(run: run.id)).renewedAt, renewedBefore)
-        try first.releaseLock(lease)
-        XCTAssertNil(try first.lockHolder(run: run.id))
-        XCTAssertEqual(try first.runs().first?.status, .interrupted, "running, but nobody holds it")
-        let taken = try second.acquireLock(run: run.id)
-        assertThrows(.lockLost(run: "crab", holder: taken.holder)) { try first.renewLock(lease) }
-        try second.renewLock(taken)
+            // The holder's commits renew the lease; once released, the other store takes it.
+            let renewedBefore = try XCTUnwrap(try first.lockHolder(run: run.id)).renewedAt
+            Thread.sleep(forTimeInterval: 0.01)
+            try first.commitGeneration(commit)
+            XCTAssertGreaterThan(try XCTUnwrap(try first.lockHolder(run: run.id)).renewedAt, renewedBefore)
+            try first.releaseLock(lease)
+            XCTAssertNil(try first.lockHolder(run: run.id))
+            XCTAssertEqual(try first.runs().first?.status, .interrupted, "running, but nobody holds it")
+            let taken = try second.acquireLock(run: run.id)
+            assertThrows(.lockLost(run: "crab", holder: taken.holder)) { try first.renewLock(lease) }
+            try second.renewLock(taken)
+        }
     }
 
     func testLeaseOfADeadProcessIsTakenOver() throws {
@@ -82,12 +84,14 @@ final class LockTests: StoreTestCase {
     }
 
     func testClosingAStoreReleasesItsLeases() throws {
-        var runID: Int64 = 0
-        do {
-            let writer = try RunStore(path: dbPath())
-            runID = try writer.createLockedRun(newRun("crab")).run.id
+        try onEachBackend { open in
+            var runID: Int64 = 0
+            do {
+                let writer = try open()
+                runID = try writer.createLockedRun(newRun("crab")).run.id
+            }
+            XCTAssertEqual(try open().acquireLock(run: runID).holder.pid, me)
         }
-        XCTAssertEqual(try RunStore(path: dbPath()).acquireLock(run: runID).holder.pid, me)
     }
 
     func testRunWithoutGenerationsIsDeletedWithAllItsRows() throws {

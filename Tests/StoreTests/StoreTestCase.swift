@@ -1,4 +1,5 @@
 import Foundation
+import PostgresTestSupport
 import Store
 import XCTest
 
@@ -20,6 +21,19 @@ class StoreTestCase: XCTestCase {
     /// Path of a database file (not yet created) in this test's directory.
     func dbPath(_ name: String = "runs.sqlite") -> String {
         directory.appendingPathComponent(name).path
+    }
+
+    /// Runs `body` on a fresh SQLite file, then on a fresh PostgreSQL database: the same
+    /// assertions on both backends. `open()` gives a new store (connection) on the database.
+    func onEachBackend(_ body: (_ open: () throws -> RunStore) throws -> Void) throws {
+        for backend in StoreBackend.allCases {
+            let database = try backend.freshDatabase(in: directory)
+            do {
+                try body(database.open)
+            } catch {
+                XCTFail("on \(backend.rawValue): \(error)")
+            }
+        }
     }
 
     /// A run description with a JSON config; `seed` defaults to a value with the top bit set.

@@ -1,14 +1,13 @@
 import GRDB
 
-/// The database schema as ordered, named, never-edited migrations.
+/// The SQLite schema as ordered, named, never-edited migrations (`Schema.known`; the
+/// PostgreSQL backend keeps the same tables under the same identifiers).
 ///
-/// To change the schema, append a new migration (`v2`, …); never edit a registered one, since
-/// databases in the field have already run it. A database that lists a migration this build
-/// does not know was written by a newer program and is refused, not touched.
-enum Schema {
-    /// Identifiers of the migrations this build knows, in order.
-    static var known: [String] { migrator.migrations }
-
+/// To change the schema, append a new migration (`v5`, …) here and in the PostgreSQL
+/// schema; never edit a registered one, since databases in the field have already run it. A
+/// database that lists a migration this build does not know was written by a newer program
+/// and is refused, not touched.
+enum SQLiteSchema {
     /// The migrator holding every schema version.
     static let migrator: DatabaseMigrator = {
         var migrator = DatabaseMigrator()
