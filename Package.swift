@@ -67,7 +67,7 @@ let package = Package(
 
         // MARK: The program
         .executableTarget(name: "pareidolia", dependencies: [
-            "Genome", "Imaging", "Render", "ImageIO", "Net", "Scoring", "Evolution", "Store", "Gallery", "Polish", "Search",
+            "Genome", "Imaging", "Render", "ImageIO", "Net", "Scoring", "Evolution", "Store", "StorePostgres", "Gallery", "Polish", "Search",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

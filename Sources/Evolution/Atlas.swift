@@ -64,6 +64,20 @@ public struct AtlasArchive: Sendable, Equatable {
         return improved
     }
 
+    /// Takes `elite` into `cell` when it beats the cell's elite, or the cell is empty (what
+    /// another worker of a shared atlas found); returns whether it did.
+    @discardableResult
+    public mutating func consider(_ elite: AtlasElite, cell: Int) -> Bool {
+        guard cells.contains(cell), elites[cell].map({ elite.score.beats($0.score) }) ?? true else { return false }
+        elites[cell] = elite
+        return true
+    }
+
+    /// Sets the batch that placed `cells`' elites (a shared atlas numbers a batch when it commits).
+    public mutating func relabel(_ cells: some Sequence<Int>, batch: Int) {
+        for cell in cells where elites[cell] != nil { elites[cell]!.batch = batch }
+    }
+
     /// A parent: with probability `recentShare`, a cell improved in the last `recentBatches`
     /// batches before `batch` (when there is one), else any filled cell; uniform within each.
     public func parent(batch: Int, recentBatches: Int, recentShare: Double,

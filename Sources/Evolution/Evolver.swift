@@ -85,4 +85,10 @@ public struct Evolver: Sendable {
             meanNodes: Double(state.population.reduce(0) { $0 + $1.genome.nodeCount }) / Double(n),
             evaluated: children.count, restarted: restarted)
     }
+
+    /// Puts evaluated `newcomers` (an island's immigrants) through the same (μ+λ) selection as
+    /// offspring: they stay only if they rank among the population's best distinct phenotypes.
+    public func admit(_ newcomers: [Individual], into state: inout EvolutionState) {
+        state.population = Selection.survivors(state.population + newcomers, count: config.populationSize)
+    }
 }

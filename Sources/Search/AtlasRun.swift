@@ -12,12 +12,30 @@ public struct AtlasRun {
     public let store: RunStore
     public let run: Run
     public let settings: AtlasSettings
-    public private(set) var state: AtlasState
+    public internal(set) var state: AtlasState
     public let evaluator: AtlasEvaluator
     let breeder: AtlasBreeder
-    let lease: RunLease
+    /// How this process writes: alone, holding the run's lease, or as one of its workers.
+    let writer: Writer
+    /// A worker's view: the atlas's batches merged into `state.archive` so far.
+    public internal(set) var syncedBatches: Int
     /// Seconds spent in earlier sessions.
     public let elapsedBefore: Double
+
+    /// How an atlas process writes the atlas.
+    enum Writer {
+        /// The only writer (`atlas`, `resume`): it holds the run's lease; batches are numbered
+        /// by its own counter and the atlas resumes exactly.
+        case alone(RunLease)
+        /// One of several (`atlas --worker`): batches take the atlas's next number on commit.
+        case worker(AtlasWorker)
+    }
+
+    /// This process's worker number, when it is one of several.
+    public var workerNumber: Int? {
+        if case .worker(let worker) = writer { return worker.number }
+        return nil
+    }
 
     /// Progress after each batch.
     public struct Progress: Sendable {
@@ -74,7 +92,7 @@ public struct AtlasRun {
             let state = AtlasState(archive: archive, counters: .init(batch: 0, rng: rng, evaluations: genomes.count))
             let elapsed = (clock.now - start).seconds
             var atlas = AtlasRun(store: store, run: run, settings: settings, state: state, evaluator: evaluator,
-                                 breeder: breeder, lease: lease, elapsedBefore: elapsed)
+                                 breeder: breeder, writer: .alone(lease), syncedBatches: 0, elapsedBefore: elapsed)
             try atlas.commit(changed: Set(archive.filled), elapsed: elapsed)
             atlas.state.counters.batch = 1
             return atlas
@@ -116,7 +134,8 @@ public struct AtlasRun {
         return AtlasRun(store: store, run: run, settings: settings,
                         state: AtlasState(archive: AtlasArchive(cells: settings.classes, elites: elites), counters: counters),
                         evaluator: try AtlasEvaluator(settings: settings, seed: run.seed, models: models),
-                        breeder: breeder(settings), lease: lease, elapsedBefore: last.stats.elapsedSeconds)
+                        breeder: breeder(settings), writer: .alone(lease), syncedBatches: 0,
+                        elapsedBefore: last.stats.elapsedSeconds)
     }
 
     static func breeder(_ settings: AtlasSettings) -> AtlasBreeder {
@@ -134,16 +153,23 @@ public struct AtlasRun {
             if let m = settings.stop.minutes, elapsedBefore + seconds() >= m * 60 { return .outOfTime }
             if shouldStop() { return .interrupted }
             let batch = state.counters.batch
-            let children = try breeder.children(of: state.archive, batch: batch, using: &state.counters.rng)
+            // The number elites of this batch carry until it commits: a worker's batch takes
+            // the atlas's next number (after what it has merged); a lone writer's is its own.
+            var label = batch
+            if case .worker = writer {
+                try pull()
+                label = syncedBatches
+            }
+            let children = try breeder.children(of: state.archive, batch: label, using: &state.counters.rng)
             var changed = Set<Int>()
             for (child, scores) in zip(children, try evaluator.score(children)) {
-                changed.formUnion(state.archive.offer(child, scores: scores, batch: batch))
+                changed.formUnion(state.archive.offer(child, scores: scores, batch: label))
             }
             state.counters.evaluations += children.count
             var polishedCell: Int?
             if let schedule = settings.polish, batch % schedule.every == 0, let cell = choosePolishCell() {
                 polishedCell = cell
-                changed.formUnion(try polish(cell: cell, schedule: schedule, batch: batch))
+                changed.formUnion(try polish(cell: cell, schedule: schedule, batch: label))
             }
             let elapsed = elapsedBefore + seconds()
             try commit(changed: changed, elapsed: elapsed)
@@ -214,13 +240,25 @@ public struct AtlasRun {
             return EliteRow(cell: cell, genome: e.genome.description, quality: e.score.quality,
                             confidence: e.score.confidence, naturalness: e.score.naturalness, batch: e.batch)
         }
-        try store.commitBatch(BatchCommit(run: run.id, stats: stats, rngState: try StoredJSON.encode(state.counters),
-                                          filledCells: archive.filled.count, elites: elites))
+        let commit = BatchCommit(run: run.id, stats: stats, rngState: try StoredJSON.encode(state.counters),
+                                 filledCells: archive.filled.count, elites: elites)
+        switch writer {
+        case .alone:
+            try store.commitBatch(commit)
+        case .worker(let worker):
+            state.archive.relabel(changed, batch: try store.offerBatch(commit, worker: worker))
+        }
     }
 
     /// Records how the session ended: `finished` at its batch limit, else `paused`.
+    /// A worker leaves the atlas instead (it is `paused` once no worker is left).
     public func finish(_ ending: SearchRun.Ending) throws {
-        try store.setStatus(ending == .reachedGenerations ? .finished : .paused, run: run.id)
-        try store.releaseLock(lease)
+        switch writer {
+        case .alone(let lease):
+            try store.setStatus(ending == .reachedGenerations ? .finished : .paused, run: run.id)
+            try store.releaseLock(lease)
+        case .worker(let worker):
+            try store.leaveAtlas(worker)
+        }
     }
 }

@@ -26,6 +26,8 @@ public struct RunSettings: Codable, Equatable, Sendable {
     public var seededFrom: String
     /// A morph's moving objective (nil: the fitness objective throughout).
     public var morph: MorphSchedule?
+    /// The archipelago this run is an island of (nil: a run on its own).
+    public var island: IslandSettings?
 
     public init(evolution: EvolutionConfig, fitness: FitnessFunction, models: [String] = [RunSettings.defaultModel],
                 views: Int = 1, framings: FramingSettings? = nil, polish: PolishSchedule? = PolishSchedule(),
@@ -182,4 +184,31 @@ public struct FramingSettings: Codable, Equatable, Sendable {
         self.ranges = ranges
         self.detail = detail
     }
+}
+
+/// One island of an archipelago (`evolve --run NAME --island K`): its own run, named
+/// `NAME.island-K`, that every `migrateEvery` generations sends its best individual through the
+/// database and takes in the newest best of every other island (kept only if fit enough to
+/// survive selection).
+public struct IslandSettings: Codable, Equatable, Sendable {
+    /// The name the islands share.
+    public var archipelago: String
+    /// This island's number, from 1.
+    public var island: Int
+    /// Generations between migrations.
+    public var migrateEvery: Int
+
+    public init(archipelago: String, island: Int, migrateEvery: Int) {
+        self.archipelago = archipelago
+        self.island = island
+        self.migrateEvery = migrateEvery
+    }
+
+    /// The run name of island `island` of `archipelago`.
+    public static func runName(archipelago: String, island: Int) -> String { "\(archipelago).island-\(island)" }
+
+    /// Island K's seed: the archipelago's seed + K − 1, so islands start from different populations.
+    public static func seed(_ seed: UInt64, island: Int) -> UInt64 { seed &+ UInt64(island - 1) }
+
+    public static let defaultMigrateEvery = 5
 }

@@ -12,8 +12,8 @@ public struct SearchRun {
     public let store: RunStore
     public private(set) var run: Run
     public private(set) var settings: RunSettings
-    public private(set) var state: EvolutionState
-    public private(set) var evaluator: RunEvaluator
+    public internal(set) var state: EvolutionState
+    public internal(set) var evaluator: RunEvaluator
     let evolver: Evolver
     let recorder: RunRecorder
     /// Seconds spent in earlier sessions of this run.
@@ -39,6 +39,8 @@ public struct SearchRun {
         public var judgement: Judgement?
         /// What the confidence is (a morph's objective can change it).
         public var confidenceKind: Objective.ConfidenceKind = .sought
+        /// An island's migration this generation, if one happened.
+        public var migration: Migration?
     }
 
     /// Creates run `name` in `store` (holding its write lease), evaluates the initial
@@ -161,6 +163,15 @@ public struct SearchRun {
                 report.isNewRecord = report.isNewRecord || polished
                 report.best = state.best
             }
+            var migration: Migration?
+            if let island = settings.island, state.generation % island.migrateEvery == 0 {
+                let previousBest = report.best.evaluation.fitness
+                migration = try migrate(island)
+                if state.best.evaluation.fitness > previousBest {
+                    report.isNewRecord = true
+                    report.best = state.best
+                }
+            }
             let elapsed = elapsedBefore + seconds()
             if let verdict = try recorder.commit(state, objective: evaluator.fitness.objective, isRecord: report.isNewRecord,
                                                  polished: polished, elapsed: elapsed,
@@ -174,7 +185,7 @@ public struct SearchRun {
             progress(Progress(report: report, polished: polished,
                               evaluationsPerSecond: Double(state.evaluations - startEvaluations) / max(seconds(), 1e-9),
                               secondsLeft: left.min().map { max(0, $0) }, judgement: judgement,
-                              confidenceKind: evaluator.fitness.objective.confidenceKind))
+                              confidenceKind: evaluator.fitness.objective.confidenceKind, migration: migration))
         }
     }
 

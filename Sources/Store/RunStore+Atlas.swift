@@ -63,12 +63,22 @@ extension RunStore {
             guard stats.index == run.generations else {
                 throw StoreError.generationOutOfOrder(run: run.name, expected: run.generations, got: stats.index)
             }
-            guard commit.filledCells > 0 else { throw StoreError.emptyPopulation(run: run.name, generation: stats.index) }
+            try writeBatch(db, run: run, stats: stats, rngState: commit.rngState, filledCells: commit.filledCells,
+                           elites: commit.elites, worker: nil)
+        }
+    }
+
+    /// Writes batch `stats.index` (the run's next) inside an open write transaction: its
+    /// `generations` row, the upsert of every offered elite (placed by that batch), the
+    /// run's batch count.
+    func writeBatch(_ db: any SQLConnection, run: Run, stats: GenerationStats, rngState: String, filledCells: Int,
+                    elites: [EliteRow], worker: Int?) throws {
+            guard filledCells > 0 else { throw StoreError.emptyPopulation(run: run.name, generation: stats.index) }
             try checkStats(stats, run: run)
             let now = Date()
-            try insertGeneration(db, run: run, stats: stats, rngState: commit.rngState,
-                                 populationSize: commit.filledCells, at: now)
-            for elite in commit.elites {
+            try insertGeneration(db, run: run, stats: stats, rngState: rngState,
+                                 populationSize: filledCells, at: now, worker: worker)
+            for elite in elites {
                 guard !elite.genome.isEmpty, elite.cell >= 0 else {
                     throw StoreError.invalidRecord(run: run.name, generation: stats.index,
                                                    reason: "elite of cell \(elite.cell) has an empty genome or cell")
@@ -82,10 +92,9 @@ extension RunStore {
                     WHERE excluded.quality > elites.quality
                        OR (excluded.quality = elites.quality AND excluded.naturalness < elites.naturalness)
                     """, [run.id, elite.cell, elite.genome, elite.quality.stored, elite.confidence.stored,
-                                     elite.naturalness.stored, elite.batch, now])
+                                     elite.naturalness.stored, stats.index, now])
             }
             try db.execute("UPDATE runs SET generations = ?, updated_at = ? WHERE id = ?", [stats.index + 1, now, run.id])
-        }
     }
 
     /// The elites of atlas `id`, by cell (empty for a run that is not an atlas).
@@ -94,12 +103,7 @@ extension RunStore {
         return try read("reading the elites of run \(id)") { db in
             let run = try fetchRun(db, id: id)
             return try naming(run: run.name, generation: nil) {
-                try db.fetchAll("SELECT * FROM elites WHERE run_id = ? ORDER BY cell", [id]).map {
-                    EliteRow(cell: try $0.int("cell"), genome: try $0.text("genome"),
-                             quality: try decodeFloat($0, "quality"), confidence: try decodeFloat($0, "confidence"),
-                             naturalness: try decodeFloat($0, "naturalness"),
-                             batch: try $0.int("batch"))
-                }
+                try db.fetchAll("SELECT * FROM elites WHERE run_id = ? ORDER BY cell", [id]).map(decodeElite)
             }
         }
     }
@@ -118,5 +122,11 @@ extension RunStore {
                 return (try decodeStats(row), try row.text("rng_state"))
             }
         }
+    }
+
+    func decodeElite(_ row: SQLRow) throws -> EliteRow {
+        EliteRow(cell: try row.int("cell"), genome: try row.text("genome"),
+                 quality: try decodeFloat(row, "quality"), confidence: try decodeFloat(row, "confidence"),
+                 naturalness: try decodeFloat(row, "naturalness"), batch: try row.int("batch"))
     }
 }

@@ -117,6 +117,9 @@ extension RunStore {
                 throw StoreError.runLocked(run: run.name, holder: current.holder)
             }
         }
+        if hasWorkers, case let workers = try liveWorkers(db, run: run.id), !workers.isEmpty {
+            throw StoreError.sharedByWorkers(run: run.name, workers: workers.count)
+        }
         let me = ProcessIdentity.current
         try db.execute("""
             INSERT INTO run_locks (run_id, token, pid, host, started, acquired_at, renewed_at)

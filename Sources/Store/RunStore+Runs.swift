@@ -63,6 +63,13 @@ extension RunStore {
                     leases[try row.int64("run_id")] = try decodeLease(row)
                 }
             }
+            var working = Set<Int64>()
+            if hasWorkers {
+                for row in try db.fetchAll("SELECT DISTINCT run_id FROM workers WHERE left_at IS NULL") {
+                    let id = try row.int64("run_id")
+                    if try !liveWorkers(db, run: id).isEmpty { working.insert(id) }
+                }
+            }
             let rows = try db.fetchAll("""
                 SELECT runs.id, runs.name, runs.target, runs.model, runs.seed, runs.status,
                        runs.generations, runs.created_at, runs.updated_at,\(hasAtlases ? " runs.kind," : "")
@@ -89,7 +96,8 @@ extension RunStore {
                 }
                 let id = try row.int64("id")
                 var status = try decodeStatus(row)
-                if status == .running, hasLocks, leases[id].map({ $0.isStale(timeout: Self.leaseTimeout) }) ?? true {
+                if status == .running, hasLocks, !working.contains(id),
+                   leases[id].map({ $0.isStale(timeout: Self.leaseTimeout) }) ?? true {
                     status = .interrupted
                 }
                 return RunSummary(

@@ -24,6 +24,9 @@ public final class RunStore: Sendable {
     /// Whether the schema has run kinds and the `elites` table (false for a read-only
     /// database older than v4).
     let hasAtlases: Bool
+    /// Whether the schema has atlas workers and island migrants (false for a read-only
+    /// database older than v5).
+    let hasWorkers: Bool
     /// Identifies this store's leases in `run_locks` (one random token per `RunStore`).
     let token: String
     let backend: any SQLBackend
@@ -52,6 +55,7 @@ public final class RunStore: Sendable {
         token = UUID().uuidString
         hasLocks = backend.appliedSchema.contains("v2")
         hasAtlases = backend.appliedSchema.contains("v4")
+        hasWorkers = backend.appliedSchema.contains("v5")
     }
 
     /// Gives back the leases this store still holds (best effort: a lease left behind by a

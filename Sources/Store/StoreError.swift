@@ -37,6 +37,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
 
     /// Another live process holds the run's write lease.
     case runLocked(run: String, holder: LockHolder)
+    /// Live worker processes share the atlas, so one process cannot take it alone.
+    case sharedByWorkers(run: String, workers: Int)
     /// This store's lease on the run was released or taken over; `holder` is the new one.
     case lockLost(run: String, holder: LockHolder?)
 
@@ -112,6 +114,9 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         case let .readOnly(path, operation):
             return "cannot write '\(path)' while \(operation): the database was opened read-only; "
                 + "use a command that changes runs (evolve, resume, polish) for that"
+        case let .databaseMissing(path) where Self.isServer(path):
+            return "no Pareidolia runs in '\(path)' yet (it has no Pareidolia tables); runs are stored by "
+                + "`pareidolia evolve --db \(path)` or `pareidolia atlas --db \(path)`"
         case let .databaseMissing(path):
             return "no Pareidolia database at '\(path)' (the file is missing or empty); runs are "
                 + "stored by `pareidolia evolve`; give the right file with --db"
@@ -127,6 +132,9 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
             return "run '\(run)' is being written by another pareidolia: \(holder); wait for it to "
                 + "finish or stop it (kill \(holder.pid) on '\(holder.host)'); a lease whose process "
                 + "has died is taken over automatically"
+        case let .sharedByWorkers(run, workers):
+            return "atlas '\(run)' is shared by \(workers) live worker process(es); add another with "
+                + "`pareidolia atlas --worker --run \(run)`, or wait for them to stop before continuing it alone"
         case let .lockLost(run, holder):
             let now = holder.map { "it is now held by \($0)" } ?? "nobody holds it now"
             return "this process no longer holds the write lease of run '\(run)' (\(now)); stop "

@@ -212,7 +212,7 @@ public final class PostgresBackend: SQLBackend {
             if error is PostgresDecodingError {
                 return StoreError.corruptValue(path: url.description, detail: "\(operation): \(String(reflecting: error))")
             }
-            return StoreError.serverUnreachable(host: url.host, port: url.port, message: "\(error)")
+            return StoreError.serverUnreachable(host: url.host, port: url.port, message: shortReason("\(error)"))
         }
         let message = psql.serverInfo?[.message] ?? "\(psql.code)"
         switch psql.code {
@@ -236,12 +236,21 @@ public final class PostgresBackend: SQLBackend {
                                            message: "\(message) (SQLSTATE \(state))")
             }
         case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown:
-            let reason = psql.underlying.map { "\($0)" } ?? "\(psql.code)"
+            let reason = psql.underlying.map { shortReason("\($0)") } ?? "\(psql.code)"
             return StoreError.serverUnreachable(host: url.host, port: url.port, message: reason)
         default:
             return StoreError.database(path: url.description, operation: operation, message: "\(psql.code)")
         }
     }
+}
+
+/// The gist of a socket error's long description ("connection refused", …), for a one-line message.
+func shortReason(_ text: String) -> String {
+    let known = ["Connection refused": "connection refused", "timed out": "timed out",
+                 "Network is unreachable": "network unreachable", "No route to host": "no route to host",
+                 "resolve": "host name not found", "Connection reset": "connection reset"]
+    for (needle, reason) in known where text.contains(needle) { return reason }
+    return text
 }
 
 /// The store's `?` placeholders as PostgreSQL's `$1, $2, …` (none of its statements has a `?`

@@ -108,6 +108,36 @@ enum PostgresSchema {
             )
             """,
         ]),
+        ("v5", [
+            """
+            CREATE TABLE workers (
+                run_id      bigint NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                worker      bigint NOT NULL CHECK (worker >= 1),
+                pid         bigint NOT NULL CHECK (pid > 0),
+                host        text   NOT NULL,
+                started     bigint,
+                joined_at   timestamptz NOT NULL,
+                renewed_at  timestamptz NOT NULL,
+                left_at     timestamptz,
+                PRIMARY KEY (run_id, worker)
+            )
+            """,
+            "ALTER TABLE generations ADD COLUMN worker bigint",
+            """
+            CREATE TABLE migrants (
+                archipelago text   NOT NULL CHECK (archipelago <> ''),
+                island      bigint NOT NULL CHECK (island >= 1),
+                generation  bigint NOT NULL CHECK (generation >= 0),
+                run_id      bigint NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                genome      text   NOT NULL CHECK (genome <> ''),
+                fitness     double precision,
+                confidence  double precision,
+                naturalness double precision,
+                sent_at     timestamptz NOT NULL,
+                PRIMARY KEY (archipelago, island, generation)
+            )
+            """,
+        ]),
     ]
 
     /// An arbitrary constant: the advisory lock under which one process migrates at a time.

@@ -16,6 +16,8 @@ struct Atlas: ParsableCommand {
               pareidolia atlas --classes "tabby cat" --classes goldfish --classes "rock crab" --minutes 5
               pareidolia atlas --classes @dogs.txt --run dogs --minutes 60
               pareidolia atlas --run dogs --minutes 30
+            Workers: any number of processes, on any number of machines, can share one atlas in one PostgreSQL database (or, on one machine, one SQLite file). Each pulls the archive before every batch and offers its children in one transaction; an elite is only ever replaced by a better one, so workers lose nothing of each other's and a killed worker loses at most its batch in flight. The first worker creates the atlas with its options; later ones take the atlas's settings. --minutes/--batches count for each worker from when it joins.
+              pareidolia atlas --worker --run big --classes all --minutes 600 --db postgresql://me@dbhost/pareidolia
             """)
 
     @Option(help: "The cells: all (the 1000 classes), @FILE (one class name or index per line), or a class name or index; repeatable. Default for a new atlas: all.")
@@ -23,6 +25,8 @@ struct Atlas: ParsableCommand {
     @Option(name: .customLong("run"), help: "Atlas name; an existing atlas of that name is continued. Default: atlas-N.")
     var runName: String?
     @Option(parsing: .unconditional, help: "Random seed: the same seed and settings give the same atlas.") var seed: UInt64 = 1
+    @Flag(help: "Join atlas --run as one of several worker processes sharing it (creating it if needed).")
+    var worker = false
     @OptionGroup(title: "Atlas") var atlas: AtlasOptions
     @OptionGroup(title: "Fitness") var fitness: FitnessOptions
     @OptionGroup(title: "Search") var search: SearchOptions
@@ -30,6 +34,9 @@ struct Atlas: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func validate() throws {
+        if worker, runName == nil {
+            throw ValidationError("--worker needs --run NAME: the workers of an atlas find each other by its name")
+        }
         guard fitness.framings > 0 else { throw ValidationError("an atlas scores over random framings: --framings must be 1…64") }
         guard fitness.framingRenewal == .fixed else {
             throw ValidationError("an atlas keeps one set of framings (elites are compared across batches): drop --framing-renewal")
@@ -43,6 +50,18 @@ struct Atlas: ParsableCommand {
         let store = try database.open()
         let cache = ModelCache()
         var terminal = Terminal()
+        if worker, let name = runName {
+            var run = try AtlasRun.join(store: store, name: name, settings: try settings(cells: given ?? AtlasClasses.parse(["all"], names: names)),
+                                        seed: seed, stop: atlas.condition(from: 1, elapsedSeconds: 0) ?? StopCondition(minutes: 10),
+                                        models: cache)
+            if let given, given != run.settings.classes {
+                terminal.log("note: atlas \(name) keeps its \(run.settings.classes.count) cells; --classes was not used")
+            }
+            terminal.log("atlas \(name): worker \(run.workerNumber ?? 0) joined at batch \(run.syncedBatches), "
+                         + "\(run.settings.classes.filter { run.state.archive.elites[$0] != nil }.count)/\(run.settings.classes.count) cells filled")
+            try AtlasReporting.drive(&run, terminal: &terminal)
+            return
+        }
         if let name = runName, let existing = try? store.run(named: name) {
             guard classes.isEmpty else {
                 throw ValidationError("atlas '\(name)' exists and keeps its cells: drop --classes to continue it, or choose another --run")
@@ -54,17 +73,20 @@ struct Atlas: ParsableCommand {
             return
         }
         let cells = try given ?? AtlasClasses.parse(["all"], names: names)
-        let settings = AtlasSettings(classes: cells, evolution: search.config, tvWeight: fitness.tv, gate: fitness.gate,
-                                     models: fitness.models,
-                                     framings: FramingSettings(count: fitness.framings, renewal: .fixed),
-                                     recentBatches: atlas.recentBatches, recentShare: atlas.recentShare,
-                                     polish: polish.schedule,
-                                     stop: atlas.condition(from: 0, elapsedSeconds: 0) ?? StopCondition(minutes: 10))
+        let settings = settings(cells: cells)
         let name = try runName ?? Evolve.defaultRunName(target: "atlas", store: store)
         terminal.log("atlas \(name): \(cells.count) cells, batches of \(search.population) with \(settings.modelName), seed \(seed)")
         var run = try AtlasRun.start(store: store, name: name, settings: settings, seed: seed, models: cache,
                                      shouldStop: { Interrupt.requested })
         try AtlasReporting.drive(&run, terminal: &terminal)
+    }
+
+    /// The settings of a new atlas of `cells` from the options.
+    func settings(cells: [Int]) -> AtlasSettings {
+        AtlasSettings(classes: cells, evolution: search.config, tvWeight: fitness.tv, gate: fitness.gate,
+                      models: fitness.models, framings: FramingSettings(count: fitness.framings, renewal: .fixed),
+                      recentBatches: atlas.recentBatches, recentShare: atlas.recentShare, polish: polish.schedule,
+                      stop: atlas.condition(from: 0, elapsedSeconds: 0) ?? StopCondition(minutes: 10))
     }
 }
 
@@ -131,9 +153,9 @@ enum AtlasClasses {
 
 /// How the CLI shows an atlas: its live progress line and how a session ended.
 enum AtlasReporting {
-    static func line(_ p: AtlasRun.Progress, cells: Int, names: ImageNetClasses?) -> String {
+    static func line(_ p: AtlasRun.Progress, cells: Int, names: ImageNetClasses?, worker: Int? = nil) -> String {
         let c = p.coverage
-        var line = String(format: "batch %5d  filled %d/%d  training ≥50%% %d  ≥90%% %d  ≥99%% %d  improved %3d  %5.1f eval/s",
+        var line = (worker.map { "worker \($0)  " } ?? "") + String(format: "batch %5d  filled %d/%d  training ≥50%% %d  ≥90%% %d  ≥99%% %d  improved %3d  %5.1f eval/s",
                           p.batch, c.filled, cells, c.atHalf, c.atNinety, c.atNinetyNine, p.improvedCells,
                           p.evaluationsPerSecond)
         if let cell = p.polishedCell {
@@ -146,13 +168,19 @@ enum AtlasReporting {
     static func drive(_ run: inout AtlasRun, terminal: inout Terminal) throws {
         let names = try? ImageNetClasses.bundled()
         let cells = run.settings.classes.count
+        let worker = run.workerNumber
         let ending = try run.run(shouldStop: { Interrupt.requested }) { progress in
-            terminal.progress(line(progress, cells: cells, names: names))
+            terminal.progress(line(progress, cells: cells, names: names, worker: worker))
         }
         try run.finish(ending)
         terminal.endLiveLine()
         let c = AtlasRun.Coverage(run.state.archive)
         let summary = "\(c.filled)/\(cells) cells filled; training confidence ≥50% \(c.atHalf), ≥90% \(c.atNinety), ≥99% \(c.atNinetyNine) after \(run.state.counters.batch) batches (\(run.state.counters.evaluations) evaluations)"
+        if let number = run.workerNumber {
+            terminal.log("worker \(number) left: \(summary) of its own; the atlas goes on with its other workers. "
+                         + "Add one with: pareidolia atlas --worker --run \(run.run.name)")
+            return
+        }
         switch ending {
         case .interrupted:
             terminal.log("stopped: \(summary). Continue with: pareidolia atlas --run \(run.run.name)")

@@ -17,6 +17,9 @@ struct Evolve: ParsableCommand {
               pareidolia evolve --class goldfish --opposite "tench" --generations 100 --run fish
               pareidolia evolve --objective "channel(block12, 57)" --minutes 5
               pareidolia evolve --objective "match(photo.png)" --model lite0 --model lite1
+            Islands: --run NAME --island K makes this process island K of archipelago NAME (its run is NAME.island-K, seed + K − 1). Every --migrate-every generations it sends its best through the database and takes in the newest best of every other island, which stays only if selection keeps it. Start islands on any machines sharing one PostgreSQL database (or one SQLite file on one machine):
+              pareidolia evolve --class "rock crab" --search memetic --run crab --island 1 --db postgresql://me@dbhost/pareidolia
+              pareidolia evolve --class "rock crab" --search memetic --run crab --island 2 --db postgresql://me@dbhost/pareidolia
             """)
 
     @Option(name: .customLong("class"), help: "Target class: name, synonym or index (repeat to merge classes).")
@@ -34,10 +37,18 @@ struct Evolve: ParsableCommand {
     @OptionGroup(title: "Polish") var polish: RunPolishOptions
     @OptionGroup var stop: StopOptions
     @OptionGroup var database: DatabaseOptions
+    @Option(parsing: .unconditional, help: "Run as island K (from 1) of archipelago --run NAME.") var island: Int?
+    @Option(parsing: .unconditional, help: "Generations between an island's migrations.")
+    var migrateEvery = IslandSettings.defaultMigrateEvery
 
     func validate() throws {
         _ = try ObjectiveOption.parse(objective, shorthands: classes + opposite)
         _ = try mode.mode(polish: polish.polish)
+        if let island {
+            guard runName != nil else { throw ValidationError("--island needs --run NAME: the islands of an archipelago find each other by its name") }
+            guard (1...1000).contains(island) else { throw ValidationError("--island must be 1…1000, got \(island)") }
+        }
+        guard migrateEvery >= 1 else { throw ValidationError("--migrate-every must be at least 1, got \(migrateEvery)") }
     }
 
     func run() throws {
@@ -47,12 +58,18 @@ struct Evolve: ParsableCommand {
         let target = try ObjectiveOption.target(text, classes: classes, opposites: opposite, networks: networks,
                                                 cache: cache, names: names)
         let (evolution, schedule) = try mode.mode(polish: polish.polish).apply(search.config, polish: polish.schedule)
-        let settings = RunSettings(evolution: evolution, fitness: fitness.function(target.objective),
+        var settings = RunSettings(evolution: evolution, fitness: fitness.function(target.objective),
                                    models: networks, views: fitness.robust, framings: fitness.framingSettings, polish: schedule,
                                    stop: stop.condition(from: 0, elapsedSeconds: 0) ?? .default, seededFrom: seedFrom)
+        var seed = self.seed
+        if let island, let archipelago = runName {
+            settings.island = IslandSettings(archipelago: archipelago, island: island, migrateEvery: migrateEvery)
+            seed = IslandSettings.seed(seed, island: island)
+        }
         let store = try database.open()
         let seeds = try GenomeFiles.seeds(seedFrom, store: store)
-        let name = try runName ?? Self.defaultRunName(target: target.leadName(names: names), store: store)
+        let name = try settings.island.map { IslandSettings.runName(archipelago: $0.archipelago, island: $0.island) }
+            ?? runName ?? Self.defaultRunName(target: target.leadName(names: names), store: store)
         var terminal = Terminal()
         terminal.log("run \(name): evolving toward \(target.name) with \(settings.modelName), population \(search.population), seed \(seed)")
         var run = try SearchRun.start(store: store, name: name, target: target.name, settings: settings, seed: seed,

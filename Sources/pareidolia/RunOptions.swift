@@ -2,21 +2,25 @@ import ArgumentParser
 import Foundation
 import Search
 import Store
+import StorePostgres
 
 /// Options shared by the commands that open the run database.
 struct DatabaseOptions: ParsableArguments {
-    @Option(help: "Run database (SQLite); its directory must exist.")
+    @Option(help: ArgumentHelp(
+        "Run database: an SQLite file (its directory must exist), or postgresql://user@host:port/database to share runs between processes and machines.",
+        discussion: "PostgreSQL passwords come from the URL, PGPASSWORD or ~/.pgpass, and are never printed."))
     var db = "genomes/pareidolia.sqlite"
 
     /// Opens the database to write runs (created if missing).
-    func open() throws -> RunStore { try RunStore(path: db) }
+    func open() throws -> RunStore { try RunStore.open(location: db) }
 
     /// Opens the database only to read it: never writes, works on read-only files.
-    func openForReading() throws -> RunStore { try RunStore(path: db, readOnly: true) }
+    func openForReading() throws -> RunStore { try RunStore.open(location: db, readOnly: true) }
 
-    /// Where a run's record PNGs go: `runs/<run>/` beside the database.
+    /// Where a run's record PNGs go: `runs/<run>/` beside an SQLite database; under
+    /// `genomes/runs/<run>/` on this machine for a PostgreSQL one.
     func recordDirectory(run: String) -> String {
-        let dir = (db as NSString).deletingLastPathComponent
+        let dir = PostgresURL.isPostgres(db) ? "genomes" : (db as NSString).deletingLastPathComponent
         return ((dir.isEmpty ? "." : dir) as NSString).appendingPathComponent("runs/\(run)")
     }
 }

@@ -20,6 +20,7 @@ enum RunReporting {
         if let left = p.secondsLeft { line += "  ETA " + formatDuration(left) }
         if r.isNewRecord { line += "  ★ record" }
         if r.restarted { line += "  (restart)" }
+        if let m = p.migration { line += "  ⇄ \(m.received) immigrant(s), \(m.kept) kept" }
         return line
     }
 

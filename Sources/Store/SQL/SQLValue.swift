@@ -60,7 +60,7 @@ public struct SQLRow: Sendable, Equatable {
     public func optionalInt64(_ column: String) throws -> Int64? {
         switch values[column] {
         case .integer(let value): return value
-        case .null: return nil
+        case .null, nil: return nil
         default: throw fail(column, "an integer or NULL")
         }
     }

@@ -15,6 +15,7 @@ enum SQLiteSchema {
         migrator.registerMigration("v2", migrate: v2)
         migrator.registerMigration("v3", migrate: v3)
         migrator.registerMigration("v4", migrate: v4)
+        migrator.registerMigration("v5", migrate: v5)
         return migrator
     }()
 
@@ -136,6 +137,41 @@ enum SQLiteSchema {
                 batch       INTEGER NOT NULL CHECK (batch >= 0),
                 updated_at  TEXT    NOT NULL,
                 PRIMARY KEY (run_id, cell)
+            );
+            """)
+    }
+
+    /// Version 5: many processes on one run. `workers` lists the processes sharing an atlas
+    /// (numbered from 1 in the order they joined; `left_at` once they stop), and a batch row
+    /// says which worker committed it. `migrants` holds the best individual each island of an
+    /// archipelago (`evolve --island K`) sent at a generation, for the other islands to take.
+    private static func v5(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE workers (
+                run_id      INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                worker      INTEGER NOT NULL CHECK (worker >= 1),
+                pid         INTEGER NOT NULL CHECK (pid > 0),
+                host        TEXT    NOT NULL,
+                started     INTEGER,
+                joined_at   TEXT    NOT NULL,
+                renewed_at  TEXT    NOT NULL,
+                left_at     TEXT,
+                PRIMARY KEY (run_id, worker)
+            );
+
+            ALTER TABLE generations ADD COLUMN worker INTEGER;
+
+            CREATE TABLE migrants (
+                archipelago TEXT    NOT NULL CHECK (archipelago <> ''),
+                island      INTEGER NOT NULL CHECK (island >= 1),
+                generation  INTEGER NOT NULL CHECK (generation >= 0),
+                run_id      INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                genome      TEXT    NOT NULL CHECK (genome <> ''),
+                fitness,         -- score (no type: keeps -0.0)
+                confidence,      -- score (no type: keeps -0.0)
+                naturalness,     -- score (no type: keeps -0.0)
+                sent_at     TEXT    NOT NULL,
+                PRIMARY KEY (archipelago, island, generation)
             );
             """)
     }

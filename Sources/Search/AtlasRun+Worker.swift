@@ -1,0 +1,71 @@
+import Evolution
+import Foundation
+import Genome
+import Store
+
+/// Workers: many `atlas --worker` processes, on any number of machines, sharing one atlas in
+/// one database. Each joins under a number, breeds from the shared archive (pulled before
+/// every batch), and offers its batch in one transaction whose upsert replaces a cell's
+/// elite only by a better one. The atlas's framings come from its seed, so every worker
+/// scores alike; each worker's own random stream comes from the seed and its number.
+extension AtlasRun {
+    /// Joins atlas `name` as a new worker: the atlas as stored (its settings win over
+    /// `settings`), or a new one with `settings` and `seed` when there is none. A worker
+    /// that finds the archive empty scores a first batch of random genomes.
+    ///
+    /// - Throws: `SearchError.notAnAtlas` for an `evolve` run of that name;
+    ///   `StoreError.runLocked` while a single `atlas` process holds it.
+    /// `stop` is this worker's own stop condition, counted from when it joins (not stored).
+    public static func join(store: RunStore, name: String, settings: AtlasSettings, seed: UInt64,
+                            stop: StopCondition, models: ModelCache) throws -> AtlasRun {
+        let run: Run
+        do {
+            run = try store.createRun(NewRun(name: name, target: settings.targetText, config: try settings.json(),
+                                             model: settings.modelName, seed: seed, kind: .atlas))
+        } catch StoreError.runExists {
+            run = try store.run(named: name)
+        }
+        guard run.kind == .atlas else { throw SearchError.notAnAtlas(run: name) }
+        var stored = try AtlasSettings.decode(run.config, run: run.name)
+        stored.stop = stop
+        let worker = try store.joinAtlas(run: run.id)
+        let rng = SeededGenerator(seed: run.seed ^ (0x9E37_79B9_7F4A_7C15 &* UInt64(worker.number)))
+        var atlas = AtlasRun(store: store, run: run, settings: stored,
+                             state: AtlasState(archive: AtlasArchive(cells: stored.classes),
+                                               counters: .init(batch: 0, rng: rng, evaluations: 0)),
+                             evaluator: try AtlasEvaluator(settings: stored, seed: run.seed, models: models),
+                             breeder: breeder(stored), writer: .worker(worker), syncedBatches: 0, elapsedBefore: 0)
+        try atlas.pull()
+        if atlas.state.archive.filled.isEmpty {
+            let clock = ContinuousClock(), start = clock.now
+            let genomes = try atlas.breeder.randomGenomes(stored.evolution.offspringPerGeneration,
+                                                          using: &atlas.state.counters.rng)
+            var changed = Set<Int>()
+            for (genome, scores) in zip(genomes, try atlas.evaluator.score(genomes)) {
+                changed.formUnion(atlas.state.archive.offer(genome, scores: scores, batch: atlas.syncedBatches))
+            }
+            atlas.state.counters.evaluations = genomes.count
+            try atlas.commit(changed: changed, elapsed: (clock.now - start).seconds)
+        }
+        // Batch 0 was joining (with a first random batch if the archive was empty); `--batches N` counts from 1.
+        atlas.state.counters.batch = 1
+        return atlas
+    }
+
+    /// Merges into the local archive every elite the atlas gained since the last pull (by any
+    /// worker, this one included); a merged elite replaces a local one only if it is better.
+    mutating func pull() throws {
+        let (rows, batches) = try store.elites(run: run.id, after: syncedBatches - 1)
+        for row in rows {
+            let genome: Genome
+            do { genome = try Genome(parsing: row.genome) } catch {
+                throw StoreError.damagedGenome(path: store.path, run: run.name, generation: row.batch, position: row.cell,
+                                               reason: "\(error)")
+            }
+            state.archive.consider(AtlasElite(genome: genome, score: CellScore(quality: row.quality, confidence: row.confidence,
+                                                                               naturalness: row.naturalness),
+                                              batch: row.batch), cell: row.cell)
+        }
+        syncedBatches = max(syncedBatches, batches)
+    }
+}
