@@ -84,7 +84,7 @@ let package = Package(
         .testTarget(name: "ScoringTests", dependencies: ["Scoring", "Imaging", "Net"]),
         .testTarget(name: "PolishTests", dependencies: ["Polish", "Net", "Scoring", "Render", "Genome", "Imaging"]),
         .testTarget(name: "PareidoliaCLITests", dependencies: [
-            "pareidolia", "Store", .product(name: "GRDB", package: "GRDB.swift"),
+            "pareidolia", "Store", "StorePostgres", "PostgresTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "PostgresTestSupport", dependencies: ["Store", "StorePostgres"],
                 path: "Tests/PostgresTestSupport"),
@@ -92,7 +92,7 @@ let package = Package(
             "Store", "StorePostgres", "PostgresTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "SearchTests", dependencies: [
-            "Search", "Evolution", "Scoring", "Store", "Genome", "Imaging", "Net", "ImageIO",
+            "Search", "Evolution", "Scoring", "Store", "PostgresTestSupport", "Genome", "Imaging", "Net", "ImageIO",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "GalleryTests", dependencies: ["Gallery", "Store", "ImageIO", "Imaging", "Search", "Scoring", "Evolution"]),

@@ -226,7 +226,8 @@ public struct AtlasRun {
     /// Commits batch `state.counters.batch` with the elites of `changed` cells.
     mutating func commit(changed: Set<Int>, elapsed: Double) throws {
         let archive = state.archive
-        let scores = archive.elites.values.map(\.score)
+        // In cell order: a sum's rounding must not depend on a dictionary's iteration order.
+        let scores = archive.filled.map { archive.elites[$0]!.score }
         let best = scores.max { $0.quality < $1.quality }
         let n = Float(archive.cells.count)
         let stats = GenerationStats(
