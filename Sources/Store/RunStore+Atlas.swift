@@ -78,12 +78,13 @@ extension RunStore {
             let now = Date()
             try insertGeneration(db, run: run, stats: stats, rngState: rngState,
                                  populationSize: filledCells, at: now, worker: worker)
+            var improved = 0
             for elite in elites {
                 guard !elite.genome.isEmpty, elite.cell >= 0 else {
                     throw StoreError.invalidRecord(run: run.name, generation: stats.index,
                                                    reason: "elite of cell \(elite.cell) has an empty genome or cell")
                 }
-                try db.execute("""
+                improved += try db.execute("""
                     INSERT INTO elites (run_id, cell, genome, quality, confidence, naturalness, batch, updated_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (run_id, cell) DO UPDATE SET
@@ -94,6 +95,8 @@ extension RunStore {
                     """, [run.id, elite.cell, elite.genome, elite.quality.stored, elite.confidence.stored,
                                      elite.naturalness.stored, stats.index, now])
             }
+            // The cells the database actually changed (another worker may have got there first).
+            try db.execute("UPDATE generations SET improved = ? WHERE run_id = ? AND idx = ?", [improved, run.id, stats.index])
             try db.execute("UPDATE runs SET generations = ?, updated_at = ? WHERE id = ?", [stats.index + 1, now, run.id])
     }
 
@@ -129,4 +132,30 @@ extension RunStore {
                  quality: try decodeFloat(row, "quality"), confidence: try decodeFloat(row, "confidence"),
                  naturalness: try decodeFloat(row, "naturalness"), batch: try row.int("batch"))
     }
+
+    /// Every batch of atlas `id` as committed: who committed it, when, and what it did (for
+    /// `bench atlas --workers`).
+    public func batches(run id: Int64) throws -> [BatchRow] {
+        guard hasWorkers else { return [] }
+        return try read("reading the batches of run \(id)") { db in
+            let run = try fetchRun(db, id: id)
+            return try naming(run: run.name, generation: nil) {
+                try db.fetchAll("SELECT * FROM generations WHERE run_id = ? ORDER BY idx", [id]).map { row in
+                    BatchRow(stats: try decodeStats(row), worker: try row.optionalInt("worker"),
+                             improved: try row.optionalInt("improved") ?? 0, committedAt: try row.date("committed_at"))
+                }
+            }
+        }
+    }
+}
+
+/// One committed batch of an atlas.
+public struct BatchRow: Sendable, Equatable {
+    /// Index, the committer's cumulative evaluations and elapsed seconds, archive summary.
+    public var stats: GenerationStats
+    /// The worker that committed it (nil: a lone atlas process).
+    public var worker: Int?
+    /// Cells whose stored elite it replaced or filled.
+    public var improved: Int
+    public var committedAt: Date
 }

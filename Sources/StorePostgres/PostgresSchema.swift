@@ -123,6 +123,7 @@ enum PostgresSchema {
             )
             """,
             "ALTER TABLE generations ADD COLUMN worker bigint",
+            "ALTER TABLE generations ADD COLUMN improved bigint CHECK (improved >= 0)",
             """
             CREATE TABLE migrants (
                 archipelago text   NOT NULL CHECK (archipelago <> ''),

@@ -16,13 +16,19 @@ struct BenchAtlas: ParsableCommand {
             Examples:
               swift run -c release pareidolia bench atlas --classes all --minutes 30
               swift run -c release pareidolia bench atlas --classes @dogs.txt --minutes 10 --seed 2
+            With --workers N it measures scaling instead: the same atlas run by 1, 2, … N worker processes (`atlas --worker`, each with cores/n BLAS threads) for --minutes each against one database (--db: a PostgreSQL URL, or an SQLite file), reporting evaluations/s (and the ratio to one worker), cells improved per minute and batch commits per second; then what the database sustains for the workers' transaction (pull new elites, commit a batch of upserts) from 1 and 4 connections, and the worker count at which the database would saturate.
+              d=$(mktemp -d); url=$(scripts/pg-scratch start "$d" --durable)
+              swift run -c release pareidolia bench atlas --workers 2 --minutes 5 --db "$url"
             """)
 
     @Option(help: "The cells: all, @FILE or class names (repeatable; see pareidolia atlas --help).") var classes: [String] = ["all"]
     @Option(parsing: .unconditional, help: "Wall time of the atlas, minutes.") var minutes: Double = 30
     @Option(parsing: .unconditional, help: "Minutes between trend lines.") var every: Double = 5
     @Option(parsing: .unconditional, help: "Random seed.") var seed: UInt64 = 1
-    @Option(help: "Directory for the atlas database and the verdicts.") var out = "bench-atlas"
+    @Option(help: "Directory for the atlas database and the verdicts (with --workers: the workers' logs).") var out = "bench-atlas"
+    @Option(parsing: .unconditional, help: "Measure scaling: run the atlas with 1…N worker processes against --db.") var workers: Int?
+    @Option(help: "With --workers: the database the workers share (a postgresql:// URL or an SQLite file; default --out/workers.sqlite).")
+    var db: String?
     @OptionGroup(title: "Atlas") var atlas: AtlasOptions
     @OptionGroup(title: "Fitness") var fitness: FitnessOptions
     @OptionGroup(title: "Search") var search: SearchOptions
@@ -32,9 +38,12 @@ struct BenchAtlas: ParsableCommand {
         guard minutes > 0, minutes.isFinite else { throw ValidationError("--minutes must be a positive number, got \(minutes)") }
         guard every > 0, every.isFinite else { throw ValidationError("--every must be a positive number, got \(every)") }
         guard fitness.framings > 0 else { throw ValidationError("an atlas scores over random framings: --framings must be 1…64") }
+        if let workers, !(1...64).contains(workers) { throw ValidationError("--workers must be 1…64, got \(workers)") }
+        if db != nil, workers == nil { throw ValidationError("--db is for --workers (the single-process bench writes --out/atlas-seedN.sqlite)") }
     }
 
     func run() throws {
+        if let workers { return try runWorkers(workers) }
         let names = try ImageNetClasses.bundled(), models = ModelCache()
         let cells = try AtlasClasses.parse(classes, names: names)
         let settings = AtlasSettings(classes: cells, evolution: search.config, tvWeight: fitness.tv, gate: fitness.gate,
@@ -89,6 +98,32 @@ struct BenchAtlas: ParsableCommand {
                      training.atNinetyNine, c.robustAtHalf, c.robustAtNinety, c.robustAtNinetyNine,
                      settings.heldOutModel as NSString, c.heldOutAtHalf, settings.heldOutModel as NSString, c.heldOutAgree,
                      Set(elites.map(\.genome)).count, judgeSeconds, path as NSString))
+    }
+
+    /// `--workers N`: the scaling curve, the database's capacity and the saturation estimate.
+    func runWorkers(_ n: Int) throws {
+        do { try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true) } catch {
+            throw SearchError.cannotCreateDirectory(path: out, reason: error.localizedDescription)
+        }
+        let database = db ?? (out as NSString).appendingPathComponent("workers.sqlite")
+        let bench = WorkerBench(workers: n, minutes: minutes, seed: seed, database: database, out: out,
+                                forwarded: WorkerBench.forwardedArguments(CommandLine.arguments))
+        var terminal = Terminal()
+        let phases = try bench.run(terminal: &terminal)
+        let upserts = max(1, Int((phases.map(\.meanImproved).max() ?? 1).rounded(.up)))
+        var capacity: [(Int, Double)] = []
+        for connections in [1, 4] {
+            terminal.log("bench atlas: database capacity, \(connections) connection(s), batches of \(upserts) upsert(s), 10 s")
+            let rate = try bench.commitCapacity(connections: connections, upserts: upserts, seconds: 10)
+            capacity.append((connections, rate))
+            print(String(format: "bench atlas database_capacity connections=%d upserts_per_batch=%d commits_per_s=%.0f",
+                         connections, upserts, rate))
+        }
+        for phase in phases { print(WorkerBench.line(phase, baseline: phases.first)) }
+        let perWorker = phases[0].commitsPerSecond
+        let best = capacity.map(\.1).max() ?? 0
+        print(String(format: "bench atlas estimate: one worker commits %.3f batches/s here; the database sustains %.0f/s, so about %.0f such workers before it saturates",
+                     perWorker, best, best / max(perWorker, 1e-9)))
     }
 
     /// One line per cell: class, robust, held-out, held-out top-1 share, nearest class.

@@ -87,6 +87,9 @@ final class AtlasStoreTests: StoreTestCase {
             XCTAssertEqual(pulled.batches, 3)
             XCTAssertEqual(try a.run(id: run.id).generations, 3)
             XCTAssertEqual(try a.lastBatch(run: run.id)?.stats.index, 2)
+            let batches = try a.batches(run: run.id)
+            XCTAssertEqual(batches.map(\.worker), [2, 1, 2])
+            XCTAssertEqual(batches.map(\.improved), [2, 1, 1], "cells the database changed: a worse offer is none")
 
             XCTAssertEqual(try a.liveWorkers(run: run.id).map(\.number), [1, 2])
             XCTAssertEqual(try a.runs().first?.status, .running, "live workers, no lease: running")

@@ -142,8 +142,8 @@ enum SQLiteSchema {
     }
 
     /// Version 5: many processes on one run. `workers` lists the processes sharing an atlas
-    /// (numbered from 1 in the order they joined; `left_at` once they stop), and a batch row
-    /// says which worker committed it. `migrants` holds the best individual each island of an
+    /// (numbered from 1 in the order they joined; `left_at` once they stop), and an atlas's
+    /// batch row says which worker committed it and how many cells it improved. `migrants` holds the best individual each island of an
     /// archipelago (`evolve --island K`) sent at a generation, for the other islands to take.
     private static func v5(_ db: Database) throws {
         try db.execute(sql: """
@@ -160,6 +160,7 @@ enum SQLiteSchema {
             );
 
             ALTER TABLE generations ADD COLUMN worker INTEGER;
+            ALTER TABLE generations ADD COLUMN improved INTEGER CHECK (improved >= 0);
 
             CREATE TABLE migrants (
                 archipelago TEXT    NOT NULL CHECK (archipelago <> ''),
