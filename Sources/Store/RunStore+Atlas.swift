@@ -73,32 +73,46 @@ extension RunStore {
     /// run's batch count.
     func writeBatch(_ db: any SQLConnection, run: Run, stats: GenerationStats, rngState: String, filledCells: Int,
                     elites: [EliteRow], worker: Int?) throws {
-            guard filledCells > 0 else { throw StoreError.emptyPopulation(run: run.name, generation: stats.index) }
-            try checkStats(stats, run: run)
-            let now = Date()
-            try insertGeneration(db, run: run, stats: stats, rngState: rngState,
-                                 populationSize: filledCells, at: now, worker: worker)
-            var improved = 0
-            for elite in elites {
-                guard !elite.genome.isEmpty, elite.cell >= 0 else {
-                    throw StoreError.invalidRecord(run: run.name, generation: stats.index,
-                                                   reason: "elite of cell \(elite.cell) has an empty genome or cell")
-                }
-                improved += try db.execute("""
-                    INSERT INTO elites (run_id, cell, genome, quality, confidence, naturalness, batch, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (run_id, cell) DO UPDATE SET
-                        genome = excluded.genome, quality = excluded.quality, confidence = excluded.confidence,
-                        naturalness = excluded.naturalness, batch = excluded.batch, updated_at = excluded.updated_at
-                    WHERE excluded.quality > elites.quality
-                       OR (excluded.quality = elites.quality AND excluded.naturalness < elites.naturalness)
-                    """, [run.id, elite.cell, elite.genome, elite.quality.stored, elite.confidence.stored,
-                                     elite.naturalness.stored, stats.index, now])
+        guard filledCells > 0 else { throw StoreError.emptyPopulation(run: run.name, generation: stats.index) }
+        try checkStats(stats, run: run)
+        var cells = Set<Int>()
+        for elite in elites {
+            func refuse(_ reason: String) -> StoreError {
+                .invalidRecord(run: run.name, generation: stats.index, reason: "elite of cell \(elite.cell) \(reason)")
             }
-            // The cells the database actually changed (another worker may have got there first).
-            try db.execute("UPDATE generations SET improved = ? WHERE run_id = ? AND idx = ?", [improved, run.id, stats.index])
-            try db.execute("UPDATE runs SET generations = ?, updated_at = ? WHERE id = ?", [stats.index + 1, now, run.id])
+            if elite.genome.isEmpty || elite.cell < 0 { throw refuse("has an empty genome or a negative cell") }
+            if !cells.insert(elite.cell).inserted { throw refuse("is offered twice in one batch") }
+        }
+        let now = Date()
+        // One statement per 500 elites (a round trip each, not one per elite); the database
+        // counts the cells it actually changed (another worker may have got there first).
+        var improved = 0
+        for start in stride(from: 0, to: elites.count, by: Self.upsertChunk) {
+            let chunk = elites[start..<min(start + Self.upsertChunk, elites.count)]
+            var arguments: [any SQLBindable] = []
+            arguments.reserveCapacity(chunk.count * 8)
+            for elite in chunk {
+                arguments += [run.id, elite.cell, elite.genome, elite.quality.stored, elite.confidence.stored,
+                              elite.naturalness.stored, stats.index, now] as [any SQLBindable]
+            }
+            let rows = Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?)", count: chunk.count).joined(separator: ", ")
+            improved += try db.execute("""
+                INSERT INTO elites (run_id, cell, genome, quality, confidence, naturalness, batch, updated_at)
+                VALUES \(rows)
+                ON CONFLICT (run_id, cell) DO UPDATE SET
+                    genome = excluded.genome, quality = excluded.quality, confidence = excluded.confidence,
+                    naturalness = excluded.naturalness, batch = excluded.batch, updated_at = excluded.updated_at
+                WHERE excluded.quality > elites.quality
+                   OR (excluded.quality = elites.quality AND excluded.naturalness < elites.naturalness)
+                """, arguments)
+        }
+        try insertGeneration(db, run: run, stats: stats, rngState: rngState, populationSize: filledCells, at: now,
+                             worker: worker, improved: elites.isEmpty ? 0 : improved)
+        try db.execute("UPDATE runs SET generations = ?, updated_at = ? WHERE id = ?", [stats.index + 1, now, run.id])
     }
+
+    /// Elites per upsert statement (8 parameters each: well inside SQLite's and PostgreSQL's limits).
+    static let upsertChunk = 500
 
     /// The elites of atlas `id`, by cell (empty for a run that is not an atlas).
     public func elites(run id: Int64) throws -> [EliteRow] {

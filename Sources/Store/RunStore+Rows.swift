@@ -14,16 +14,16 @@ extension RunStore {
 
     /// Inserts one `generations` row (a generation of a run, or a batch of an atlas).
     func insertGeneration(_ db: any SQLConnection, run: Run, stats: GenerationStats, rngState: String,
-                          populationSize: Int, at now: Date, worker: Int? = nil) throws {
+                          populationSize: Int, at now: Date, worker: Int? = nil, improved: Int? = nil) throws {
         try db.execute("""
             INSERT INTO generations (run_id, idx, best_fitness, mean_fitness, best_confidence,
                 mean_confidence, best_naturalness, evaluations, elapsed_seconds, rng_state,
-                population_size, committed_at, worker)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                population_size, committed_at, worker, improved)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [
                 run.id, stats.index, stats.bestFitness.stored, stats.meanFitness.stored,
                 stats.bestConfidence.stored, stats.meanConfidence.stored, stats.bestNaturalness.stored,
-                stats.evaluations, stats.elapsedSeconds, rngState, populationSize, now, worker,
+                stats.evaluations, stats.elapsedSeconds, rngState, populationSize, now, worker, improved,
             ])
     }
 

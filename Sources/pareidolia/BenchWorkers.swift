@@ -123,8 +123,8 @@ struct WorkerBench {
                 do {
                     seen = try stores[c].elites(run: run.id, after: seen - 1).batches
                     quality += 0.001
-                    let elites = (0..<upserts).map { _ in
-                        EliteRow(cell: Int.random(in: 0..<1000, using: &rng), genome: "(rgb x y (sin (* 3.5 x)))",
+                    let elites = (0..<1000).shuffled(using: &rng).prefix(upserts).sorted().map { cell in
+                        EliteRow(cell: cell, genome: "(rgb x y (sin (* 3.5 x)))",
                                  quality: quality, confidence: 0.5, naturalness: 0.05, batch: 0)
                     }
                     let stats = GenerationStats(index: 0, bestFitness: quality, meanFitness: quality, bestConfidence: 0.5,

@@ -133,4 +133,26 @@ final class AtlasStoreTests: StoreTestCase {
             XCTAssertEqual(try store.latestMigrants(archipelago: "other", excluding: 1), [])
         }
     }
+
+    /// A batch of all 1000 cells goes in several upsert statements; the batch row counts the
+    /// cells the database changed; a cell offered twice in one batch is refused.
+    func testAWholeAtlasBatchCountsTheCellsItChanged() throws {
+        try onEachBackend { open in
+            let store = try open()
+            let (run, _) = try makeAtlas(store)
+            let all = (0..<1000).map { elite($0, "g\($0)", quality: -Float($0), batch: 0) }
+            try store.commitBatch(BatchCommit(run: run.id, stats: stats(0), rngState: "{}", filledCells: 1000, elites: all))
+            // Every third cell better, the rest worse.
+            let next = (0..<1000).map { elite($0, "h\($0)", quality: -Float($0) + ($0 % 3 == 0 ? 0.5 : -0.5), batch: 1) }
+            try store.commitBatch(BatchCommit(run: run.id, stats: stats(1), rngState: "{}", filledCells: 1000, elites: next))
+            XCTAssertEqual(try store.batches(run: run.id).map(\.improved), [1000, 334])
+            let stored = try store.elites(run: run.id)
+            XCTAssertEqual(stored.filter { $0.genome.hasPrefix("h") }.map(\.cell), Array(stride(from: 0, to: 1000, by: 3)))
+            XCTAssertThrowsError(try store.commitBatch(BatchCommit(
+                run: run.id, stats: stats(2), rngState: "{}", filledCells: 1000,
+                elites: [elite(5, "a", quality: 9, batch: 2), elite(5, "b", quality: 8, batch: 2)]))) { error in
+                XCTAssertTrue("\(error)".contains("offered twice"), "\(error)")
+            }
+        }
+    }
 }
