@@ -82,6 +82,7 @@ public final class RunStore: Sendable {
     // MARK: Access
 
     /// Runs `body` in one write transaction: all of it is committed, or none.
+    @discardableResult
     func transaction<T>(_ operation: String, _ body: (any SQLConnection) throws -> T) throws -> T {
         if readOnly { throw StoreError.readOnly(path: path, operation: operation) }
         return try backend.write(operation, body)
@@ -93,6 +94,7 @@ public final class RunStore: Sendable {
     }
 
     /// Runs `body`, turning the database's constraint violation into `refusal(message)`.
+    @discardableResult
     func refusingConstraints<T>(_ refusal: (String) -> StoreError, _ body: () throws -> T) throws -> T {
         do {
             return try body()

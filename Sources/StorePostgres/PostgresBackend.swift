@@ -157,6 +157,7 @@ public final class PostgresBackend: SQLBackend {
         let connection: PostgresConnection
         let logger: Logger
 
+        @discardableResult
         func execute(_ sql: String, _ arguments: [SQLValue]) throws -> Int {
             try run(sql, arguments).metadata.rows ?? 0
         }
@@ -170,10 +171,10 @@ public final class PostgresBackend: SQLBackend {
             for argument in arguments {
                 switch argument {
                 case .null: binds.appendNull()
-                case .integer(let value): try binds.append(value)
-                case .real(let value): try binds.append(value)
-                case .text(let value): try binds.append(value)
-                case .date(let value): try binds.append(value)
+                case .integer(let value): binds.append(value)
+                case .real(let value): binds.append(value)
+                case .text(let value): binds.append(value)
+                case .date(let value): binds.append(value)
                 }
             }
             let query = PostgresQuery(unsafeSQL: Placeholders.numbered(sql), binds: binds)

@@ -62,7 +62,7 @@ struct WorkerBench {
         var environment = ProcessInfo.processInfo.environment
         environment["OPENBLAS_NUM_THREADS"] = String(threads)
         process.environment = environment
-        FileManager.default.createFile(atPath: logPath(name, number), contents: nil)
+        _ = FileManager.default.createFile(atPath: logPath(name, number), contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath(name, number)))
         process.standardOutput = log
         process.standardError = log
