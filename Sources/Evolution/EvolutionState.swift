@@ -25,6 +25,12 @@ public struct EvolutionState: Sendable, Equatable {
     /// The best individual (the population is kept sorted).
     public var best: Individual { population[0] }
 
+    /// The population's evaluations by phenotype (the first, i.e. fittest, of equal images):
+    /// a genome rendering one of these needs no scoring.
+    public var knownEvaluations: [UInt64: Evaluation] {
+        Dictionary(population.map { ($0.evaluation.phenotype, $0.evaluation) }, uniquingKeysWith: { a, _ in a })
+    }
+
     /// The scalars besides the population, as one small codable value (for the store).
     public var counters: Counters {
         Counters(generation: generation, rng: rng, evaluations: evaluations,

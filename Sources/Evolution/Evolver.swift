@@ -62,8 +62,7 @@ public struct Evolver: Sendable {
             }
         }
 
-        let known = Dictionary(state.population.map { ($0.evaluation.phenotype, $0.evaluation) },
-                               uniquingKeysWith: { a, _ in a })
+        let known = state.knownEvaluations
         // (μ+λ) keeps the μ best distinct phenotypes, so a child worse than every current member
         // cannot survive (after a restart the old population is not in the pool: no floor).
         let floor = restarted ? -Float.infinity : (state.population.last?.evaluation.fitness ?? -.infinity)

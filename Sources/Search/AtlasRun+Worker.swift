@@ -38,13 +38,11 @@ extension AtlasRun {
         try atlas.pull()
         if atlas.state.archive.filled.isEmpty {
             let clock = ContinuousClock(), start = clock.now
-            let genomes = try atlas.breeder.randomGenomes(stored.evolution.offspringPerGeneration,
-                                                          using: &atlas.state.counters.rng)
-            var changed = Set<Int>()
-            for (genome, scores) in zip(genomes, try atlas.evaluator.score(genomes)) {
-                changed.formUnion(atlas.state.archive.offer(genome, scores: scores, batch: atlas.syncedBatches))
-            }
-            atlas.state.counters.evaluations = genomes.count
+            let count = stored.evolution.offspringPerGeneration
+            let (breeder, evaluator, label) = (atlas.breeder, atlas.evaluator, atlas.syncedBatches)
+            let changed = try offerRandomGenomes(count, to: &atlas.state.archive, batch: label, breeder: breeder,
+                                                 evaluator: evaluator, rng: &atlas.state.counters.rng)
+            atlas.state.counters.evaluations = count
             try atlas.commit(changed: changed, elapsed: (clock.now - start).seconds)
         }
         // Batch 0 was joining (with a first random batch if the archive was empty); `--batches N` counts from 1.
@@ -57,14 +55,7 @@ extension AtlasRun {
     mutating func pull() throws {
         let (rows, batches) = try store.elites(run: run.id, after: syncedBatches - 1)
         for row in rows {
-            let genome: Genome
-            do { genome = try Genome(parsing: row.genome) } catch {
-                throw StoreError.damagedGenome(path: store.path, run: run.name, generation: row.batch, position: row.cell,
-                                               reason: "\(error)")
-            }
-            state.archive.consider(AtlasElite(genome: genome, score: CellScore(quality: row.quality, confidence: row.confidence,
-                                                                               naturalness: row.naturalness),
-                                              batch: row.batch), cell: row.cell)
+            state.archive.consider(try Self.elite(row, store: store, run: run), cell: row.cell)
         }
         syncedBatches = max(syncedBatches, batches)
     }

@@ -82,14 +82,12 @@ public struct AtlasRun {
             let breeder = Self.breeder(settings)
             let clock = ContinuousClock(), start = clock.now
             var rng = SeededGenerator(seed: seed)
-            let genomes = try breeder.randomGenomes(settings.evolution.offspringPerGeneration, using: &rng)
-            if shouldStop?() == true { throw SearchError.interrupted }
             var archive = AtlasArchive(cells: settings.classes)
-            for (genome, scores) in zip(genomes, try evaluator.score(genomes)) {
-                archive.offer(genome, scores: scores, batch: 0)
-            }
+            let count = settings.evolution.offspringPerGeneration
+            try offerRandomGenomes(count, to: &archive, batch: 0, breeder: breeder, evaluator: evaluator, rng: &rng,
+                                   shouldStop: shouldStop)
             if shouldStop?() == true { throw SearchError.interrupted }
-            let state = AtlasState(archive: archive, counters: .init(batch: 0, rng: rng, evaluations: genomes.count))
+            let state = AtlasState(archive: archive, counters: .init(batch: 0, rng: rng, evaluations: count))
             let elapsed = (clock.now - start).seconds
             var atlas = AtlasRun(store: store, run: run, settings: settings, state: state, evaluator: evaluator,
                                  breeder: breeder, writer: .alone(lease), syncedBatches: 0, elapsedBefore: elapsed)
@@ -121,13 +119,7 @@ public struct AtlasRun {
         }
         var elites: [Int: AtlasElite] = [:]
         for row in try store.elites(run: run.id) {
-            let genome: Genome
-            do { genome = try Genome(parsing: row.genome) } catch {
-                throw StoreError.damagedGenome(path: store.path, run: run.name, generation: row.batch, position: row.cell,
-                                               reason: "\(error)")
-            }
-            elites[row.cell] = AtlasElite(genome: genome, score: CellScore(quality: row.quality, confidence: row.confidence,
-                                                                           naturalness: row.naturalness), batch: row.batch)
+            elites[row.cell] = try elite(row, store: store, run: run)
         }
         counters.batch = last.stats.index + 1
         try store.setStatus(.running, run: run.id)
@@ -136,6 +128,33 @@ public struct AtlasRun {
                         evaluator: try AtlasEvaluator(settings: settings, seed: run.seed, models: models),
                         breeder: breeder(settings), writer: .alone(lease), syncedBatches: 0,
                         elapsedBefore: last.stats.elapsedSeconds)
+    }
+
+    /// Scores `count` random genomes and offers each to every cell of `archive` (an atlas's
+    /// first batch); returns the cells they took. A stop request before the scoring throws
+    /// `SearchError.interrupted`.
+    @discardableResult
+    static func offerRandomGenomes(_ count: Int, to archive: inout AtlasArchive, batch: Int, breeder: AtlasBreeder,
+                                   evaluator: AtlasEvaluator, rng: inout SeededGenerator,
+                                   shouldStop: (() -> Bool)? = nil) throws -> Set<Int> {
+        let genomes = try breeder.randomGenomes(count, using: &rng)
+        if shouldStop?() == true { throw SearchError.interrupted }
+        var changed = Set<Int>()
+        for (genome, scores) in zip(genomes, try evaluator.score(genomes)) {
+            changed.formUnion(archive.offer(genome, scores: scores, batch: batch))
+        }
+        return changed
+    }
+
+    /// The elite a stored row holds; a genome that does not parse is named by run, batch and cell.
+    static func elite(_ row: EliteRow, store: RunStore, run: Run) throws -> AtlasElite {
+        let genome: Genome
+        do { genome = try Genome(parsing: row.genome) } catch {
+            throw StoreError.damagedGenome(path: store.path, run: run.name, generation: row.batch, position: row.cell,
+                                           reason: "\(error)")
+        }
+        return AtlasElite(genome: genome, score: CellScore(quality: row.quality, confidence: row.confidence,
+                                                           naturalness: row.naturalness), batch: row.batch)
     }
 
     static func breeder(_ settings: AtlasSettings) -> AtlasBreeder {

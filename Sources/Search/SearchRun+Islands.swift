@@ -34,8 +34,7 @@ extension SearchRun {
             if !present.contains(genome), !incoming.contains(genome) { incoming.append(genome) }
         }
         guard !incoming.isEmpty else { return Migration(received: 0, kept: 0) }
-        let known = Dictionary(state.population.map { ($0.evaluation.phenotype, $0.evaluation) },
-                               uniquingKeysWith: { a, _ in a })
+        let known = state.knownEvaluations
         let evaluations = try evaluator.evaluate(incoming, known: known, survivalFloor: -.infinity)
         state.evaluations += incoming.count
         let immigrants = zip(incoming, evaluations).map(Evolution.Individual.init)

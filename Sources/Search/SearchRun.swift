@@ -212,8 +212,7 @@ public struct SearchRun {
         } ?? ConstantPolish.run(genome: best.genome, objective: evaluator.fitness.objective, scorer: evaluator.scorer,
                                 settings: polishSettings)
         guard polished.genome != best.genome else { return false }
-        let known = Dictionary(state.population.map { ($0.evaluation.phenotype, $0.evaluation) },
-                               uniquingKeysWith: { a, _ in a })
+        let known = state.knownEvaluations
         let evaluation = try evaluator.evaluate([polished.genome], known: known, survivalFloor: -.infinity)[0]
         guard evaluation.fitness > best.evaluation.fitness else { return false }
         // Its phenotype is new (a known one would score no better than the best) and it is the

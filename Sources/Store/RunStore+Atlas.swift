@@ -107,7 +107,7 @@ extension RunStore {
                 """, arguments)
         }
         try insertGeneration(db, run: run, stats: stats, rngState: rngState, populationSize: filledCells, at: now,
-                             worker: worker, improved: elites.isEmpty ? 0 : improved)
+                             worker: worker, improved: improved)
         try db.execute("UPDATE runs SET generations = ?, updated_at = ? WHERE id = ?", [stats.index + 1, now, run.id])
     }
 

@@ -63,13 +63,12 @@ extension RunStore {
                     leases[try row.int64("run_id")] = try decodeLease(row)
                 }
             }
-            var working = Set<Int64>()
-            if hasWorkers {
-                for row in try db.fetchAll("SELECT DISTINCT run_id FROM workers WHERE left_at IS NULL") {
-                    let id = try row.int64("run_id")
-                    if try !liveWorkers(db, run: id).isEmpty { working.insert(id) }
-                }
-            }
+            // Runs with a live worker, from one read of the workers that have not left.
+            let working = hasWorkers
+                ? Set(try db.fetchAll("SELECT * FROM workers WHERE left_at IS NULL").compactMap { row in
+                    try isLive(decodeWorker(row)) ? try row.int64("run_id") : nil
+                })
+                : []
             let rows = try db.fetchAll("""
                 SELECT runs.id, runs.name, runs.target, runs.model, runs.seed, runs.status,
                        runs.generations, runs.created_at, runs.updated_at,\(hasAtlases ? " runs.kind," : "")

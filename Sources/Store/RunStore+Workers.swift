@@ -111,10 +111,14 @@ extension RunStore {
     func liveWorkers(_ db: any SQLConnection, run id: Int64) throws -> [WorkerRow] {
         try db.fetchAll("SELECT * FROM workers WHERE run_id = ? AND left_at IS NULL ORDER BY worker", [id])
             .map(decodeWorker)
-            .filter {
-                !ProcessIdentity.current.isStale(pid: $0.holder.pid, host: $0.holder.host, started: $0.started,
-                                                 renewedAt: $0.holder.renewedAt, timeout: Self.leaseTimeout)
-            }
+            .filter(isLive)
+    }
+
+    /// Whether a worker that has not left is still working: its process is alive (this host),
+    /// or it renewed within `leaseTimeout` (another host).
+    func isLive(_ worker: WorkerRow) -> Bool {
+        !ProcessIdentity.current.isStale(pid: worker.holder.pid, host: worker.holder.host, started: worker.started,
+                                         renewedAt: worker.holder.renewedAt, timeout: Self.leaseTimeout)
     }
 
     func decodeWorker(_ row: SQLRow) throws -> WorkerRow {

@@ -40,13 +40,15 @@ public final class PostgresBackend: SQLBackend {
             appliedSchema = try PostgresSchema.prepare(Connection(connection: connection, logger: Self.logger),
                                                        url: url, readOnly: readOnly)
         } catch {
-            try? connection.close().wait()
-            try? group.syncShutdownGracefully()
+            Self.close(group, connection)
             throw Self.translate(error, url: url, operation: "checking the schema")
         }
     }
 
-    deinit {
+    deinit { Self.close(group, connection) }
+
+    /// Closes a connection and stops its event-loop thread (best effort: it may be gone already).
+    private static func close(_ group: MultiThreadedEventLoopGroup, _ connection: PostgresConnection) {
         try? connection.close().wait()
         try? group.syncShutdownGracefully()
     }
@@ -79,10 +81,7 @@ public final class PostgresBackend: SQLBackend {
                                                 reason: "database name '\(name)' must be letters, digits and _")
         }
         let (group, connection) = try connect(server)
-        defer {
-            try? connection.close().wait()
-            try? group.syncShutdownGracefully()
-        }
+        defer { close(group, connection) }
         do {
             _ = try Connection(connection: connection, logger: logger).execute("CREATE DATABASE \(name)", [SQLValue]())
         } catch {

@@ -4,6 +4,7 @@ import Net
 import Scoring
 import Search
 import Store
+import StorePostgres
 
 /// `pareidolia bench atlas`: how many cells an atlas fills at each quality level in a fixed
 /// wall time, judged on framings it never scored and by a network it never used.
@@ -114,7 +115,9 @@ struct BenchAtlas: ParsableCommand {
         var capacity: [(Int, Double)] = []
         for connections in [1, 4] {
             terminal.log("bench atlas: database capacity, \(connections) connection(s), batches of \(upserts) upsert(s), 10 s")
-            let rate = try bench.commitCapacity(connections: connections, upserts: upserts, seconds: 10)
+            let rate = try AtlasWorkersBenchmark.commitCapacity(open: { try RunStore.open(location: database) },
+                                                                connections: connections, upserts: upserts, seconds: 10,
+                                                                seed: seed)
             capacity.append((connections, rate))
             print(String(format: "bench atlas database_capacity connections=%d upserts_per_batch=%d commits_per_s=%.0f",
                          connections, upserts, rate))

@@ -3,9 +3,8 @@ import Search
 import Store
 import StorePostgres
 
-/// `pareidolia bench atlas --workers N`: the same atlas run by 1, 2, … N worker processes
-/// against one database, so scaling is a measured curve, and the database's own cost per
-/// batch beside what the server sustains.
+/// `pareidolia bench atlas --workers N`: starts 1, 2, … N worker processes on the same atlas
+/// against one database and prints what `AtlasWorkersBenchmark` measures of each phase.
 struct WorkerBench {
     let workers: Int
     let minutes: Double
@@ -15,21 +14,9 @@ struct WorkerBench {
     /// `atlas` options given to the bench, passed on to every worker.
     let forwarded: [String]
 
-    /// What one phase (n workers for `minutes`) did, from the atlas's committed batch rows.
-    struct Phase {
-        var workers: Int
-        var blasThreads: Int
-        var seconds: Double
-        var batches: Int
-        var evaluationsPerSecond: Double
-        var improvedPerMinute: Double
-        var commitsPerSecond: Double
-        var meanImproved: Double
-    }
-
-    func run(terminal: inout Terminal) throws -> [Phase] {
+    func run(terminal: inout Terminal) throws -> [AtlasWorkersBenchmark.Phase] {
         let cores = ProcessInfo.processInfo.activeProcessorCount
-        var phases: [Phase] = []
+        var phases: [AtlasWorkersBenchmark.Phase] = []
         for n in 1...workers {
             let name = "bench-workers-\(n)-seed\(seed)"
             let store = try RunStore.open(location: database)
@@ -46,7 +33,7 @@ struct WorkerBench {
                                             expected: "workers that finish: worker \(k + 1) exited with \(p.terminationStatus); see \(logPath(name, k + 1))")
             }
             if Interrupt.requested { throw SearchError.interrupted }
-            let phase = try measure(store.batches(run: try store.run(named: name).id), workers: n, threads: threads)
+            let phase = try AtlasWorkersBenchmark.measure(store.batches(run: try store.run(named: name).id), workers: n, threads: threads)
             terminal.log(Self.line(phase, baseline: phases.first))
             phases.append(phase)
         }
@@ -75,87 +62,11 @@ struct WorkerBench {
         (out as NSString).appendingPathComponent("\(name)-worker\(number).log")
     }
 
-    /// Rates over the phase: each worker's evaluations over its own span of commits, summed;
-    /// cells improved and commits over the span from the first to the last commit.
-    func measure(_ batches: [BatchRow], workers: Int, threads: Int) -> Phase {
-        let byWorker = Dictionary(grouping: batches.filter { $0.worker != nil }, by: { $0.worker! })
-        var evaluationsPerSecond = 0.0
-        for rows in byWorker.values {
-            guard let first = rows.first, let last = rows.last, rows.count > 1 else { continue }
-            let span = last.committedAt.timeIntervalSince(first.committedAt)
-            evaluationsPerSecond += Double(last.stats.evaluations - first.stats.evaluations) / max(span, 1e-9)
-        }
-        let times = batches.map(\.committedAt)
-        let span = (times.max() ?? Date()).timeIntervalSince(times.min() ?? Date())
-        // The first batch of an atlas fills every cell from random genomes: not an improvement rate.
-        let improved = batches.dropFirst().reduce(0) { $0 + $1.improved }
-        return Phase(workers: workers, blasThreads: threads, seconds: span, batches: batches.count,
-                     evaluationsPerSecond: evaluationsPerSecond, improvedPerMinute: Double(improved) / max(span / 60, 1e-9),
-                     commitsPerSecond: Double(batches.count - 1) / max(span, 1e-9),
-                     meanImproved: Double(improved) / Double(max(batches.count - 1, 1)))
-    }
-
-    static func line(_ p: Phase, baseline: Phase?) -> String {
+    static func line(_ p: AtlasWorkersBenchmark.Phase, baseline: AtlasWorkersBenchmark.Phase?) -> String {
         String(format: "bench atlas workers=%d blas_threads=%d seconds=%.0f batches=%d evals_per_s=%.2f ratio=%.2f cells_improved_per_min=%.1f commits_per_s=%.3f improved_per_batch=%.2f",
                p.workers, p.blasThreads, p.seconds, p.batches, p.evaluationsPerSecond,
                p.evaluationsPerSecond / (baseline ?? p).evaluationsPerSecond, p.improvedPerMinute, p.commitsPerSecond,
                p.meanImproved)
-    }
-
-    /// What the database sustains for the workers' transaction (pull the new elites, then one
-    /// batch row and `upserts` elite upserts), from `connections` connections at once for
-    /// `seconds`, on a scratch atlas of 1000 cells that is deleted again.
-    func commitCapacity(connections: Int, upserts: Int, seconds: Double) throws -> Double {
-        let name = "bench-commits-\(getpid())"
-        let setup = try RunStore.open(location: database)
-        if (try? setup.run(named: name)) != nil { try setup.deleteRun(named: name) }
-        let run = try setup.createRun(NewRun(name: name, target: "commit benchmark", config: "{}", model: "none",
-                                             seed: seed, kind: .atlas))
-        defer { try? setup.deleteRun(named: name) }
-        let stores = try (0..<connections).map { _ in try RunStore.open(location: database) }
-        let workers = try stores.map { try $0.joinAtlas(run: run.id) }
-        let tally = Tally(connections)
-        let deadline = Date().addingTimeInterval(seconds)
-        DispatchQueue.concurrentPerform(iterations: connections) { c in
-            var rng = SystemRandomNumberGenerator()
-            var seen = 0, quality: Float = -10, batch = 0
-            while Date() < deadline {
-                do {
-                    seen = try stores[c].elites(run: run.id, after: seen - 1).batches
-                    quality += 0.001
-                    let elites = (0..<1000).shuffled(using: &rng).prefix(upserts).sorted().map { cell in
-                        EliteRow(cell: cell, genome: "(rgb x y (sin (* 3.5 x)))",
-                                 quality: quality, confidence: 0.5, naturalness: 0.05, batch: 0)
-                    }
-                    let stats = GenerationStats(index: 0, bestFitness: quality, meanFitness: quality, bestConfidence: 0.5,
-                                                meanConfidence: 0.5, bestNaturalness: 0.05, evaluations: batch,
-                                                elapsedSeconds: 0)
-                    try stores[c].offerBatch(BatchCommit(run: run.id, stats: stats, rngState: "{}", filledCells: 1000,
-                                                         elites: elites), worker: workers[c])
-                    batch += 1
-                } catch {
-                    tally.fail(error)
-                    return
-                }
-            }
-            tally.add(batch, at: c)
-        }
-        if let error = tally.error { throw error }
-        for (store, worker) in zip(stores, workers) { try store.leaveAtlas(worker) }
-        return Double(tally.total) / seconds
-    }
-
-    /// Commit counts of the capacity threads, under a lock.
-    private final class Tally: @unchecked Sendable {
-        private let lock = NSLock()
-        private var counts: [Int]
-        private var failure: (any Error)?
-
-        init(_ n: Int) { counts = Array(repeating: 0, count: n) }
-        func add(_ count: Int, at index: Int) { lock.withLock { counts[index] = count } }
-        func fail(_ error: any Error) { lock.withLock { failure = error } }
-        var error: (any Error)? { lock.withLock { failure } }
-        var total: Int { lock.withLock { counts.reduce(0, +) } }
     }
 
     /// The arguments of `pareidolia bench atlas …` that are `atlas` options too (all but the

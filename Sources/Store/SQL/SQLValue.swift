@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A value bound to, or read from, a statement, whichever database holds the run.
 ///
@@ -124,17 +125,24 @@ public struct SQLRow: Sendable, Equatable {
 
 /// SQLite's time text, as GRDB writes it: UTC `yyyy-MM-dd HH:mm:ss.SSS`.
 enum SQLDateText {
-    private static let formats = ["yyyy-MM-dd HH:mm:ss.SSS", "yyyy-MM-dd HH:mm:ss",
-                                  "yyyy-MM-dd'T'HH:mm:ss.SSS", "yyyy-MM-dd'T'HH:mm:ss"]
+    /// One formatter per accepted form, made once and used under a lock (a formatter is costly
+    /// to make, and not documented as safe to share between threads).
+    private static let formatters = Mutex<[DateFormatter]>(
+        ["yyyy-MM-dd HH:mm:ss.SSS", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd'T'HH:mm:ss.SSS", "yyyy-MM-dd'T'HH:mm:ss"]
+            .map { format in
+                let formatter = DateFormatter()
+                formatter.locale = Locale(identifier: "en_US_POSIX")
+                formatter.timeZone = TimeZone(identifier: "UTC")
+                formatter.dateFormat = format
+                return formatter
+            })
 
     static func parse(_ text: String) -> Date? {
-        for format in formats {
-            let formatter = DateFormatter()
-            formatter.locale = Locale(identifier: "en_US_POSIX")
-            formatter.timeZone = TimeZone(identifier: "UTC")
-            formatter.dateFormat = format
-            if let date = formatter.date(from: text) { return date }
+        formatters.withLock { formatters in
+            for formatter in formatters {
+                if let date = formatter.date(from: text) { return date }
+            }
+            return nil
         }
-        return nil
     }
 }
