@@ -72,12 +72,9 @@ public struct AtlasRun {
     public static func start(store: RunStore, name: String, settings: AtlasSettings, seed: UInt64,
                              models: ModelCache, shouldStop: (@Sendable () -> Bool)? = nil) throws -> AtlasRun {
         let evaluator = try AtlasEvaluator(settings: settings, seed: seed, models: models)
-        if let existing = try? store.run(named: name), existing.generations == 0 {
-            throw SearchError.emptyRunExists(run: name)
-        }
-        let (run, lease) = try store.createLockedRun(NewRun(name: name, target: settings.targetText,
+        let (run, lease) = try RunCreation.createLocked(NewRun(name: name, target: settings.targetText,
                                                             config: try settings.json(), model: settings.modelName,
-                                                            seed: seed, kind: .atlas))
+                                                            seed: seed, kind: .atlas), in: store)
         do {
             let breeder = Self.breeder(settings)
             let clock = ContinuousClock(), start = clock.now

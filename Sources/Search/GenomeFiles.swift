@@ -77,10 +77,10 @@ public enum GenomeFiles {
         }
     }
 
-    /// Creates `path` (and parents) if missing.
-    public static func makeDirectory(_ path: String) throws {
+    /// Creates `path` (and parents) if missing; `option` names the option that chose it.
+    public static func makeDirectory(_ path: String, option: String) throws {
         do { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) } catch {
-            throw SearchError.cannotCreateDirectory(path: path, reason: error.localizedDescription)
+            throw SearchError.cannotCreateDirectory(path: path, reason: error.localizedDescription, option: option)
         }
     }
 }

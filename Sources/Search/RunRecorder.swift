@@ -64,7 +64,9 @@ struct RunRecorder {
     /// training and held-out confidences stand beside it, each labelled.
     func writeRecordImage(_ individual: Evolution.Individual, generation: Int,
                           objective: Objective) throws -> (path: String, judgement: Judgement) {
-        try GenomeFiles.makeDirectory(recordDirectory)
+        do { try FileManager.default.createDirectory(atPath: recordDirectory, withIntermediateDirectories: true) } catch {
+            throw SearchError.cannotWriteRecords(path: recordDirectory, reason: error.localizedDescription)
+        }
         let path = (recordDirectory as NSString).appendingPathComponent(String(format: "g%06d.png", generation))
         let image = try RunJudge.render(individual.genome)
         let judgement = try judge.judge(render: image, objective: objective)

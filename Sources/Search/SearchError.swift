@@ -1,3 +1,5 @@
+import Store
+
 /// Errors about runs and their inputs, each naming the bad input and the fix.
 public enum SearchError: Error, CustomStringConvertible, Equatable {
     case unreadableConfig(run: String, reason: String)
@@ -13,11 +15,15 @@ public enum SearchError: Error, CustomStringConvertible, Equatable {
     case noGenomeInPNG(path: String)
     case unreadable(path: String, reason: String)
     case badGenomeFile(path: String, reason: String)
-    case cannotCreateDirectory(path: String, reason: String)
+    case cannotCreateDirectory(path: String, reason: String, option: String)
+    /// The folder for a run's record PNGs (`runs/RUN/` beside the database) cannot be made.
+    case cannotWriteRecords(path: String, reason: String)
     case libraryNotFound(searched: [String])
     case emptyLibrary(path: String)
     case notAnAtlas(run: String)
     case isAnAtlas(run: String)
+    /// Run `run` exists without a committed generation because a live process is creating it.
+    case runBeingCreated(run: String, holder: LockHolder)
 
     public var description: String {
         switch self {
@@ -31,6 +37,8 @@ public enum SearchError: Error, CustomStringConvertible, Equatable {
             return "stopped before run '\(run)' committed its first generation; nothing was kept (the run was removed), start it again with pareidolia evolve"
         case .interrupted:
             return "interrupted"
+        case let .runBeingCreated(run, holder):
+            return "run '\(run)' is being created by another pareidolia: \(holder); wait for its first generation, then continue it with pareidolia resume \(run) once that process has stopped, or choose another --run"
         case let .emptyRunExists(run):
             return "run '\(run)' exists but never committed a generation; delete it with pareidolia runs --delete \(run), or choose another --run"
         case .noTarget:
@@ -47,8 +55,10 @@ public enum SearchError: Error, CustomStringConvertible, Equatable {
             return "cannot read '\(path)': \(reason)"
         case let .badGenomeFile(path, reason):
             return "\(path): \(reason)"
-        case let .cannotCreateDirectory(path, reason):
-            return "cannot create directory '\(path)': \(reason); choose another -o/--out"
+        case let .cannotCreateDirectory(path, reason, option):
+            return "cannot create directory '\(path)': \(reason); make its parent writable or choose another \(option)"
+        case let .cannotWriteRecords(path, reason):
+            return "cannot create the records folder '\(path)': \(reason); record PNGs go to runs/RUN/ beside the database: make that folder writable, or give --db a database file in a writable directory"
         case let .libraryNotFound(searched):
             return "genome library not found (looked in \(searched.joined(separator: ", "))); run pareidolia from the repository, or pass --library DIR"
         case let .emptyLibrary(path):

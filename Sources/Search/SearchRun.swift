@@ -20,6 +20,8 @@ public struct SearchRun {
     public let elapsedBefore: Double
     /// How the current best holds up (robust and held-out confidence), judged at each record.
     public private(set) var judgement: Judgement?
+    /// Where a new run moved an earlier run's files found in its records folder, if it did.
+    public internal(set) var setAsideDirectory: String?
     /// This process's write lease on the run (a second writer is refused while it is held).
     let lease: RunLease
 
@@ -54,12 +56,10 @@ public struct SearchRun {
         var evaluator = try RunEvaluator(settings: settings, seed: seed, models: models)
         evaluator.shouldStop = shouldStop
         let judge = try RunJudge(settings: settings, models: models)
-        if let existing = try? store.run(named: name), existing.generations == 0 {
-            throw SearchError.emptyRunExists(run: name)
-        }
-        let (run, lease) = try store.createLockedRun(NewRun(name: name, target: target, config: try settings.json(),
-                                                            model: settings.modelName, seed: seed))
+        let (run, lease) = try RunCreation.createLocked(NewRun(name: name, target: target, config: try settings.json(),
+                                                            model: settings.modelName, seed: seed), in: store)
         do {
+            let setAside = try RecordFolder.setAsideLeftovers(in: recordDirectory)
             let evolver = Evolver(config: settings.evolution)
             let clock = ContinuousClock(), start = clock.now
             let state = try evolver.initialState(seed: seed, seeds: seeds, evaluator: &evaluator)
@@ -71,7 +71,7 @@ public struct SearchRun {
             let judgement = try recorder.commitInitial(state, objective: evaluator.fitness.objective, elapsed: elapsed)
             return SearchRun(store: store, run: run, settings: settings, state: state, evaluator: evaluator,
                              evolver: evolver, recorder: recorder, elapsedBefore: elapsed, judgement: judgement,
-                             lease: lease)
+                             setAsideDirectory: setAside, lease: lease)
         } catch {
             // Nothing was committed: leave no empty run behind.
             try? store.deleteRun(named: name)

@@ -69,25 +69,38 @@ struct ProcessIdentity: Sendable {
 
     /// Field 22 of `/proc/<pid>/stat` (start time in clock ticks since boot), or nil.
     static func startTime(of pid: Int32) -> Int64? {
+        procStat(of: pid)?.started
+    }
+
+    /// Fields 3 (state: `R`, `S`, `Z` for a zombie, `X` for dead, …) and 22 (start time in
+    /// clock ticks since boot) of `/proc/<pid>/stat`, or nil where there is no such file.
+    static func procStat(of pid: Int32) -> (state: Character, started: Int64?)? {
         #if os(Linux)
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
               let close = stat.lastIndex(of: ")") else { return nil }
         let fields = stat[stat.index(after: close)...].split(separator: " ")
         // After the command name: field 3 (state) is fields[0], so field 22 is fields[19].
-        return fields.count > 19 ? Int64(fields[19]) : nil
+        guard let state = fields.first?.first else { return nil }
+        return (state, fields.count > 19 ? Int64(fields[19]) : nil)
         #else
         return nil
         #endif
     }
 
     /// Whether a lease row's holder can no longer be writing: on this host, its process is
-    /// gone (or the pid now belongs to a later process); on another host, it has not renewed
+    /// gone, a zombie, or the pid now belongs to a later process; on another host, it has not renewed
     /// the lease for `timeout` seconds.
     func isStale(pid: Int32, host: String, started: Int64?, renewedAt: Date, timeout: TimeInterval,
                  now: Date = Date()) -> Bool {
         guard host == self.host else { return now.timeIntervalSince(renewedAt) > timeout }
         if kill(pid, 0) != 0 && errno == ESRCH { return true }
-        if let started, let current = Self.startTime(of: pid), current != started { return true }
+        #if os(Linux)
+        // A killed process stays in the table as a zombie until its parent reaps it (never,
+        // in a container without an init): it writes nothing, so its lease is free at once.
+        guard let stat = Self.procStat(of: pid) else { return false }
+        if stat.state == "Z" || stat.state == "X" { return true }
+        if let started, let current = stat.started, current != started { return true }
+        #endif
         return false
     }
 }

@@ -190,7 +190,9 @@ extension RunStore {
     // MARK: Validation
 
     /// Accepts 1–64 characters from `A–Z a–z 0–9 . _ -`, not starting with `.`.
-    static func validateName(_ name: String) throws {
+    ///
+    /// Public so that commands check a name (and names derived from it) before any work.
+    public static func validateName(_ name: String) throws {
         let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
         if name.isEmpty { throw StoreError.invalidRunName(name: name, reason: "it is empty") }
         if name.count > 64 {
@@ -200,7 +202,8 @@ extension RunStore {
             throw StoreError.invalidRunName(name: name, reason: "it starts with '.'")
         }
         if let bad = name.first(where: { !allowed.contains($0) }) {
-            throw StoreError.invalidRunName(name: name, reason: "it contains '\(bad)'")
+            let shown = bad.unicodeScalars.map { $0.escaped(asASCII: true) }.joined()
+            throw StoreError.invalidRunName(name: name, reason: "it contains '\(shown)'")
         }
     }
 

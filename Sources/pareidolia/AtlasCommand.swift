@@ -37,6 +37,7 @@ struct Atlas: ParsableCommand {
         if worker, runName == nil {
             throw ValidationError("--worker needs --run NAME: the workers of an atlas find each other by its name")
         }
+        if let runName { try RunStore.validateName(runName) }
         guard fitness.framings > 0 else { throw ValidationError("an atlas scores over random framings: --framings must be 1…64") }
         guard fitness.framingRenewal == .fixed else {
             throw ValidationError("an atlas keeps one set of framings (elites are compared across batches): drop --framing-renewal")

@@ -52,7 +52,7 @@ struct BenchAtlas: ParsableCommand {
                                      recentBatches: atlas.recentBatches, recentShare: atlas.recentShare,
                                      polish: polish.schedule, stop: StopCondition(minutes: minutes))
         do { try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true) } catch {
-            throw SearchError.cannotCreateDirectory(path: out, reason: error.localizedDescription)
+            throw SearchError.cannotCreateDirectory(path: out, reason: error.localizedDescription, option: "--out")
         }
         let path = (out as NSString).appendingPathComponent("atlas-seed\(seed).sqlite")
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
@@ -104,7 +104,7 @@ struct BenchAtlas: ParsableCommand {
     /// `--workers N`: the scaling curve, the database's capacity and the saturation estimate.
     func runWorkers(_ n: Int) throws {
         do { try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true) } catch {
-            throw SearchError.cannotCreateDirectory(path: out, reason: error.localizedDescription)
+            throw SearchError.cannotCreateDirectory(path: out, reason: error.localizedDescription, option: "--out")
         }
         let database = db ?? (out as NSString).appendingPathComponent("workers.sqlite")
         let bench = WorkerBench(workers: n, minutes: minutes, seed: seed, database: database, out: out,
@@ -139,7 +139,7 @@ struct BenchAtlas: ParsableCommand {
                            v.nearestProbability)
         }
         do { try text.write(toFile: path, atomically: true, encoding: .utf8) } catch {
-            throw SearchError.cannotCreateDirectory(path: path, reason: error.localizedDescription)
+            throw SearchError.cannotCreateDirectory(path: path, reason: error.localizedDescription, option: "--out")
         }
     }
 }

@@ -44,9 +44,14 @@ struct Evolve: ParsableCommand {
     func validate() throws {
         _ = try ObjectiveOption.parse(objective, shorthands: classes + opposite)
         _ = try mode.mode(polish: polish.polish)
+        if let runName { try RunStore.validateName(runName) }
         if let island {
-            guard runName != nil else { throw ValidationError("--island needs --run NAME: the islands of an archipelago find each other by its name") }
+            guard let runName else { throw ValidationError("--island needs --run NAME: the islands of an archipelago find each other by its name") }
             guard (1...1000).contains(island) else { throw ValidationError("--island must be 1…1000, got \(island)") }
+            let derived = IslandSettings.runName(archipelago: runName, island: island)
+            do { try RunStore.validateName(derived) } catch {
+                throw ValidationError("island \(island) of --run \(runName) is the run \(derived), and \(error); choose a shorter --run")
+            }
         }
         guard migrateEvery >= 1 else { throw ValidationError("--migrate-every must be at least 1, got \(migrateEvery)") }
     }
@@ -75,6 +80,7 @@ struct Evolve: ParsableCommand {
         var run = try SearchRun.start(store: store, name: name, target: target.name, settings: settings, seed: seed,
                                       seeds: seeds, recordDirectory: database.recordDirectory(run: name), models: cache,
                                       shouldStop: { Interrupt.requested })
+        terminal.logSetAside(run.setAsideDirectory, records: database.recordDirectory(run: name))
         try RunReporting.drive(&run, terminal: &terminal)
     }
 

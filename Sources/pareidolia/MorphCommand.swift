@@ -34,6 +34,7 @@ struct Morph: ParsableCommand {
             throw ValidationError("--generations-per-frame must be 1…1000, got \(generationsPerFrame)")
         }
         for end in [from, to] where end.contains("(") { _ = try ObjectiveText(parsing: end) }
+        if let runName { try RunStore.validateName(runName) }
     }
 
     /// A morph end as objective text: an objective as written, or class(NAME).
@@ -63,6 +64,7 @@ struct Morph: ParsableCommand {
         var run = try SearchRun.start(store: store, name: name, target: "\(start.name) → \(end.name)", settings: settings,
                                       seed: seed, seeds: seeds, recordDirectory: database.recordDirectory(run: name), models: cache,
                                       shouldStop: { Interrupt.requested })
+        terminal.logSetAside(run.setAsideDirectory, records: database.recordDirectory(run: name))
         try RunReporting.drive(&run, terminal: &terminal)
         try Self.printFrames(run: run.run, settings: settings, store: store, models: cache)
     }

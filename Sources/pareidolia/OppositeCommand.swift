@@ -43,6 +43,7 @@ struct Opposite: ParsableCommand {
             var run = try SearchRun.start(store: store, name: name, target: target.name, settings: settings, seed: seed,
                                           seeds: [], recordDirectory: database.recordDirectory(run: name), models: cache,
                                           shouldStop: { Interrupt.requested })
+            terminal.logSetAside(run.setAsideDirectory, records: database.recordDirectory(run: name))
             try RunReporting.drive(&run, terminal: &terminal)
             guard let verdict = run.judgement?.robust.first else { continue }
             let became = (try? names.shortName(of: verdict.topClass)) ?? "class \(verdict.topClass)"

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The `pareidolia` command: breeds formula images until an ImageNet classifier sees a class.
 @main
@@ -28,6 +29,25 @@ struct Pareidolia: ParsableCommand {
     static func main() {
         FastBLAS.ensureFastKernel()
         Interrupt.install()
-        main(nil)
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(reporting: error)
+        }
+    }
+
+    /// Prints what `error` says (help and version to standard output; errors to standard error
+    /// with their control characters escaped, since they quote the user's input) and exits with
+    /// its code, as swift-argument-parser's own `main` does.
+    static func exit(reporting error: any Error) -> Never {
+        let code = exitCode(for: error)
+        let message = fullMessage(for: error)
+        if code == .success {
+            if !message.isEmpty { print(message) }
+        } else if !message.isEmpty {
+            FileHandle.standardError.write(Data((Terminal.escapingControls(message) + "\n").utf8))
+        }
+        Foundation.exit(code.rawValue)
     }
 }

@@ -58,7 +58,7 @@ struct RandomCommand: ParsableCommand {
     }
 
     func run() throws {
-        try GenomeFiles.makeDirectory(output)
+        try GenomeFiles.makeDirectory(output, option: "-o/--output")
         var rng = SeededGenerator(seed: seed)
         let genomes = Genome.rampedHalfAndHalf(count: count, depths: minDepth...maxDepth, using: &rng)
         let digits = String(count - 1).count

@@ -10,14 +10,19 @@ struct Runs: ParsableCommand {
         abstract: "List saved runs: name, target, generations, best confidence, naturalness, status.",
         discussion: "Examples:\n  pareidolia runs --db genomes/pareidolia.sqlite\n  pareidolia runs --delete rock-crab-3")
 
-    @Option(help: "Delete this run (its generations and records; not its PNGs) instead of listing. Refused while another process is writing it.")
+    @Option(help: "Delete this run (its generations, records and the record PNGs it wrote in runs/RUN/) instead of listing. Refused while another process is writing it.")
     var delete: String?
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
         if let delete {
-            try database.open().deleteRun(named: delete)
-            print("deleted run \(delete) from \(database.db)")
+            let store = try database.open()
+            let run = try store.run(named: delete)
+            let images = run.kind == .evolve ? try store.records(run: run.id).compactMap(\.imagePath) : []
+            try store.deleteRun(named: delete)
+            let folder = database.recordDirectory(run: run.name)
+            let removed = RecordFolder.removeRecordImages(images, in: folder)
+            print("deleted run \(run.name) from \(database.db)" + (removed > 0 ? " and its \(removed) record PNG(s) from \(folder)/" : ""))
             return
         }
         let runs = try database.openForReading().runs()

@@ -143,18 +143,58 @@ final class EngineTests: XCTestCase {
 
     /// The result of a fixed short run is pinned, so a refactor that changes the search (or the
     /// scores it sees) shows up here. Measured on this project's machines (Debian OpenBLAS).
+    /// A pinned run catches any change of the search (generation, variation, selection, polish,
+    /// scoring) while holding on every CPU's OpenBLAS kernels. The kernels differ in the last
+    /// bits of every logit (fitness moved by 0.006 between Zen 4's and a Xeon's), and two polish
+    /// steps of Adam amplify that: the best fitness was −6.6370 (Haswell and Zen kernels, Zen 3),
+    /// −6.6510 (Zen 4), −6.6568 (SkylakeX kernel, Xeon), −6.6632 (Sandybridge kernel). So this
+    /// run pins what those bits cannot move: the shapes of the genomes in the final population
+    /// (the formulas with their constants masked; polish moves only constants) exactly, and the
+    /// best fitness within 0.1 of the middle, about 4× the spread between kernels.
     func testPinnedShortRun() throws {
         let store = try RunStore.inMemory()
         var run = try start("pinned", store: store, generations: 2)
         _ = try run.run()
         let best = run.state.best
-        XCTAssertEqual(best.evaluation.fitness, Self.pinnedFitness, accuracy: 1e-4,
-                       "best genome now: \(best.genome)")
-        XCTAssertEqual(Self.fnv(best.genome.description), Self.pinnedGenomeHash, "best genome now: \(best.genome)")
+        XCTAssertEqual(best.evaluation.fitness, Self.pinnedFitness, accuracy: 0.1,
+                       "best fitness now \(best.evaluation.fitness), genome \(best.genome)")
+        // As a set (sorted): near-equal polished individuals may swap places between kernels.
+        let shapes = run.state.population.map { Self.shape($0.genome.description) }.sorted()
+        XCTAssertEqual(Self.fnv(shapes.joined(separator: "\n")), Self.pinnedShapesHash,
+                       "population shapes now:\n\(shapes.joined(separator: "\n"))")
     }
 
-    static let pinnedFitness: Float = -6.651028
-    static let pinnedGenomeHash: UInt64 = 4_601_190_177_973_363_106
+    /// Without polish the genomes themselves, constants included, depend on the classifier
+    /// only through selection, whose margins here are far above the kernels' differences: the
+    /// whole final population's text is pinned, and the best fitness to 1e-3 (the kernels
+    /// differ by 2e-6 here).
+    func testPinnedShortRunWithoutPolish() throws {
+        let store = try RunStore.inMemory()
+        var run = try start("pinned-gp", store: store, generations: 3) { $0.polish = nil }
+        _ = try run.run()
+        let best = run.state.best
+        XCTAssertEqual(best.evaluation.fitness, Self.pinnedGPFitness, accuracy: 1e-3, "best genome now: \(best.genome)")
+        let texts = run.state.population.map(\.genome.description).sorted()
+        XCTAssertEqual(Self.fnv(texts.joined(separator: "\n")), Self.pinnedGPHash,
+                       "population now:\n\(texts.joined(separator: "\n"))")
+        // The margins that make this stable: neighbours in the ranking differ by far more than
+        // any kernel moves a fitness (about 1e-5 here).
+        let ranked = run.state.population.map(\.evaluation.fitness).sorted()
+        let closest = zip(ranked, ranked.dropFirst()).map { $1 - $0 }.filter { $0 > 0 }.min() ?? .infinity
+        XCTAssertGreaterThan(closest, 1e-4, "two individuals are nearly tied; the pin would depend on the CPU")
+    }
+
+    static let pinnedFitness: Float = -6.65
+    static let pinnedShapesHash: UInt64 = 6_738_281_483_183_099_360
+    /// −7.7964892 on the Haswell and Zen kernels, −7.7964873 on Sandybridge's.
+    static let pinnedGPFitness: Float = -7.79649
+    static let pinnedGPHash: UInt64 = 1_459_082_447_219_698_996
+
+    /// A genome's text with every numeric constant replaced by `#`.
+    static func shape(_ text: String) -> String {
+        text.replacingOccurrences(of: #"(?<![A-Za-z_])-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?"#, with: "#",
+                                  options: .regularExpression)
+    }
 
     static func fnv(_ text: String) -> UInt64 {
         text.utf8.reduce(0xcbf2_9ce4_8422_2325) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }

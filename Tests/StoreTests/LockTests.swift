@@ -147,3 +147,53 @@ final class LockTests: StoreTestCase {
         return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }
+
+/// A killed holder that its parent has not reaped yet (a zombie) holds nothing.
+final class ZombieLeaseTests: StoreTestCase {
+    func testLeaseOfAZombieIsTakenOverAtOnce() throws {
+        #if os(Linux)
+        let store = try RunStore(path: dbPath())
+        let run = try store.createRun(newRun("crab"))
+        // A child that exits at once and that nobody reaps: it stays a zombie until waitpid.
+        var pid: pid_t = 0
+        let arguments: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/true"), nil]
+        defer { arguments.forEach { free($0) } }
+        XCTAssertEqual(posix_spawn(&pid, "/bin/true", nil, nil, arguments, environ), 0)
+        defer { var status: Int32 = 0; waitpid(pid, &status, 0) }
+        let deadline = Date().addingTimeInterval(5)
+        var state = ""
+        while Date() < deadline {
+            let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+            state = stat.split(separator: ")").last.map { String($0.dropFirst().prefix(1)) } ?? ""
+            if state == "Z" { break }
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        XCTAssertEqual(state, "Z", "the child should be a zombie until reaped")
+        XCTAssertEqual(kill(pid, 0), 0, "a zombie still answers kill(pid, 0)")
+
+        let started = try XCTUnwrap(Self.startTime(pid))
+        try DatabaseQueue(path: dbPath()).write { db in
+            try db.execute(sql: """
+                INSERT OR REPLACE INTO run_locks (run_id, token, pid, host, started, acquired_at, renewed_at)
+                VALUES (?, 'zombie', ?, ?, ?, ?, ?)
+                """, arguments: [run.id, pid, Self.hostName(), started, Date(), Date()])
+        }
+        XCTAssertNil(try store.lockHolder(run: run.id), "a zombie holds no lease")
+        XCTAssertEqual(try store.runs().first?.status, .interrupted)
+        XCTAssertEqual(try store.acquireLock(run: run.id).holder.pid, ProcessInfo.processInfo.processIdentifier)
+        #endif
+    }
+
+    private static func startTime(_ pid: pid_t) -> Int64? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return nil }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        return fields.count > 19 ? Int64(fields[19]) : nil
+    }
+
+    private static func hostName() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        gethostname(&buffer, 255)
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}

@@ -23,11 +23,15 @@ final class SQLiteBackend: SQLBackend {
         location = path
         self.busyTimeout = busyTimeout
         self.readOnly = readOnly
+        // Writers that open one file at once (workers started together) take turns here until
+        // the file is in WAL mode and migrated: GRDB's migrator reads the applied migrations
+        // outside the transaction that applies them, so two first openers would both apply v1.
+        let opening = readOnly ? nil : SQLiteOpeningLock(path: path)
+        defer { opening?.release() }
         let exists = Self.isNonEmptyFile(path)
         if readOnly {
             guard exists else { throw StoreError.databaseMissing(path: path) }
-            queue = try Self.open(path, busyTimeout: busyTimeout, readOnly: true)
-            appliedSchema = try Self.checkSchema(queue, path: path, busyTimeout: busyTimeout)
+            (queue, appliedSchema) = try Self.openForReading(path, busyTimeout: busyTimeout)
             guard !appliedSchema.isEmpty else { throw StoreError.databaseMissing(path: path) }
             return
         }
@@ -165,6 +169,34 @@ final class SQLiteBackend: SQLBackend {
         } catch {
             throw translate(error, path: path, busyTimeout: busyTimeout, operation: "opening the database")
         }
+    }
+
+    /// A read-only connection and the applied migrations. A WAL database on read-only media
+    /// (a CD, a read-only mount, a snapshot) cannot be opened the usual way: SQLite needs its
+    /// `-shm` file and cannot create it there. When that fails and no `-wal` file exists, every
+    /// committed row is in the main file (the last writer checkpointed and removed the WAL),
+    /// so the file is opened as immutable: SQLite then reads it without any lock or `-shm`.
+    private static func openForReading(_ path: String, busyTimeout: Double) throws -> (DatabaseQueue, Set<String>) {
+        do {
+            let queue = try open(path, busyTimeout: busyTimeout, readOnly: true)
+            return (queue, try checkSchema(queue, path: path, busyTimeout: busyTimeout))
+        } catch StoreError.cannotWrite(_, let message) {
+            guard !FileManager.default.fileExists(atPath: path + "-wal") else {
+                throw StoreError.cannotWrite(path: path, message: message + " (its -wal file holds rows "
+                                             + "not yet in the main file; open it once where it is writable)")
+            }
+            let queue = try open(immutableURI(path), busyTimeout: busyTimeout, readOnly: true)
+            return (queue, try checkSchema(queue, path: path, busyTimeout: busyTimeout))
+        }
+    }
+
+    /// `file:PATH?immutable=1`, the path percent-encoded where a URI needs it (Debian's SQLite
+    /// is built with `SQLITE_USE_URI`, so every filename may be a URI).
+    static func immutableURI(_ path: String) -> String {
+        var allowed = CharacterSet.urlPathAllowed
+        allowed.remove(charactersIn: "?#%")
+        let encoded = path.addingPercentEncoding(withAllowedCharacters: allowed) ?? path
+        return "file:\(encoded)?immutable=1"
     }
 
     /// Refuses a foreign database and one migrated by a newer build, reading only; returns
