@@ -1,8 +1,14 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+/// `PAREIDOLIA_CHECKED_KERNELS=1` describes the kernel targets alone (images, formulas, the
+/// classifier, polish, and their tests; no other package) built with every check on: the
+/// kernels' tests run there too (`scripts/test`), since `-Ounchecked` would hide an
+/// out-of-bounds index or an overflow.
+let checkedKernels = Context.environment["PAREIDOLIA_CHECKED_KERNELS"] != nil
+
 /// Optimisation for the hot kernels (convolution, rendering). Bounds checks stay on in debug.
-let fast: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
+let fast: [SwiftSetting] = checkedKernels ? [] : [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
 
 /// Hot kernels also target AVX2 + FMA (x86-64-v3, any x86-64 CPU since 2013): without it Swift's
 /// baseline x86-64 turns each SIMD multiply-add into a libm `fmaf` call, vectorises 4 wide and
@@ -14,6 +20,12 @@ let kernels: [SwiftSetting] = fast + [
 #else
 let kernels: [SwiftSetting] = fast
 #endif
+
+/// The targets of the checked kernel build.
+let kernelFamily: Set<String> = [
+    "CBLAS", "Spelling", "Imaging", "Genome", "Render", "Net", "Scoring", "Polish",
+    "ImagingTests", "GenomeTests", "RenderTests", "NetTests", "ScoringTests", "PolishTests",
+]
 
 let package = Package(
     name: "Pareidolia",
@@ -98,3 +110,9 @@ let package = Package(
         .testTarget(name: "GalleryTests", dependencies: ["Gallery", "Store", "ImageIO", "Imaging", "Search", "Scoring", "Evolution"]),
     ]
 )
+
+if checkedKernels {
+    package.products = []
+    package.dependencies = []
+    package.targets = package.targets.filter { kernelFamily.contains($0.name) }
+}

@@ -58,7 +58,7 @@ public final class InferenceSession {
     }
 
     /// Writes the logits of `batch` preprocessed images into `output` (`batch × classCount` floats).
-    public func logits(_ input: UnsafeBufferPointer<Float>, batch: Int, into output: UnsafeMutableBufferPointer<Float>) throws {
+    package func logits(_ input: UnsafeBufferPointer<Float>, batch: Int, into output: UnsafeMutableBufferPointer<Float>) throws {
         try checkInput(input.count, batch: batch)
         guard output.count >= batch * model.classCount, let src = input.baseAddress, let dst = output.baseAddress else {
             throw NetError.invalidArgument(name: "output.count", value: output.count, reason: "must hold batch × \(model.classCount) logits")

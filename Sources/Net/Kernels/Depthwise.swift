@@ -19,7 +19,7 @@ public enum Depthwise {
     ///   - scratch: `scratchFloats(geometry:channels:inputRows: inHeight)` floats, or nil to
     ///     handle borders without copying.
     ///   - output: `images × outHeight × outWidth × channels`.
-    public static func forward(input: UnsafePointer<Float>, images: Int, channels C: Int, geometry g: ConvGeometry,
+    package static func forward(input: UnsafePointer<Float>, images: Int, channels C: Int, geometry g: ConvGeometry,
                                weights: UnsafePointer<Float>, bias: UnsafePointer<Float>, relu6 clamp: Bool,
                                scratch: UnsafeMutablePointer<Float>? = nil, output: UnsafeMutablePointer<Float>) {
         for n in 0..<images {
@@ -49,7 +49,7 @@ public enum Depthwise {
     ///     for narrow inputs, ignored otherwise (nil: border pixels take the clipping path).
     ///   - output: the first requested output row; rows `outWidth × channels` floats each,
     ///     `outputRowStride` apart.
-    public static func forwardRows(input: UnsafePointer<Float>, firstInputRow: Int, inputRowStride: Int, channels C: Int,
+    package static func forwardRows(input: UnsafePointer<Float>, firstInputRow: Int, inputRowStride: Int, channels C: Int,
                                    geometry g: ConvGeometry, outputRows: Range<Int>, weights: UnsafePointer<Float>,
                                    bias: UnsafePointer<Float>, relu6 clamp: Bool, scratch: UnsafeMutablePointer<Float>? = nil,
                                    output: UnsafeMutablePointer<Float>, outputRowStride: Int) {
@@ -288,7 +288,7 @@ extension Depthwise {
     ///   - zeros: `channels` zeros (the transposed conv has no bias).
     ///   - scratch: as for `forward` (with `inputRows: outHeight`), or nil.
     ///   - gradInput: `images × inHeight × inWidth × channels`, overwritten.
-    public static func backwardInput(gradOutput: UnsafePointer<Float>, images: Int, channels C: Int, geometry g: ConvGeometry,
+    package static func backwardInput(gradOutput: UnsafePointer<Float>, images: Int, channels C: Int, geometry g: ConvGeometry,
                                      weights: UnsafePointer<Float>, flippedWeights: UnsafePointer<Float>,
                                      zeros: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>? = nil,
                                      gradInput: UnsafeMutablePointer<Float>) {

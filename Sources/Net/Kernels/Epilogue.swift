@@ -2,7 +2,7 @@
 public enum Epilogue {
     /// `data[r, c] = act(data[r, c] + bias[c])` for a row-major `rows × columns` matrix, where
     /// `act` is ReLU6 (`min(max(x, 0), 6)`) when `relu6` is set, else the identity.
-    public static func addBias(_ data: UnsafeMutablePointer<Float>, rows: Int, columns: Int,
+    package static func addBias(_ data: UnsafeMutablePointer<Float>, rows: Int, columns: Int,
                                bias: UnsafePointer<Float>, relu6 clamp: Bool) {
         let vectorEnd = columns & ~15
         for r in 0..<rows {
@@ -19,7 +19,7 @@ public enum Epilogue {
     }
 
     /// Sets every row of a row-major `rows × columns` matrix to `values` (`columns` floats).
-    public static func fillRows(_ data: UnsafeMutablePointer<Float>, rows: Int, columns: Int, with values: UnsafePointer<Float>) {
+    package static func fillRows(_ data: UnsafeMutablePointer<Float>, rows: Int, columns: Int, with values: UnsafePointer<Float>) {
         let vectorEnd = columns & ~15
         for r in 0..<rows {
             let row = data + r * columns
@@ -30,7 +30,7 @@ public enum Epilogue {
     }
 
     /// `data[i] = min(max(data[i], 0), 6)` for `count` floats.
-    public static func clampReLU6(_ data: UnsafeMutablePointer<Float>, count: Int) {
+    package static func clampReLU6(_ data: UnsafeMutablePointer<Float>, count: Int) {
         var i = 0
         while i + 16 <= count { store(relu6(load(data + i)), data + i); i += 16 }
         while i < count { data[i] = relu6(data[i]); i += 1 }
@@ -42,7 +42,7 @@ public enum Epilogue {
     /// The image's pixels are `rows` runs of `width` consecutive pixels, runs `rowStride`
     /// floats apart (`width × columns` for a dense image; more when images are interleaved).
     /// When `keep` is set the activated values are written back into `data`.
-    public static func biasReLU6Mean(_ data: UnsafeMutablePointer<Float>, rows: Int, width: Int, rowStride: Int, columns: Int,
+    package static func biasReLU6Mean(_ data: UnsafeMutablePointer<Float>, rows: Int, width: Int, rowStride: Int, columns: Int,
                                      bias: UnsafePointer<Float>, pooled: UnsafeMutablePointer<Float>, keep: Bool = false) {
         let vectorEnd = columns & ~15
         let scale = 1 / Float(rows * width)
@@ -79,7 +79,7 @@ public enum Epilogue {
 
 extension Epilogue {
     /// `destination[i] += source[i]` for `count` floats (the backward of a residual add).
-    public static func add(_ source: UnsafePointer<Float>, into destination: UnsafeMutablePointer<Float>, count: Int) {
+    package static func add(_ source: UnsafePointer<Float>, into destination: UnsafeMutablePointer<Float>, count: Int) {
         var i = 0
         while i + 16 <= count { store(load(destination + i) + load(source + i), destination + i); i += 16 }
         while i < count { destination[i] += source[i]; i += 1 }
@@ -87,7 +87,7 @@ extension Epilogue {
 
     /// Backward of ReLU6 given its *output* `y`: `grad[i] = 0 < y[i] < 6 ? grad[i] : 0`
     /// (the clamp's derivative, 0 on the flat parts).
-    public static func relu6Backward(_ grad: UnsafeMutablePointer<Float>, output y: UnsafePointer<Float>, count: Int) {
+    package static func relu6Backward(_ grad: UnsafeMutablePointer<Float>, output y: UnsafePointer<Float>, count: Int) {
         let zero = Vec(repeating: 0), six = Vec(repeating: 6)
         var i = 0
         while i + 16 <= count {
@@ -107,7 +107,7 @@ extension Epilogue {
     /// - Parameters:
     ///   - y: `pixels × columns` activations after ReLU6.
     ///   - grad: `pixels × columns`, overwritten.
-    public static func meanPoolReLU6Backward(pooledGrad: UnsafePointer<Float>, output y: UnsafePointer<Float>,
+    package static func meanPoolReLU6Backward(pooledGrad: UnsafePointer<Float>, output y: UnsafePointer<Float>,
                                              pixels: Int, columns: Int, grad: UnsafeMutablePointer<Float>) {
         let scale = 1 / Float(pixels)
         for p in 0..<pixels {

@@ -17,7 +17,7 @@ public enum Pointwise {
     ///   - relu6: clamp the result to [0, 6].
     ///   - accumulate: add into `output` instead of overwriting it (the residual connection).
     ///   - output: `rows × outChannels`; must not overlap `input`.
-    public static func forward(input: UnsafePointer<Float>, rows: Int, inChannels: Int,
+    package static func forward(input: UnsafePointer<Float>, rows: Int, inChannels: Int,
                                weights: UnsafePointer<Float>, bias: UnsafePointer<Float>, outChannels: Int,
                                relu6: Bool, accumulate: Bool, output: UnsafeMutablePointer<Float>) {
         let block = max(minimumBlockRows, blockFloats / max(outChannels, 1))
@@ -50,7 +50,7 @@ extension Pointwise {
     ///   - gradOutput: `rows × outChannels`.
     ///   - weights: `outChannels × inChannels`, as in `forward`.
     ///   - gradInput: `rows × inChannels`.
-    public static func backwardInput(gradOutput: UnsafePointer<Float>, rows: Int, outChannels: Int,
+    package static func backwardInput(gradOutput: UnsafePointer<Float>, rows: Int, outChannels: Int,
                                      weights: UnsafePointer<Float>, inChannels: Int, accumulate: Bool,
                                      gradInput: UnsafeMutablePointer<Float>) {
         BLAS.gemm(m: rows, n: inChannels, k: outChannels, a: gradOutput, lda: outChannels,

@@ -20,7 +20,7 @@ public enum StemConv {
     ///   - scratch: `scratchFloats(geometry:channels:)` floats for a zero-padded copy (then
     ///     every pixel takes the fast path), or nil to clip windows at the borders.
     ///   - output: `images × outHeight × outWidth × outChannels` (NHWC).
-    public static func forward(input: UnsafePointer<Float>, images: Int, channels: Int, geometry g: ConvGeometry,
+    package static func forward(input: UnsafePointer<Float>, images: Int, channels: Int, geometry g: ConvGeometry,
                                weights: UnsafePointer<Float>, bias: UnsafePointer<Float>, outChannels O: Int,
                                relu6 clamp: Bool, scratch: UnsafeMutablePointer<Float>? = nil,
                                output: UnsafeMutablePointer<Float>) {
@@ -150,7 +150,7 @@ extension StemConv {
     ///   - weights: `channels × k × k × outChannels`, as in `forward`.
     ///   - columns: scratch of `outPixels × channels·k·k` floats.
     ///   - gradInput: `images × channels × inHeight × inWidth`, overwritten.
-    public static func backwardInput(gradOutput: UnsafePointer<Float>, images: Int, channels: Int, geometry g: ConvGeometry,
+    package static func backwardInput(gradOutput: UnsafePointer<Float>, images: Int, channels: Int, geometry g: ConvGeometry,
                                      weights: UnsafePointer<Float>, outChannels O: Int,
                                      columns: UnsafeMutablePointer<Float>, gradInput: UnsafeMutablePointer<Float>) {
         let k = g.kernel, taps = channels * k * k
