@@ -63,7 +63,7 @@ public struct RunSettings: Codable, Equatable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case evolution, fitness, model, models, views, framings, polishEvery, polishSteps, polishLearningRate
-        case polishPreconditioning, polishFreshFramings, stop, seededFrom, morph
+        case polishPreconditioning, polishFreshFramings, stop, seededFrom, morph, island
     }
 
     /// Decodes stored settings; fields added after a run was created take their defaults.
@@ -87,6 +87,7 @@ public struct RunSettings: Codable, Equatable, Sendable {
         stop = try c.decodeIfPresent(StopCondition.self, forKey: .stop)
         seededFrom = try c.decodeIfPresent(String.self, forKey: .seededFrom) ?? "library"
         morph = try c.decodeIfPresent(MorphSchedule.self, forKey: .morph)
+        island = try c.decodeIfPresent(IslandSettings.self, forKey: .island)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -105,6 +106,7 @@ public struct RunSettings: Codable, Equatable, Sendable {
         try c.encodeIfPresent(stop, forKey: .stop)
         try c.encode(seededFrom, forKey: .seededFrom)
         try c.encodeIfPresent(morph, forKey: .morph)
+        try c.encodeIfPresent(island, forKey: .island)
     }
 
     /// The settings as sorted-key JSON (byte-stable).

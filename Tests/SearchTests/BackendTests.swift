@@ -89,4 +89,29 @@ extension EngineTests {
             }
         }
     }
+
+    /// An island keeps its archipelago across a resume, and goes on migrating: before the
+    /// settings stored `island`, a resumed island was a run on its own and never migrated again.
+    func testAResumedIslandGoesOnMigrating() throws {
+        let store = try RunStore.inMemory()
+        let names = (1...2).map { IslandSettings.runName(archipelago: "crab", island: $0) }
+        for k in 1...2 {
+            var settings = settings(generations: 6)
+            settings.island = IslandSettings(archipelago: "crab", island: k, migrateEvery: 1)
+            settings.polish = nil
+            var island = try SearchRun.start(store: store, name: names[k - 1], target: "rock crab", settings: settings,
+                                             seed: IslandSettings.seed(11, island: k), seeds: [],
+                                             recordDirectory: directory + "/" + names[k - 1], models: Self.models)
+            var steps = 0
+            _ = try island.run(shouldStop: { steps += 1; return steps > 1 }) { _ in }
+            try island.finish(.interrupted)
+        }
+        var resumed = try SearchRun.resume(store: store, name: names[0], recordDirectory: directory + "/" + names[0],
+                                           models: Self.models)
+        XCTAssertEqual(resumed.settings.island, IslandSettings(archipelago: "crab", island: 1, migrateEvery: 1))
+        var steps = 0, migration: SearchRun.Migration?
+        _ = try resumed.run(shouldStop: { steps += 1; return steps > 1 }) { migration = $0.migration }
+        let taken = try XCTUnwrap(migration, "the resumed island migrates")
+        XCTAssertEqual(taken.received, 1, "it takes island 2's best")
+    }
 }

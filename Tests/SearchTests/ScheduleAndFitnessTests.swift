@@ -85,7 +85,11 @@ final class ScheduleAndFitnessTests: XCTestCase {
         s.polish?.preconditioning = Preconditioning(decorrelatedColour: true, falloff: 8)
         s.evolution.termOperators = .measured
         s.evolution.waves?.warp = 1
+        s.island = IslandSettings(archipelago: "crab", island: 3, migrateEvery: 2)
+        s.models = ["lite0", "lite1"]
+        s.framings = FramingSettings(count: 4, renewal: .generation)
         XCTAssertEqual(try RunSettings.decode(try s.json(), run: "new"), s)
+        XCTAssertTrue(try s.json().contains(#""island":{"archipelago":"crab","island":3,"migrateEvery":2}"#))
     }
 }
 
