@@ -5,21 +5,23 @@ import Glibc
 import Darwin
 #endif
 
-/// An exclusive `flock` on a database file, held while one process opens it for writing
-/// (switches it to WAL and migrates it), so processes that open a new file at once migrate it
-/// once, one after the other.
+/// An exclusive `flock` on the directory of a database file, held while one process opens the
+/// file for writing (switches it to WAL and migrates it), so processes that open a new file at
+/// once migrate it once, one after the other.
 ///
-/// `flock` locks are independent of the POSIX record locks SQLite itself uses, and closing
-/// this descriptor never drops SQLite's locks (as closing any descriptor of the file would
-/// with `fcntl` locks). The kernel drops the lock if the process dies. Where the file cannot
-/// be opened for writing there is no lock, and SQLite's own open reports why.
+/// The lock is on the directory, not on the file: closing any descriptor of the database file
+/// would drop every POSIX record lock this process holds on it, SQLite's own included (another
+/// connection of the same process would then fail with a disk I/O error). `flock` locks are
+/// independent of those record locks, and the kernel drops this one if the process dies. Where
+/// the directory cannot be opened or locked there is no lock, and SQLite's own open reports
+/// any problem with the file.
 struct SQLiteOpeningLock {
     private let descriptor: Int32
 
-    /// Opens (creating if needed) the file at `path` and waits for its exclusive lock; nil
-    /// where the file cannot be opened for writing or locked.
+    /// Waits for the exclusive lock on the directory of `path`; nil where it cannot be had.
     init?(path: String) {
-        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        let directory = (path as NSString).deletingLastPathComponent
+        let descriptor = open(directory.isEmpty ? "." : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
         var result: Int32
         repeat { result = flock(descriptor, LOCK_EX) } while result != 0 && errno == EINTR
