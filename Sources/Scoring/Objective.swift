@@ -10,7 +10,7 @@ import Net
 /// block's activations (`.layer`), the pooled features (`.match`) or Gram matrices (`.style`);
 /// `.on` restricts an objective to one network of an ensemble. They combine linearly:
 /// `.classes([119]) + 0.5 * .opposite(285)`. `ObjectiveText` is the written form.
-public indirect enum Objective: Sendable, Equatable, Codable {
+public indirect enum Objective: Sendable, Equatable {
     /// log Σ p(c) over the listed classes.
     case classes([Int])
     /// log (1 − p(c)): high when the class is absent.

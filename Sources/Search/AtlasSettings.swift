@@ -3,9 +3,11 @@ import Foundation
 import Polish
 import Scoring
 
-/// Everything that defines an atlas besides its seed, stored as JSON in its run row: the cells,
-/// how children are bred and scored, the polish schedule and when to stop.
-public struct AtlasSettings: Codable, Equatable, Sendable {
+/// Everything that defines an atlas besides its seed: the cells, how children are bred and
+/// scored, the polish schedule and when to stop: the engine's view of an atlas's `RunPlan`,
+/// which is what an atlas stores (`json()`, `decode`). Its `Decodable` conformance reads the
+/// settings releases stored before the plan (version 1).
+public struct AtlasSettings: Decodable, Equatable, Sendable {
     /// The cells' class indices, ascending, at least one.
     public var classes: [Int]
     /// Breeding: `offspringPerGeneration` is the batch size (children scored per transaction).
@@ -65,13 +67,15 @@ public struct AtlasSettings: Codable, Equatable, Sendable {
     /// The run's `target` text: `atlas of 1000 classes`.
     public var targetText: String { "atlas of \(classes.count) class\(classes.count == 1 ? "" : "es")" }
 
-    /// The settings as sorted-key JSON (byte-stable).
+    /// The atlas's plan as the sorted-key JSON a run stores (byte-stable).
     public func json() throws -> String {
-        try StoredJSON.encode(self)
+        try RunPlan(self).json()
     }
 
-    /// The settings stored for atlas `run`.
+    /// The settings stored for atlas `run` (a plan of any version).
+    ///
+    /// - Throws: `SearchError.unreadableConfig`; `.notAnAtlas` for a population's plan.
     public static func decode(_ json: String, run: String) throws -> AtlasSettings {
-        try StoredJSON.decode(AtlasSettings.self, from: json, run: run)
+        try RunPlan.decode(json, run: run).atlasSettings(run: run)
     }
 }

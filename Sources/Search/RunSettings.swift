@@ -4,10 +4,11 @@ import Imaging
 import Polish
 import Scoring
 
-/// Everything that defines a run besides its seed: the search, the fitness, the classifier, the
-/// polish schedule and when to stop. Stored as JSON in the run's row, so that `resume`, `show`,
-/// `polish` and the gallery all read the one schema, and a resumed run continues the same search.
-public struct RunSettings: Codable, Equatable, Sendable {
+/// Everything that defines a population run besides its seed: the search, the fitness, the
+/// classifier, the polish schedule and when to stop: the engine's view of a population's
+/// `RunPlan`, which is what a run stores (`json()`, `decode`). Its `Decodable` conformance reads
+/// the settings releases stored before the plan (version 1).
+public struct RunSettings: Decodable, Equatable, Sendable {
     public var evolution: EvolutionConfig
     public var fitness: FitnessFunction
     /// The networks that score the images (`lite0`, `lite1`, `lite2`): the objective is their
@@ -66,8 +67,8 @@ public struct RunSettings: Codable, Equatable, Sendable {
         case polishPreconditioning, polishFreshFramings, stop, seededFrom, morph, island
     }
 
-    /// Decodes stored settings; fields added after a run was created take their defaults.
-    /// (The polish schedule is stored flat, as it always was.)
+    /// Decodes settings stored before the plan (version 1); fields added after a run was
+    /// created take their defaults. (The polish schedule is stored flat, as it always was.)
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         evolution = try c.decode(EvolutionConfig.self, forKey: .evolution)
@@ -90,33 +91,16 @@ public struct RunSettings: Codable, Equatable, Sendable {
         island = try c.decodeIfPresent(IslandSettings.self, forKey: .island)
     }
 
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(evolution, forKey: .evolution)
-        try c.encode(fitness, forKey: .fitness)
-        try c.encode(model, forKey: .model)
-        if models.count > 1 { try c.encode(models, forKey: .models) }
-        try c.encode(views, forKey: .views)
-        try c.encodeIfPresent(framings, forKey: .framings)
-        try c.encodeIfPresent(polish?.every, forKey: .polishEvery)
-        try c.encode(polish?.steps ?? PolishDefaults.constantSteps, forKey: .polishSteps)
-        try c.encode(polish?.learningRate ?? PolishDefaults.constantLearningRate, forKey: .polishLearningRate)
-        try c.encodeIfPresent(polish?.preconditioning, forKey: .polishPreconditioning)
-        try c.encodeIfPresent(polish?.freshFramings, forKey: .polishFreshFramings)
-        try c.encodeIfPresent(stop, forKey: .stop)
-        try c.encode(seededFrom, forKey: .seededFrom)
-        try c.encodeIfPresent(morph, forKey: .morph)
-        try c.encodeIfPresent(island, forKey: .island)
-    }
-
-    /// The settings as sorted-key JSON (byte-stable).
+    /// The run's plan as the sorted-key JSON a run stores (byte-stable).
     public func json() throws -> String {
-        try StoredJSON.encode(self)
+        try RunPlan(self).json()
     }
 
-    /// The settings stored for run `run`.
+    /// The settings stored for run `run` (a plan of any version).
+    ///
+    /// - Throws: `SearchError.unreadableConfig`; `.isAnAtlas` for an atlas's plan.
     public static func decode(_ json: String, run: String) throws -> RunSettings {
-        try StoredJSON.decode(RunSettings.self, from: json, run: run)
+        try RunPlan.decode(json, run: run).runSettings(run: run)
     }
 }
 
