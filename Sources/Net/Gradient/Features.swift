@@ -83,6 +83,8 @@ public typealias FeatureObjective = @Sendable (_ image: Int, _ features: Network
 public struct FeatureGradient: Sendable {
     /// The objective's value for each image.
     public let values: [Float]
-    /// `batch × 3 × R × R`: ∂objective/∂input of each image (preprocessed units).
+    /// `batch × 3 × R × R`: ∂(objective − weight · prior)/∂input of each image (preprocessed units).
     public let gradient: [Float]
+    /// The statistics prior's value over the batch and its terms, when the pass had a prior.
+    public let prior: PriorValue?
 }

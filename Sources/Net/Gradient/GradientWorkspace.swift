@@ -67,6 +67,20 @@ final class GradientWorkspace {
     let logits: ScratchBuffer
     let logSoftmax: ScratchBuffer
     let logitGrad: ScratchBuffer
+    /// Pre-activations of the layers a statistics prior counts, at the arena's offsets
+    /// (`PriorPlan`); allocated by the first pass with a prior, so passes without one keep the
+    /// memory they had.
+    private(set) var preactivations: ScratchBuffer?
+    /// A prior's per-channel sums over this worker's images of one call: `Σ (z − β)` for the
+    /// plan's `channels`, then `Σ (z − β)²`.
+    var statistics: [Double] = []
+
+    /// Readies the workspace for a pass with `prior`: a pre-activation buffer as large as the
+    /// arena and zeroed sums.
+    func prepare(for prior: PriorPlan, arenaFloats: Int) {
+        if preactivations == nil { preactivations = ScratchBuffer(capacity: arenaFloats) }
+        statistics = [Double](repeating: 0, count: 2 * prior.channels)
+    }
 
     init(plan: GradientPlan, architecture arch: Architecture) {
         let g = plan.group

@@ -1,10 +1,20 @@
 /// A convolution's weights with batch norm folded in: `weights[o, …]` scaled by
 /// `γ / √(var + ε)` and `bias = β − mean · γ / √(var + ε)`.
+///
+/// The folded output is `z = γ (u − μ) / σ + β` for the unfolded conv's output `u` (σ =
+/// √(running_var + ε)). When `u` has the statistics BN was trained on (per channel, mean μ and
+/// standard deviation σ over a batch), `z`'s batch mean is `γ (μ − μ) / σ + β = β` and its
+/// standard deviation `|γ| σ / σ = |γ|`: the DeepInversion statistics prior compares the folded
+/// pre-activations against `beta` and `gammaMagnitude` (see `StatisticsPrior`).
 struct FoldedConv: Sendable {
     /// Pointwise: `[Cout, Cin]` (PyTorch order). Stem: `[Cin, k, k, Cout]`. Depthwise: `[k, k, C]`.
     let weights: [Float]
     /// `[Cout]`.
     let bias: [Float]
+    /// `[Cout]`: BN's β, the batch mean the folded output is expected to have.
+    let beta: [Float]
+    /// `[Cout]`: BN's |γ|, the batch standard deviation the folded output is expected to have.
+    let gammaMagnitude: [Float]
 }
 
 /// One MBConv block's folded weights.
@@ -115,7 +125,7 @@ public struct EfficientNetLite: Sendable {
                 weights[dst] = Float(Double(w[o * per + j]) * scale)
             }
         }
-        return FoldedConv(weights: weights, bias: bias)
+        return FoldedConv(weights: weights, bias: bias, beta: beta, gammaMagnitude: gamma.map { abs($0) })
     }
 
     private static func finite(_ checkpoint: TorchCheckpoint, _ key: String) throws -> [Float] {
