@@ -10,12 +10,16 @@ struct Breeding {
         self.limits = try Limits(maxDepth: config.maxDepth, maxNodes: config.maxNodes)
     }
 
-    /// `count` random genomes: the configured share of wave genomes first, then ramped
-    /// half-and-half trees over the configured depth range.
+    /// `count` random genomes: the configured share of layered genomes first, then of wave
+    /// genomes, then ramped half-and-half trees over the configured depth range.
     func randomGenomes(_ count: Int, using rng: inout SeededGenerator) -> [Genome] {
         var genomes: [Genome] = []
+        if let layers = config.layers, Genome.maxLayers(within: limits) > 0 {
+            let n = Int((Double(count) * layers.share).rounded())
+            for _ in 0..<n { genomes.append(Genome.layered(layers: layers.layers, limits: limits, using: &rng)) }
+        }
         if let waves = config.waves, Genome.maxWaveTerms(within: limits, warped: waves.warp != nil) > 0 {
-            let n = Int((Double(count) * waves.share).rounded())
+            let n = Swift.min(Int((Double(count) * waves.share).rounded()), count - genomes.count)
             for _ in 0..<n {
                 genomes.append(Genome.waves(terms: waves.terms, frequency: waves.frequency, falloff: waves.falloff,
                                             warp: waves.warp, limits: limits, using: &rng))
@@ -38,6 +42,10 @@ struct Breeding {
     func child(parents pick: (inout SeededGenerator) -> Genome, using rng: inout SeededGenerator) -> Genome {
         if Double.random(in: 0..<1, using: &rng) < config.crossoverRate {
             let a = pick(&rng), b = pick(&rng)
+            if let layers = config.layers, a.isLayered, b.isLayered,
+               Double.random(in: 0..<1, using: &rng) < layers.crossover {
+                return Genome.layerCrossover(a, b, limits: limits, using: &rng).0
+            }
             if let share = config.termOperators?.crossover, Double.random(in: 0..<1, using: &rng) < share,
                a.isSum, b.isSum {
                 return Genome.termCrossover(a, b, limits: limits, using: &rng).0
@@ -45,6 +53,10 @@ struct Breeding {
             return Genome.crossover(a, b, limits: limits, using: &rng).0
         }
         let parent = pick(&rng)
+        if let layers = config.layers, parent.isLayered, Double.random(in: 0..<1, using: &rng) < layers.mutation {
+            let kinds = Genome.LayerMutation.allCases
+            return parent.layerMutated(kinds[rng.below(kinds.count)], limits: limits, using: &rng)
+        }
         if let share = config.termOperators?.mutation, let waves = config.waves,
            Double.random(in: 0..<1, using: &rng) < share {
             if parent.isSum {

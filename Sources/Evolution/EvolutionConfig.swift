@@ -31,8 +31,34 @@ public struct EvolutionConfig: Codable, Sendable, Equatable {
     /// Operators on whole terms of sums (wave genomes); nil (configs stored before they
     /// existed): subtree crossover and tree mutations only.
     public var termOperators: TermOperators?
+    /// When set, that share of every batch of random genomes are layered genomes (figures on a
+    /// ground, `Genome.layered`), before the wave share; and layered parents are bred with layer
+    /// crossover and layer mutations at its rates. nil (configs stored before it existed): none.
+    public var layers: LayerSeeding?
 
     public init() {}
+}
+
+/// How many random genomes are layered (shapes on a ground), their size, and how often
+/// crossover and mutation work on whole layers.
+public struct LayerSeeding: Codable, Sendable, Equatable {
+    /// Share of random genomes that are layered, in [0, 1].
+    public var share: Double
+    /// Layers per random layered genome (fewer where the limits hold fewer).
+    public var layers: Int
+    /// Share of crossovers of two layered parents that are uniform layer crossovers
+    /// (`Genome.layerCrossover`) instead of subtree crossovers.
+    public var crossover: Double
+    /// Share of mutations of a layered parent that are layer mutations (a new, reshaped,
+    /// recoloured, reordered, added or removed layer, or a new ground) instead of tree mutations.
+    public var mutation: Double
+
+    public init(share: Double = 1, layers: Int = 4, crossover: Double = 0.5, mutation: Double = 0.5) {
+        self.share = share
+        self.layers = layers
+        self.crossover = crossover
+        self.mutation = mutation
+    }
 }
 
 /// How often crossover and mutation work on whole terms of a sum instead of on subtrees.

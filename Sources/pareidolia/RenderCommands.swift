@@ -37,10 +37,17 @@ struct RandomCommand: ParsableCommand {
         commandName: "random",
         abstract: "Write random genomes and their renders: a quick look at the formula space.",
         discussion: """
-            Writes NNN.genome and NNN.png for each genome into the output directory.
-            Example:
+            Writes NNN.genome and NNN.png for each genome into the output directory. Families: trees (ramped half-and-half expression trees over every primitive), waves (sums of coloured plane waves, what evolve starts from by default), layered (soft shapes composited on a ground: figures on a ground).
+            Examples:
               pareidolia random --count 16 --seed 7 -o random/
+              pareidolia random --family layered --layers 5 --count 16 -o layered/
             """)
+
+    /// The genome families `random` draws from.
+    enum Family: String, ExpressibleByArgument, CaseIterable { case trees, waves, layered }
+
+    @Option(help: "Genome family: trees, waves or layered.") var family: Family = .trees
+    @Option(parsing: .unconditional, help: "Layered family: shapes per genome (at most 7).") var layers = 4
 
     @Option(parsing: .unconditional, help: "How many genomes.") var count = 16
     @Option(parsing: .unconditional, help: "Random seed (same seed, same genomes).") var seed: UInt64 = 7
@@ -55,12 +62,30 @@ struct RandomCommand: ParsableCommand {
         guard (1...12).contains(minDepth), (minDepth...12).contains(maxDepth) else {
             throw ValidationError("need 1 ≤ --min-depth ≤ --max-depth ≤ 12")
         }
+        guard (1...Genome.maxLayers(within: Self.layeredLimits)).contains(layers) else {
+            throw ValidationError("--layers must be 1…\(Genome.maxLayers(within: Self.layeredLimits)), got \(layers)")
+        }
+    }
+
+    /// Room for 7 layers: depth 16, 400 nodes.
+    static let layeredLimits = (try? Limits(maxDepth: 16, maxNodes: 400)) ?? .standard
+
+    /// `count` genomes of the chosen family.
+    func genomes(using rng: inout SeededGenerator) -> [Genome] {
+        switch family {
+        case .trees: return Genome.rampedHalfAndHalf(count: count, depths: minDepth...maxDepth, using: &rng)
+        case .waves:
+            let limits = (try? Limits(maxDepth: 12, maxNodes: 400)) ?? .standard
+            return (0..<count).map { _ in Genome.waves(terms: 24, frequency: 8, limits: limits, using: &rng) }
+        case .layered:
+            return (0..<count).map { _ in Genome.layered(layers: layers, limits: Self.layeredLimits, using: &rng) }
+        }
     }
 
     func run() throws {
         try GenomeFiles.makeDirectory(output, option: "-o/--output")
         var rng = SeededGenerator(seed: seed)
-        let genomes = Genome.rampedHalfAndHalf(count: count, depths: minDepth...maxDepth, using: &rng)
+        let genomes = genomes(using: &rng)
         let digits = String(count - 1).count
         for (i, genome) in genomes.enumerated() {
             let stem = (output as NSString).appendingPathComponent(String(repeating: "0", count: max(0, digits - String(i).count)) + String(i))

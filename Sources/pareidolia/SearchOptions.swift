@@ -11,7 +11,11 @@ struct SearchOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Contestants per parent tournament.") var tournament = 3
     @Option(parsing: .unconditional, help: "Probability that a child comes from crossover (else from one mutation).") var crossoverRate = 0.3
     @Option(parsing: .unconditional, help: "Largest genome, in nodes.") var maxNodes = 400
-    @Option(parsing: .unconditional, help: "Largest genome depth.") var maxDepth = 12
+    @Option(parsing: .unconditional, help: "Largest genome depth (default 12; 16 with --family layered, room for 7 layers).")
+    var maxDepth: Int?
+    @Option(help: "Genome family of random genomes (initial population, immigrants, restarts): waves (sums of coloured plane waves), layered (soft shapes composited on a ground, bred by layer crossover and layer mutations) or trees (ramped half-and-half expression trees).")
+    var family: GenomeFamily = .waves
+    @Option(parsing: .unconditional, help: "Layered family: shapes per random genome.") var layers = LayerSeeding().layers
     @Option(parsing: .unconditional, help: "Selection penalty per node (against bloat).") var parsimony: Float = 0.0005
     @Option(parsing: .unconditional, help: "Generations without improvement before the population is reseeded around its elite.")
     var restartAfter = 30
@@ -33,6 +37,12 @@ struct SearchOptions: ParsableArguments {
     /// Largest population: μ + λ renders of up to ~1 MB each stay within a few GB.
     static let maxPopulation = 1024
 
+    /// The genome families random genomes are drawn from.
+    enum GenomeFamily: String, ExpressibleByArgument, CaseIterable { case waves, layered, trees }
+
+    /// The depth limit in force: as given, else 12 (16 for the layered family).
+    var depth: Int { maxDepth ?? (family == .layered ? 16 : 12) }
+
     func validate() throws {
         guard (4...SearchOptions.maxPopulation).contains(population) else {
             throw ValidationError("--population must be 4…\(SearchOptions.maxPopulation) (each member and child keeps its render in memory, about 1 MB), got \(population)")
@@ -40,7 +50,7 @@ struct SearchOptions: ParsableArguments {
         guard tournament >= 1 else { throw ValidationError("--tournament must be at least 1, got \(tournament)") }
         guard (0...1).contains(crossoverRate) else { throw ValidationError("--crossover-rate must be in [0, 1], got \(crossoverRate)") }
         guard (3...2000).contains(maxNodes) else { throw ValidationError("--max-nodes must be 3…2000, got \(maxNodes)") }
-        guard (2...64).contains(maxDepth) else { throw ValidationError("--max-depth must be 2…64, got \(maxDepth)") }
+        guard (2...64).contains(depth) else { throw ValidationError("--max-depth must be 2…64, got \(depth)") }
         guard parsimony >= 0 else { throw ValidationError("--parsimony must be 0 or more, got \(parsimony)") }
         guard restartAfter >= 1 else { throw ValidationError("--restart-after must be at least 1, got \(restartAfter)") }
         guard waves >= 0 else { throw ValidationError("--waves must be 0 or more, got \(waves)") }
@@ -52,10 +62,19 @@ struct SearchOptions: ParsableArguments {
         guard waveWarp >= 0, waveWarp.isFinite else { throw ValidationError("--wave-warp must be 0 or more, got \(waveWarp)") }
         guard (0...1).contains(termCrossover) else { throw ValidationError("--term-crossover must be in [0, 1], got \(termCrossover)") }
         guard (0...1).contains(termMutation) else { throw ValidationError("--term-mutation must be in [0, 1], got \(termMutation)") }
-        if waves > 0, waveShare > 0 {
-            let limits = try Limits(maxDepth: maxDepth, maxNodes: maxNodes)
+        let limits = try Limits(maxDepth: depth, maxNodes: maxNodes)
+        if family == .waves, waves > 0, waveShare > 0 {
             guard Genome.maxWaveTerms(within: limits, warped: waveWarp > 0) >= 1 else {
-                throw ValidationError("--max-nodes \(maxNodes) / --max-depth \(maxDepth) cannot hold a wave genome; raise them (e.g. --max-nodes 400) or give --waves 0")
+                throw ValidationError("--max-nodes \(maxNodes) / --max-depth \(depth) cannot hold a wave genome; raise them (e.g. --max-nodes 400) or give --waves 0")
+            }
+        }
+        if family == .layered {
+            let fitting = Genome.maxLayers(within: limits)
+            guard fitting >= 1 else {
+                throw ValidationError("--max-nodes \(maxNodes) / --max-depth \(depth) cannot hold a layered genome; raise them (a layer needs depth 10 and about 54 nodes)")
+            }
+            guard (1...fitting).contains(layers) else {
+                throw ValidationError("--layers must be 1…\(fitting) within --max-depth \(depth) and --max-nodes \(maxNodes), got \(layers)")
             }
         }
     }
@@ -67,10 +86,14 @@ struct SearchOptions: ParsableArguments {
         c.tournamentSize = tournament
         c.crossoverRate = crossoverRate
         c.maxNodes = maxNodes
-        c.maxDepth = maxDepth
+        c.maxDepth = depth
         c.parsimony = parsimony
         c.restartAfter = restartAfter
-        if waves > 0, waveShare > 0 {
+        if family == .layered {
+            c.layers = LayerSeeding(share: 1, layers: layers)
+            return c
+        }
+        if family == .waves, waves > 0, waveShare > 0 {
             c.waves = WaveSeeding(share: waveShare, terms: waves, frequency: waveFrequency,
                                   falloff: waveFalloff > 0 ? waveFalloff : nil, warp: waveWarp > 0 ? waveWarp : nil)
         }

@@ -76,6 +76,19 @@ final class ConstantGradientTests: XCTestCase {
         XCTAssertGreaterThan(checked, total * 3 / 4, "too many constants skipped as non-smooth")
     }
 
+    func testGradientMatchesFiniteDifferencesOnLayeredGenomes() throws {
+        var rng = SeededGenerator(seed: 12)
+        let limits = try Limits(maxDepth: 16, maxNodes: 400)
+        var checked = 0, total = 0
+        for i in 0..<30 {
+            let genome = Genome.layered(layers: 1 + i % 4, limits: limits, using: &rng)
+            let weights = randomWeights(width: 16, height: 16, rng: &rng)
+            checked += try checkAgainstFiniteDifferences(genome, weights)
+            total += genome.constants.count
+        }
+        XCTAssertGreaterThan(checked, total * 3 / 4, "too many constants skipped as non-smooth")
+    }
+
     func testGradientMatchesFiniteDifferencesOnLibraryGenomes() throws {
         var rng = SeededGenerator(seed: 3)
         for (_, genome) in try libraryGenomes() {
@@ -121,5 +134,31 @@ final class ConstantGradientTests: XCTestCase {
             XCTAssertEqual(error as? RenderError,
                            .gradientSizeMismatch(width: 8, height: 8, gradientWidth: 8, gradientHeight: 9))
         }
+    }
+}
+
+/// Layered genomes render like the reference evaluator, are not flat, and their constants'
+/// gradients (where shapes slide, grow and recolour under polish) match finite differences.
+final class LayeredRenderTests: XCTestCase {
+    let limits = try! Limits(maxDepth: 16, maxNodes: 400)
+
+    func testLayeredGenomesRenderLikeTheReferenceAndShowShapes() throws {
+        var rng = SeededGenerator(seed: 8)
+        for i in 0..<200 {
+            let g = Genome.layered(layers: 1 + i % 7, limits: limits, using: &rng)
+            let compiled = try Renderer.render(g, width: 24, height: 20, threads: 1 + i % 2)
+            let reference = try ReferenceEvaluator.render(g, width: 24, height: 20)
+            XCTAssertLessThanOrEqual(maxDifference(compiled, reference), 1e-5, "\(g)")
+        }
+        // A figure on a ground: the picture is not one flat colour.
+        var flat = 0
+        for _ in 0..<100 {
+            let g = Genome.layered(layers: 3, limits: limits, using: &rng)
+            let image = try Renderer.render(g, width: 32, height: 32, threads: 1)
+            let mean = image.pixels.reduce(0, +) / Float(image.pixels.count)
+            let spread = image.pixels.map { abs($0 - mean) }.reduce(0, +) / Float(image.pixels.count)
+            if spread < 0.01 { flat += 1 }
+        }
+        XCTAssertLessThan(flat, 5, "random layered pictures are not flat")
     }
 }

@@ -72,6 +72,32 @@ final class EngineTests: XCTestCase {
         XCTAssertEqual(stored.stop, StopCondition(generation: 3))
     }
 
+    /// The layered family (figures on a ground, bred by layer crossover and layer mutations,
+    /// constants polished): straight 3 generations = 1, then a bare resume; and the population
+    /// stays layered and is bred, not only polished.
+    func testLayeredRunResumesExactlyAndBreeds() throws {
+        let store = try RunStore.inMemory()
+        let layered: (inout RunSettings) -> Void = { settings in
+            settings.evolution.waves = nil
+            settings.evolution.maxDepth = 16
+            settings.evolution.crossoverRate = 0.5
+            settings.evolution.layers = LayerSeeding(share: 1, layers: 3)
+        }
+        var straight = try start("straight", store: store, generations: 3, configure: layered)
+        XCTAssertEqual(try straight.run(), .reachedGenerations)
+        var interrupted = try start("interrupted", store: store, generations: 3, configure: layered)
+        var checks = 0
+        XCTAssertEqual(try interrupted.run(shouldStop: { checks += 1; return checks > 1 }), .interrupted)
+        try interrupted.finish(.interrupted)
+        var resumed = try SearchRun.resume(store: store, name: "interrupted", recordDirectory: directory + "/i",
+                                           models: Self.models)
+        XCTAssertEqual(try resumed.run(), .reachedGenerations)
+        try assertSameRun("straight", "interrupted", store: store)
+        let population = straight.state.population.map(\.genome)
+        XCTAssertGreaterThan(population.filter(\.isLayered).count, population.count / 2, "the population stays layered")
+        XCTAssertTrue(population.allSatisfy { $0.depth <= 16 && $0.nodeCount <= 400 })
+    }
+
     /// A run asked for 3 generations, stopped after 1 (as by Ctrl-C), then resumed with no
     /// options, finishes its 3 generations and equals the straight run.
     func testBareResumeFinishesWhatTheRunWasAskedToDo() throws {
