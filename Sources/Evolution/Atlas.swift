@@ -151,7 +151,7 @@ public struct AtlasBreeder: Sendable {
         seen.formUnion(children)
         var attempts = 0
         while children.count < count {
-            let child = breeding.child(parents: { rng in
+            let (child, _) = breeding.child(parents: { rng in
                 archive.parent(batch: batch, recentBatches: recentBatches, recentShare: recentShare, using: &rng)
             }, using: &rng)
             attempts += 1

@@ -31,31 +31,32 @@ struct Breeding {
     }
 
     /// One child from the population: crossover of two tournament winners, or one mutation.
-    func child(of population: [Individual], using rng: inout SeededGenerator) -> Genome {
+    func child(of population: [Individual], using rng: inout SeededGenerator) -> (Genome, Origin) {
         child(parents: { rng in
             Selection.tournament(population, size: config.tournamentSize,
                                  parsimony: config.parsimony, using: &rng).genome
         }, using: &rng)
     }
 
-    /// One child: crossover of two parents drawn by `pick`, or one mutation of one.
-    func child(parents pick: (inout SeededGenerator) -> Genome, using rng: inout SeededGenerator) -> Genome {
+    /// One child, and whether crossover or mutation made it: crossover of two parents drawn by
+    /// `pick`, or one mutation of one.
+    func child(parents pick: (inout SeededGenerator) -> Genome, using rng: inout SeededGenerator) -> (Genome, Origin) {
         if Double.random(in: 0..<1, using: &rng) < config.crossoverRate {
             let a = pick(&rng), b = pick(&rng)
             if let layers = config.layers, a.isLayered, b.isLayered,
                Double.random(in: 0..<1, using: &rng) < layers.crossover {
-                return Genome.layerCrossover(a, b, limits: limits, using: &rng).0
+                return (Genome.layerCrossover(a, b, limits: limits, using: &rng).0, .crossover)
             }
             if let share = config.termOperators?.crossover, Double.random(in: 0..<1, using: &rng) < share,
                a.isSum, b.isSum {
-                return Genome.termCrossover(a, b, limits: limits, using: &rng).0
+                return (Genome.termCrossover(a, b, limits: limits, using: &rng).0, .crossover)
             }
-            return Genome.crossover(a, b, limits: limits, using: &rng).0
+            return (Genome.crossover(a, b, limits: limits, using: &rng).0, .crossover)
         }
         let parent = pick(&rng)
         if let layers = config.layers, parent.isLayered, Double.random(in: 0..<1, using: &rng) < layers.mutation {
             let kinds = Genome.LayerMutation.allCases
-            return parent.layerMutated(kinds[rng.below(kinds.count)], limits: limits, using: &rng)
+            return (parent.layerMutated(kinds[rng.below(kinds.count)], limits: limits, using: &rng), .mutation)
         }
         if let share = config.termOperators?.mutation, let waves = config.waves,
            Double.random(in: 0..<1, using: &rng) < share {
@@ -64,10 +65,10 @@ struct Breeding {
                 terms[rng.below(terms.count)] = Genome.waves(terms: 1, frequency: waves.frequency, falloff: waves.falloff,
                                                              warp: waves.warp, limits: limits, using: &rng)
                 let child = Genome.sum(of: terms)
-                if limits.admits(child) { return child }
+                if limits.admits(child) { return (child, .mutation) }
             }
         }
-        return parent.mutated(mutationKind(using: &rng), limits: limits, using: &rng)
+        return (parent.mutated(mutationKind(using: &rng), limits: limits, using: &rng), .mutation)
     }
 
     /// A mutation operator drawn by the configured weights.

@@ -65,4 +65,6 @@ public struct GenerationReport: Sendable {
     public var evaluated: Int
     /// Whether the population was reseeded (stagnation restart) this generation.
     public var restarted: Bool
+    /// How a new best was made (nil when the best did not change).
+    public var bestOrigin: Origin?
 }

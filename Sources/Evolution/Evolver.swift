@@ -50,15 +50,17 @@ public struct Evolver: Sendable {
             ? config.offspringPerGeneration / 2
             : Int((Double(config.offspringPerGeneration) * config.immigrantRate).rounded())
         var children = breeding.randomGenomes(immigrants, using: &state.rng)
+        var origins = [Origin](repeating: .immigrant, count: children.count)
         var seenGenomes = Set(parents.map(\.genome))
         seenGenomes.formUnion(children)
         var attempts = 0
         while children.count < config.offspringPerGeneration {
-            let child = breeding.child(of: parents, using: &state.rng)
+            let (child, origin) = breeding.child(of: parents, using: &state.rng)
             attempts += 1
             // Structural duplicates would only cost an evaluation; retry a bounded number of times.
             if seenGenomes.insert(child).inserted || attempts > 8 * config.offspringPerGeneration {
                 children.append(child)
+                origins.append(origin)
             }
         }
 
@@ -75,6 +77,8 @@ public struct Evolver: Sendable {
 
         let best = state.best
         let improved = best.evaluation.fitness > previousBest
+        // A new best is one of this generation's children (parents were all below the old best).
+        let bestOrigin = improved ? children.firstIndex(of: best.genome).map { origins[$0] } : nil
         state.stagnantGenerations = improved ? 0 : state.stagnantGenerations + 1
         let n = Float(state.population.count)
         return GenerationReport(
@@ -82,7 +86,7 @@ public struct Evolver: Sendable {
             meanFitness: state.population.reduce(0) { $0 + $1.evaluation.fitness } / n,
             meanConfidence: state.population.reduce(0) { $0 + $1.evaluation.confidence } / n,
             meanNodes: Double(state.population.reduce(0) { $0 + $1.genome.nodeCount }) / Double(n),
-            evaluated: children.count, restarted: restarted)
+            evaluated: children.count, restarted: restarted, bestOrigin: bestOrigin)
     }
 
     /// Puts evaluated `newcomers` (an island's immigrants) through the same (μ+λ) selection as

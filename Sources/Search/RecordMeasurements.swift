@@ -1,3 +1,4 @@
+import Evolution
 import Foundation
 import Scoring
 
@@ -8,11 +9,14 @@ public struct RecordMeasurements: Codable, Sendable, Equatable {
     public var trainingMethod: String
     /// Robust (the run's networks) and held-out verdicts on framings the run never scored.
     public var judgement: Judgement
+    /// How the search made the record's genome (nil for records stored before it was kept).
+    public var origin: Origin?
 
-    public init(training: Float, trainingMethod: String, judgement: Judgement) {
+    public init(training: Float, trainingMethod: String, judgement: Judgement, origin: Origin? = nil) {
         self.training = training
         self.trainingMethod = trainingMethod
         self.judgement = judgement
+        self.origin = origin
     }
 
     /// How a run's own score is computed, for the label.

@@ -20,8 +20,8 @@ struct RunRecorder {
     /// Commits generation `state.generation` (with a record if its best is new); returns the
     /// record's judgement.
     @discardableResult
-    func commit(_ state: EvolutionState, objective: Objective, isRecord: Bool, polished: Bool = false, elapsed: Double,
-                meanFitness: Float, meanConfidence: Float) throws -> Judgement? {
+    func commit(_ state: EvolutionState, objective: Objective, isRecord: Bool, polished: Bool = false,
+                origin: Origin? = nil, elapsed: Double, meanFitness: Float, meanConfidence: Float) throws -> Judgement? {
         let best = state.best
         var records: [NewRecord] = []
         var judgement: Judgement?
@@ -36,7 +36,7 @@ struct RunRecorder {
                                      polished: polished, imagePath: path,
                                      measurements: try RecordMeasurements(training: best.evaluation.confidence,
                                                                           trainingMethod: trainingMethod,
-                                                                          judgement: verdict).json()))
+                                                                          judgement: verdict, origin: origin).json()))
         }
         let stats = GenerationStats(index: state.generation, bestFitness: best.evaluation.fitness,
                                     meanFitness: meanFitness, bestConfidence: best.evaluation.confidence,
@@ -54,7 +54,7 @@ struct RunRecorder {
     /// Commits the initial population as generation 0 (its best is the run's first record).
     func commitInitial(_ state: EvolutionState, objective: Objective, elapsed: Double) throws -> Judgement? {
         let n = Float(state.population.count)
-        return try commit(state, objective: objective, isRecord: true, elapsed: elapsed,
+        return try commit(state, objective: objective, isRecord: true, origin: .initial, elapsed: elapsed,
                    meanFitness: state.population.reduce(0) { $0 + $1.evaluation.fitness } / n,
                    meanConfidence: state.population.reduce(0) { $0 + $1.evaluation.confidence } / n)
     }

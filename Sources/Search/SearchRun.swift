@@ -158,10 +158,12 @@ public struct SearchRun {
             // A morph records the best of each frame's last generation: those are its frames.
             if settings.morph?.endsFrame(generation: state.generation) == true { report.isNewRecord = true }
             var polished = false
+            var origin = report.bestOrigin
             if let schedule = settings.polish, state.generation % schedule.every == 0 {
                 polished = try polishBest(schedule)
                 report.isNewRecord = report.isNewRecord || polished
                 report.best = state.best
+                if polished { origin = .polish }
             }
             var migration: Migration?
             if let island = settings.island, state.generation % island.migrateEvery == 0 {
@@ -170,11 +172,12 @@ public struct SearchRun {
                 if state.best.evaluation.fitness > previousBest {
                     report.isNewRecord = true
                     report.best = state.best
+                    origin = .migrant
                 }
             }
             let elapsed = elapsedBefore + seconds()
             if let verdict = try recorder.commit(state, objective: evaluator.fitness.objective, isRecord: report.isNewRecord,
-                                                 polished: polished, elapsed: elapsed,
+                                                 polished: polished, origin: report.isNewRecord ? origin : nil, elapsed: elapsed,
                                                  meanFitness: report.meanFitness, meanConfidence: report.meanConfidence) {
                 judgement = verdict
             }

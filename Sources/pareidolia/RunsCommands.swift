@@ -1,4 +1,5 @@
 import ArgumentParser
+import Evolution
 import Foundation
 import Net
 import Scoring
@@ -85,14 +86,23 @@ struct Show: ParsableCommand {
             if let path = best.imagePath { print("image       \(path)") }
         }
         print("\nrecords (confidence: robust where measured):")
-        printTable(header: ["generation", "confidence", "held-out", "naturalness", "fitness", "evaluations", "time", "image"],
+        printTable(header: ["generation", "confidence", "held-out", "naturalness", "fitness", "made by", "evaluations", "time", "image"],
                    rows: records.map {
-            [String($0.generation), String(format: "%.2f%%", $0.confidence * 100),
-             RecordMeasurements.decode($0.measurements).map { String(format: "%.2f%%", $0.judgement.heldOut.confidence * 100) } ?? "-",
-             String(format: "%.4f", $0.naturalness),
-             String(format: "%.3f", $0.fitness), String($0.evaluations), formatDuration($0.elapsedSeconds),
-             ($0.polished ? "polished " : "") + ($0.imagePath ?? "")]
+            let measured = RecordMeasurements.decode($0.measurements)
+            return [String($0.generation), String(format: "%.2f%%", $0.confidence * 100),
+                    measured.map { String(format: "%.2f%%", $0.judgement.heldOut.confidence * 100) } ?? "-",
+                    String(format: "%.4f", $0.naturalness),
+                    String(format: "%.3f", $0.fitness), measured?.origin?.rawValue ?? ($0.polished ? "polish" : "-"),
+                    String($0.evaluations), formatDuration($0.elapsedSeconds), $0.imagePath ?? ""]
         })
+        let origins = records.compactMap { RecordMeasurements.decode($0.measurements)?.origin }
+        if !origins.isEmpty {
+            let counts = Origin.allCases.compactMap { o -> String? in
+                let n = origins.filter { $0 == o }.count
+                return n > 0 ? "\(o.rawValue) \(n)" : nil
+            }
+            print("records made by: " + counts.joined(separator: ", "))
+        }
     }
 }
 

@@ -39,6 +39,31 @@ final class EvolverTests: XCTestCase {
         XCTAssertEqual(try JSONDecoder().decode(EvolutionConfig.self, from: encoded), config)
     }
 
+    /// Every new best says how it was made: only crossover can make it when every child is a
+    /// crossover, only mutation when every child is a mutant, only fresh genomes when every
+    /// child is an immigrant; a generation without a new best names no origin.
+    func testNewBestsSayHowTheyWereMade() throws {
+        for (crossoverRate, immigrantRate, expected) in [(1.0, 0.0, Origin.crossover), (0.0, 0.0, .mutation), (0.5, 1.0, .immigrant)] {
+            var config = smallConfig()
+            config.crossoverRate = crossoverRate
+            config.immigrantRate = immigrantRate
+            config.restartAfter = 1000
+            let evolver = Evolver(config: config)
+            var evaluator = SyntheticEvaluator()
+            var state = try evolver.initialState(seed: 9, seeds: [], evaluator: &evaluator)
+            var records = 0
+            for _ in 0..<8 {
+                let report = try evolver.step(&state, evaluator: &evaluator)
+                XCTAssertEqual(report.bestOrigin != nil, report.isNewRecord)
+                if let origin = report.bestOrigin {
+                    XCTAssertEqual(origin, expected)
+                    records += 1
+                }
+            }
+            XCTAssertGreaterThan(records, 0, "\(expected): the search improved at least once")
+        }
+    }
+
     /// With term operators, wave populations stay wave sums within the limits: children of term
     /// crossover and term mutation are sums of whole wave terms, and the search still climbs.
     func testTermOperatorsKeepWaveSumsWhole() throws {
