@@ -3,13 +3,20 @@ import Net
 import Search
 import Store
 
-/// Exports one atlas into `<out>/<atlas>/`: judges its elites (verdicts cached in the
-/// manifest by cell and genome), renders each cell's PNGs, lays out the similarity graph
-/// (`graph.dot`, `graph.svg`) and writes the page `index.html`.
+/// Exports one atlas into `<out>/<atlas>/`: renders each cell's PNGs, writes the page
+/// `index.html` at once, judges the elites (verdicts appended to `verdicts.jsonl` as they are
+/// made, `AtlasVerdictCache`), rewrites the page as it goes, then lays out the similarity graph
+/// (`graph.dot`, `graph.svg`) and writes the finished page.
 ///
-/// Incremental like runs: a verdict is reused while its cell holds the same genome, PNGs while
-/// genome, sizes and scores are unchanged, the graph's SVG while its DOT text is. The manifest
-/// is saved after each judged genome and each rendered cell, so an interrupted export resumes.
+/// The order puts the page first: (1) the page, cards with the atlas's training figures
+/// (labelled "not yet judged"); (2) each cell's PNGs, the page rewritten every `pageInterval`;
+/// (3) the verdicts, one distinct genome at a time, the page rewritten every `pageInterval`;
+/// (4) the verdicts written into the PNGs' text chunks (no render: the pixels are kept); (5) the
+/// graph and the finished page. Every file is written atomically.
+///
+/// Incremental like runs: a verdict is reused while its cell holds the same genome and the judge
+/// is the same, PNGs while genome and sizes are unchanged, the graph's SVG while its DOT text is.
+/// Ctrl-C (`isCancelled`) or a crash loses no verdict already made; the next export goes on.
 struct AtlasExporter {
     var run: Run
     var settings: AtlasSettings
@@ -18,6 +25,10 @@ struct AtlasExporter {
     var options: GalleryOptions
     var renderer: GalleryRenderer
     var classes: ImageNetClasses
+    /// Polled between steps; true ends the export with `GalleryError.interrupted`.
+    var isCancelled: () -> Bool = { false }
+    /// How often the page (and manifest) is rewritten while cells are rendered and judged.
+    var pageInterval = Duration.seconds(5)
 
     /// What the export did, and the warning to show once (Graphviz missing).
     struct Outcome {
@@ -30,150 +41,258 @@ struct AtlasExporter {
     /// Exports atlas `run` of `store` into `out`.
     ///
     /// - Throws: `GalleryError` (`.judgeFailed`, `.cellRenderFailed`, `.graphLayoutFailed`,
-    ///   `.writeFailed`, …), `SearchError.unreadableConfig`, the store's `StoreError`, or
-    ///   `NetError.classListUnavailable`.
+    ///   `.writeFailed`, `.interrupted`, …), `SearchError.unreadableConfig`, the store's
+    ///   `StoreError`, or `NetError.classListUnavailable`.
     static func export(_ run: Run, from store: RunStore, into out: String, options: GalleryOptions,
-                       renderer: GalleryRenderer, progress: (AtlasProgress) -> Void) throws -> Outcome {
+                       renderer: GalleryRenderer, isCancelled: @escaping () -> Bool,
+                       progress: (AtlasProgress) -> Void) throws -> Outcome {
         let exporter = AtlasExporter(run: run, settings: try AtlasSettings.decode(run.config, run: run.name),
                                      directory: out + "/" + run.name, options: options, renderer: renderer,
-                                     classes: try ImageNetClasses.bundled())
+                                     classes: try ImageNetClasses.bundled(), isCancelled: isCancelled)
         try Directory.make(exporter.directory)
         return try exporter.export(elites: try store.elites(run: run.id), stats: try store.generations(run: run.id),
                                    progress: progress)
+    }
+
+    /// The export's working state: every filled cell in class order with the files the page
+    /// shows for it, the manifest and the verdict journal.
+    private struct Work {
+        var cells: [AtlasCell]
+        /// The files shown for each cell (nil: none yet); they show its picture, though their
+        /// text chunks may carry older figures.
+        var entries: [AtlasManifest.CellEntry?]
+        var manifest: AtlasManifest
+        var cache: AtlasVerdictCache
+        var stats: [GenerationStats]
+        var rendered = 0
+        var judged = 0
+        var remaining = 0
     }
 
     func export(elites: [EliteRow], stats: [GenerationStats], progress: (AtlasProgress) -> Void) throws -> Outcome {
         let judge = AtlasManifest.judge(settings)
         var manifest = AtlasManifest.load(from: directory).flatMap { $0.atlas.name == run.name ? $0 : nil }
             ?? AtlasManifest(atlas: info(stats, previous: nil), judge: judge)
-        if manifest.judge != judge {
-            manifest.judge = judge
-            manifest.verdicts = [:]
+        var cache = AtlasVerdictCache(directory: directory, judge: judge)
+        if let legacy = manifest.verdicts, manifest.judge == AtlasManifest.legacyJudge(settings) || manifest.judge == judge {
+            cache.adopt(legacy)
+            try cache.compact(keeping: elites)
         }
+        manifest.verdicts = nil
+        manifest.judge = judge
         manifest.atlas = info(stats, previous: manifest.atlas)
         prune(&manifest, keeping: elites)
+
+        let sorted = elites.sorted { $0.cell < $1.cell }
+        let cells = sorted.map { cell($0, verdict: cache.verdict(cell: $0.cell, genome: $0.genome)) }
+        let exporter = cellExporter
+        let entries = cells.map { exporter.samePicture($0, previous: manifest.cells[String($0.elite.cell)]) }
+        // Entries whose files are about to be overwritten are forgotten first, so an interruption
+        // mid-write cannot leave a trusted mismatch.
+        for (cell, entry) in zip(cells, entries) where entry == nil {
+            manifest.cells[String(cell.elite.cell)] = nil
+        }
         try manifest.save(to: directory)
+        var work = Work(cells: cells, entries: entries, manifest: manifest, cache: cache, stats: stats)
+        try writePage(work, finished: false)
+        try GalleryExporter.writeIndex(parentDirectory)
 
-        let judged = try judgeMissing(elites, into: &manifest, progress: progress)
-        let cells = try elites.map { try cell($0, manifest: manifest) }
-        let (cards, rendered) = try exportCells(cells, into: &manifest, progress: progress)
-        removeUnreferencedFiles(manifest)
+        let renderFailure = try renderMissing(&work, progress: progress)
+        try judgeMissing(&work, progress: progress)
+        try annotateStale(&work, progress: progress)
+        removeUnreferencedFiles(work.manifest)
+        try work.cache.compact(keeping: elites)
 
-        let graph = try drawGraph(cells)
-        let coverage = AtlasCoverage(cells: settings.classes.count, verdicts: cells.map(\.verdict))
-        manifest.atlas.coverage = AtlasManifest.Coverage(coverage)
-        manifest.atlas.showcase = cells.sorted { ($0.verdict.robust, -$0.elite.cell) > ($1.verdict.robust, -$1.elite.cell) }
+        let graph = try drawGraph(work.cells)
+        work.manifest.atlas.showcase = work.cells.filter { $0.verdict != nil }
+            .sorted { ($0.verdict?.robust ?? 0, -$0.elite.cell) > ($1.verdict?.robust ?? 0, -$1.elite.cell) }
             .prefix(4).map(\.elite.cell)
-        try manifest.save(to: directory)
-
-        let page = AtlasPage(run: run, settings: settings, stats: stats, cards: cards, coverage: coverage,
-                             graph: graph, options: options)
-        let pagePath = directory + "/index.html"
-        try AtomicFile.write(page.html(), to: pagePath)
-        let report = GalleryReport.RunReport(name: run.name, page: pagePath, rendered: rendered,
-                                             reused: cells.count - rendered, judged: judged)
+        let pagePath = try writePage(work, finished: true, graph: graph)
+        if let renderFailure { throw renderFailure }
+        let report = GalleryReport.RunReport(name: run.name, page: pagePath, rendered: work.rendered,
+                                             reused: cells.count - work.rendered, judged: work.judged)
         return Outcome(report: report, warning: graph.drawing == .graphvizMissing ? Graphviz.missingAdvice : nil)
     }
 
-    // MARK: Verdicts
+    /// `<out>`, the gallery directory holding the atlas directory.
+    private var parentDirectory: String {
+        guard let slash = directory.lastIndex(of: "/") else { return "." }
+        return slash == directory.startIndex ? "/" : String(directory[..<slash])
+    }
 
-    /// Judges every elite without a cached verdict for its genome, one distinct genome per call
-    /// of `renderer.atlasVerdicts` (with every cell holding it), saving the manifest after each.
-    /// Returns the number of genomes judged.
-    private func judgeMissing(_ elites: [EliteRow], into manifest: inout AtlasManifest,
-                              progress: (AtlasProgress) -> Void) throws -> Int {
-        var groups: [String: [EliteRow]] = [:]
-        var order: [String] = []
-        for elite in elites where manifest.verdict(for: elite.cell, genome: elite.genome) == nil {
-            if groups[elite.genome] == nil { order.append(elite.genome) }
-            groups[elite.genome, default: []].append(elite)
+    private var cellExporter: CellExporter {
+        CellExporter(run: run, heldOutModel: settings.heldOutModel, trainingFramings: settings.framings.count,
+                     directory: directory, options: options, renderer: renderer)
+    }
+
+    // MARK: Page
+
+    /// Writes the page and saves the manifest (coverage for the front page included); returns
+    /// the page's path. An unfinished page shows the graph as pending.
+    @discardableResult
+    private func writePage(_ work: Work, finished: Bool, graph: AtlasPage.Graph? = nil) throws -> String {
+        var manifest = work.manifest
+        let coverage = AtlasCoverage(cells: settings.classes.count, filled: work.cells.count,
+                                     verdicts: work.cells.compactMap(\.verdict))
+        manifest.atlas.coverage = AtlasManifest.Coverage(coverage)
+        try manifest.save(to: directory)
+        let cards = zip(work.cells, work.entries).map { AtlasPage.Card(cell: $0, entry: $1) }
+        let page = AtlasPage(run: run, settings: settings, stats: work.stats, cards: cards, coverage: coverage,
+                             graph: graph ?? AtlasPage.Graph(drawing: .pending, leftOut: 0), options: options,
+                             status: AtlasPage.Status(finished: finished, judging: options.judging))
+        let path = directory + "/index.html"
+        try AtomicFile.write(page.html(), to: path)
+        return path
+    }
+
+    /// Saves the manifest, writes the unfinished page and throws `.interrupted`.
+    private func interrupt(_ work: Work) throws -> Never {
+        let path = try writePage(work, finished: false)
+        try GalleryExporter.writeIndex(parentDirectory)
+        throw GalleryError.interrupted(run: run.name, page: path, judged: work.judged, remaining: work.remaining)
+    }
+
+    /// Rewrites the page when `pageInterval` has passed since `last`.
+    private func checkpoint(_ work: Work, last: inout ContinuousClock.Instant) throws {
+        let clock = ContinuousClock()
+        guard clock.now - last >= pageInterval else { return }
+        try writePage(work, finished: false)
+        last = clock.now
+    }
+
+    // MARK: Steps
+
+    /// Renders the PNGs of every cell without files showing its picture (text chunks with the
+    /// figures known now). A cell whose genome cannot be rendered does not stop the others: the
+    /// first such failure is returned, to be thrown once the rest of the export is done.
+    private func renderMissing(_ work: inout Work, progress: (AtlasProgress) -> Void) throws -> GalleryError? {
+        let exporter = cellExporter
+        let missing = work.entries.indices.filter { work.entries[$0] == nil }
+        var failure: GalleryError?
+        var last = ContinuousClock().now
+        for (done, i) in missing.enumerated() {
+            if isCancelled() { try interrupt(work) }
+            let cell = work.cells[i]
+            do {
+                let entry = try exporter.render(cell)
+                work.entries[i] = entry
+                work.manifest.cells[String(cell.elite.cell)] = entry
+                work.rendered += 1
+            } catch let error as GalleryError {
+                guard case .cellRenderFailed = error else {
+                    try? work.manifest.save(to: directory)  // keep the cells finished so far
+                    throw error
+                }
+                if failure == nil { failure = error }
+            }
+            progress(AtlasProgress(run: run.name, step: .rendered, done: done + 1, total: missing.count,
+                                   cell: cell.elite.cell, className: cell.name,
+                                   confidence: cell.verdict?.robust ?? cell.elite.confidence,
+                                   judged: cell.verdict != nil))
+            try checkpoint(work, last: &last)
         }
-        for (done, genome) in order.enumerated() {
-            let group = groups[genome] ?? []
-            let cells = group.map(\.cell)
+        if !missing.isEmpty { try writePage(work, finished: false) }
+        return failure
+    }
+
+    /// The genomes to judge under `options.judging`, each with the positions (in `work.cells`)
+    /// of every cell holding it without a verdict, in cell order.
+    private func genomesToJudge(_ work: Work) -> [(genome: String, positions: [Int])] {
+        let chosen: Set<Int>
+        switch options.judging {
+        case .all: chosen = Set(work.cells.indices)
+        case .none: chosen = []
+        case .top(let n):
+            chosen = Set(work.cells.indices.sorted {
+                (work.cells[$0].elite.confidence, -$0) > (work.cells[$1].elite.confidence, -$1)
+            }.prefix(n))
+        }
+        var positions: [String: [Int]] = [:]
+        var order: [String] = []
+        for i in work.cells.indices where work.cells[i].verdict == nil {
+            let genome = work.cells[i].elite.genome
+            if positions[genome] == nil { order.append(genome) }
+            positions[genome, default: []].append(i)
+        }
+        return order.compactMap { genome in
+            let held = positions[genome] ?? []
+            return held.contains(where: chosen.contains) ? (genome, held) : nil
+        }
+    }
+
+    /// Judges the chosen elites without a cached verdict, one distinct genome per call of
+    /// `renderer.atlasVerdicts` (with every cell holding it), appending each genome's verdicts
+    /// to the journal before going on.
+    private func judgeMissing(_ work: inout Work, progress: (AtlasProgress) -> Void) throws {
+        let groups = genomesToJudge(work)
+        work.remaining = groups.count
+        var last = ContinuousClock().now
+        for (done, group) in groups.enumerated() {
+            if isCancelled() { try interrupt(work) }
+            let elites = group.positions.map { work.cells[$0].elite }
+            let cells = elites.map(\.cell)
             let verdicts: [CellVerdict]
             do {
-                verdicts = try renderer.atlasVerdicts(run, group)
+                verdicts = try renderer.atlasVerdicts(run, elites)
             } catch {
+                _ = try? writePage(work, finished: false)
                 throw GalleryError.judgeFailed(run: run.name, cells: cells, reason: String(describing: error))
             }
             let byCell = Dictionary(verdicts.map { ($0.cell, $0) }) { first, _ in first }
-            for cell in cells {
-                guard let verdict = byCell[cell] else {
-                    throw GalleryError.judgeFailed(run: run.name, cells: [cell],
-                                                   reason: "the judge returned no verdict for this cell")
-                }
-                manifest.verdicts[String(cell)] = .init(genomeHash: RunManifest.hash(genome), verdict: verdict)
+            let missing = cells.filter { byCell[$0] == nil }
+            guard missing.isEmpty else {
+                _ = try? writePage(work, finished: false)
+                throw GalleryError.judgeFailed(run: run.name, cells: missing,
+                                               reason: "the judge returned no verdict for \(missing.count == 1 ? "this cell" : "these cells")")
             }
-            try manifest.save(to: directory)
-            let first = cells[0]
-            progress(AtlasProgress(run: run.name, step: .judged, done: done + 1, total: order.count, cell: first,
-                                   className: shortName(first), robust: byCell[first]?.robust ?? .nan))
-        }
-        return order.count
-    }
-
-    // MARK: Cells
-
-    /// The elite with its verdict (judged by now) and names.
-    private func cell(_ elite: EliteRow, manifest: AtlasManifest) throws -> AtlasCell {
-        guard let verdict = manifest.verdict(for: elite.cell, genome: elite.genome) else {
-            throw GalleryError.judgeFailed(run: run.name, cells: [elite.cell], reason: "no verdict was recorded for this cell")
-        }
-        return AtlasCell(elite: elite, verdict: verdict, name: shortName(elite.cell),
-                         fullName: (try? classes.name(of: elite.cell)) ?? "class \(elite.cell)",
-                         nearestName: shortName(verdict.nearest))
-    }
-
-    /// Renders the cells whose PNGs cannot be kept and returns every card, in cell order, with the
-    /// number rendered. The entries about to be overwritten are forgotten (and the manifest
-    /// saved) first, so an interruption mid-write cannot leave a trusted mismatch; new entries
-    /// are saved every `saveInterval` (a manifest of 1000 cells is large), when a render fails
-    /// and at the end.
-    private func exportCells(_ cells: [AtlasCell], into manifest: inout AtlasManifest,
-                             progress: (AtlasProgress) -> Void) throws -> (cards: [AtlasPage.Card], rendered: Int) {
-        let exporter = CellExporter(run: run, heldOutModel: settings.heldOutModel, directory: directory,
-                                    options: options, renderer: renderer)
-        let reusable = cells.map { exporter.reusable($0, previous: manifest.cells[String($0.elite.cell)]) }
-        var stale = false
-        for (cell, entry) in zip(cells, reusable) where entry == nil {
-            stale = manifest.cells.removeValue(forKey: String(cell.elite.cell)) != nil || stale
-        }
-        if stale { try manifest.save(to: directory) }
-
-        let clock = ContinuousClock()
-        var saved = clock.now
-        var cards: [AtlasPage.Card] = []
-        var rendered = 0
-        for (position, (cell, kept)) in zip(cells, reusable).enumerated() {
-            let entry: AtlasManifest.CellEntry
-            if let kept {
-                entry = kept
-            } else {
-                do {
-                    entry = try exporter.render(cell)
-                } catch {
-                    try? manifest.save(to: directory)  // keep the cells finished so far
-                    throw error
-                }
-                manifest.cells[String(cell.elite.cell)] = entry
-                rendered += 1
-                if clock.now - saved > Self.saveInterval {
-                    try manifest.save(to: directory)
-                    saved = clock.now
-                }
+            try work.cache.append(genome: group.genome, verdicts: cells.compactMap { byCell[$0] })
+            for i in group.positions {
+                work.cells[i].verdict = byCell[work.cells[i].elite.cell]
+                work.cells[i].nearestName = work.cells[i].verdict.map { shortName($0.nearest) }
             }
-            cards.append(AtlasPage.Card(cell: cell, entry: entry))
-            progress(AtlasProgress(run: run.name, step: kept == nil ? .rendered : .reused, done: position + 1,
-                                   total: cells.count, cell: cell.elite.cell, className: cell.name,
-                                   robust: cell.verdict.robust))
+            work.judged += 1
+            work.remaining -= 1
+            let first = work.cells[group.positions[0]]
+            progress(AtlasProgress(run: run.name, step: .judged, done: done + 1, total: groups.count,
+                                   cell: first.elite.cell, className: first.name,
+                                   confidence: first.verdict?.robust ?? .nan, judged: true))
+            try checkpoint(work, last: &last)
         }
-        if rendered > 0 { try manifest.save(to: directory) }
-        return (cards, rendered)
     }
 
-    /// How often the manifest is saved while cells are rendered.
-    static let saveInterval = Duration.seconds(2)
+    /// Rewrites the text chunks of the PNGs that show a cell's picture with older figures.
+    private func annotateStale(_ work: inout Work, progress: (AtlasProgress) -> Void) throws {
+        let exporter = cellExporter
+        let stale = work.entries.indices.filter { i in
+            guard let entry = work.entries[i] else { return false }
+            return exporter.reusable(work.cells[i], previous: entry) == nil
+        }
+        var last = ContinuousClock().now
+        for (done, i) in stale.enumerated() {
+            if isCancelled() { try interrupt(work) }
+            guard let entry = work.entries[i] else { continue }
+            let cell = work.cells[i]
+            let key = String(cell.elite.cell)
+            work.manifest.cells[key] = nil  // the files change under the entry
+            let updated = try exporter.annotate(cell, entry: entry)
+            work.entries[i] = updated
+            work.manifest.cells[key] = updated
+            progress(AtlasProgress(run: run.name, step: .annotated, done: done + 1, total: stale.count,
+                                   cell: cell.elite.cell, className: cell.name,
+                                   confidence: cell.verdict?.robust ?? cell.elite.confidence, judged: cell.verdict != nil))
+            if ContinuousClock().now - last >= pageInterval {
+                try work.manifest.save(to: directory)
+                last = ContinuousClock().now
+            }
+        }
+    }
+
+    /// The elite with its verdict (nil until judged) and names.
+    private func cell(_ elite: EliteRow, verdict: CellVerdict?) -> AtlasCell {
+        AtlasCell(elite: elite, verdict: verdict, name: shortName(elite.cell),
+                  fullName: (try? classes.name(of: elite.cell)) ?? "class \(elite.cell)",
+                  nearestName: verdict.map { shortName($0.nearest) })
+    }
 
     // MARK: Graph
 
@@ -184,9 +303,9 @@ struct AtlasExporter {
         var names: [Int: String] = [:]
         for cell in cells {
             names[cell.elite.cell] = cell.name
-            names[cell.verdict.nearest] = cell.nearestName
+            if let verdict = cell.verdict { names[verdict.nearest] = cell.nearestName }
         }
-        let graph = SimilarityGraph(verdicts: cells.map(\.verdict), names: names)
+        let graph = SimilarityGraph(verdicts: cells.compactMap(\.verdict), names: names)
         let dotPath = directory + "/" + Self.graphDOT, svgPath = directory + "/" + Self.graphSVG
         guard !graph.verdicts.isEmpty else {
             Directory.remove(svgPath)
@@ -218,8 +337,8 @@ struct AtlasExporter {
 
     // MARK: Bookkeeping
 
-    /// The front page's view of the atlas; coverage and showcase stay those of the last
-    /// finished export until this one finishes.
+    /// The front page's view of the atlas; the showcase stays that of the last finished export
+    /// until this one finishes (the coverage follows each page).
     private func info(_ stats: [GenerationStats], previous: AtlasManifest.AtlasInfo?) -> AtlasManifest.AtlasInfo {
         AtlasManifest.AtlasInfo(
             name: run.name, target: run.target, model: run.model, heldOutModel: settings.heldOutModel,
@@ -229,11 +348,9 @@ struct AtlasExporter {
             coverage: previous?.coverage, showcase: previous?.showcase ?? [])
     }
 
-    /// Drops verdicts of cells without an elite or of genomes a cell no longer holds, and the
-    /// entries (and files) of cells without an elite.
+    /// Drops the entries (and files) of cells without an elite.
     private func prune(_ manifest: inout AtlasManifest, keeping elites: [EliteRow]) {
         let genomes = Dictionary(elites.map { (String($0.cell), RunManifest.hash($0.genome)) }) { a, _ in a }
-        manifest.verdicts = manifest.verdicts.filter { genomes[$0.key] == $0.value.genomeHash }
         for (key, entry) in manifest.cells where genomes[key] == nil {
             Directory.remove(directory + "/" + entry.image)
             Directory.remove(directory + "/" + entry.thumbnail)

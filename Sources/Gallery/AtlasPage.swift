@@ -4,11 +4,22 @@ import Store
 
 /// The page `<out>/<atlas>/index.html`: the atlas's coverage, its similarity graph and a
 /// filterable grid of its elites, one card per filled cell in class order.
+///
+/// Written first before anything is judged (cards show the atlas's training figures, labelled
+/// as such), then again as cells are rendered and judged, and once more when the export ends.
 struct AtlasPage {
-    /// One filled cell with its exported files.
+    /// One filled cell with its exported files (nil: not rendered yet).
     struct Card {
         var cell: AtlasCell
-        var entry: AtlasManifest.CellEntry
+        var entry: AtlasManifest.CellEntry?
+    }
+
+    /// How far the export is when the page is written.
+    struct Status: Equatable {
+        /// The export is over (false: the page will be written again).
+        var finished: Bool
+        /// Which elites this export judges.
+        var judging: AtlasJudging
     }
 
     /// The similarity graph as the page shows it.
@@ -20,6 +31,8 @@ struct AtlasPage {
             case graphvizMissing
             /// No cell is at `SimilarityGraph.minimumRobust` yet.
             case nothingToDraw
+            /// Laid out when the export ends (judging is still going on).
+            case pending
         }
 
         var drawing: Drawing
@@ -35,16 +48,24 @@ struct AtlasPage {
     var coverage: AtlasCoverage
     var graph: Graph
     var options: GalleryOptions
+    var status: Status
+
+    /// Cards with a verdict.
+    private var judged: Int { cards.filter { $0.cell.verdict != nil }.count }
 
     /// The complete HTML document.
     func html() -> String {
+        let everyone = judged == cards.count
+            ? "every elite judged robustly and by the held-out"
+            : "elites judged robustly and by the held-out"
         var body = """
             <nav><a href="../index.html">← All runs</a></nav>
             <h1>\(HTML.escape(run.name))</h1>
             <p class="lead">an <strong>atlas of \(GalleryFormat.count(settings.classes.count)) \
             class\(settings.classes.count == 1 ? "" : "es")</strong>: one elite per class, bred with \
-            \(HTML.escape(run.model)); every elite judged robustly and by the held-out \
+            \(HTML.escape(run.model)); \(everyone) \
             \(HTML.escape(settings.heldOutModel))</p>
+            \(progressNote())
             \(coverageList())
             \(facts())
             <h2>Similarity graph<small>each class → the class its elite most resembles besides its own \
@@ -74,16 +95,39 @@ struct AtlasPage {
             \(HTML.escape(settings.heldOutModel)), a network the atlas never used, on the same framings; it \
             agrees (✓) when the class is its top-1 answer on most framings. Nearest: the most probable \
             other class. Training: the atlas's own score, \
-            on the framings it bred on. Images rendered at \(options.size) × \(options.size) px \
+            on the \(settings.framings.count) framings it bred on (the only figure of a cell not judged yet). Images rendered at \(options.size) × \(options.size) px \
             \(antialiasing); each PNG carries its formula and these scores in text chunks.</footer>
             """
         return PageStyle.document(title: "\(run.name) — Pareidolia atlas", body: body, script: false)
     }
 
-    /// The coverage figures as a row of chips, each with `data-coverage` naming its figure.
+    /// Where the export stands, while it runs or when it judged only some elites; empty on the
+    /// finished page of a fully judged atlas.
+    private func progressNote() -> String {
+        let rendered = cards.filter { $0.entry != nil }.count
+        let training = "cards without a verdict show the atlas's training figure (its "
+            + "\(settings.framings.count) framings, not yet judged)"
+        let text: String
+        if !status.finished {
+            text = "Export in progress: \(GalleryFormat.count(rendered)) of \(GalleryFormat.count(cards.count)) cells "
+                + "rendered, \(GalleryFormat.count(judged)) of \(GalleryFormat.count(cards.count)) elites judged "
+                + "(--judge \(status.judging)); \(training). This page is rewritten as the export goes: reload it."
+        } else if judged < cards.count {
+            text = "\(GalleryFormat.count(judged)) of \(GalleryFormat.count(cards.count)) elites judged "
+                + "(--judge \(status.judging)); \(training). Export again with --judge all to judge the rest "
+                + "(verdicts already made are kept)."
+        } else {
+            return ""
+        }
+        return "<p class=\"progress-note\" id=\"atlas-progress\">\(HTML.escape(text))</p>"
+    }
+
+    /// The coverage figures as a row of chips, each with `data-coverage` naming its figure; the
+    /// robust and held-out counts are over the judged cells (a `judged` chip says how many
+    /// when not all are).
     private func coverageList() -> String {
         let c = coverage
-        let items: [(key: String, label: String, value: String, title: String)] = [
+        var items: [(key: String, label: String, value: String, title: String)] = [
             ("filled", "cells filled", "\(GalleryFormat.count(c.filled)) / \(GalleryFormat.count(c.cells))",
              "cells holding an elite"),
             ("robust-50", "robust ≥ 50 %", GalleryFormat.count(c.robustAtHalf), "robust confidence at least 50 %"),
@@ -95,6 +139,10 @@ struct AtlasPage {
             ("heldout-agree", "held-out agrees", GalleryFormat.count(c.heldOutAgree),
              "\(settings.heldOutModel)'s top-1 answer is the class on most framings"),
         ]
+        if c.judged < c.filled {
+            items.insert(("judged", "judged", "\(GalleryFormat.count(c.judged)) / \(GalleryFormat.count(c.filled))",
+                          "elites judged so far; the figures after this one count judged cells only"), at: 1)
+        }
         let list = items.map {
             "<li data-coverage=\"\($0.key)\" title=\"\(HTML.escape($0.title))\"><span>\(HTML.escape($0.label))</span>"
                 + "<b>\(HTML.escape($0.value))</b></li>"
@@ -127,6 +175,9 @@ struct AtlasPage {
             + "whose elite does not show its class yet (its runner-up says what the picture is, not what the "
             + "class resembles).</p>"
         switch graph.drawing {
+        case .pending:
+            return "<p class=\"empty\" id=\"graph-pending\">The graph is laid out when the export ends (it needs "
+                + "the verdicts: each class's runner-up).</p>\n"
         case .nothingToDraw:
             return "<p class=\"empty\">No cell is at \(threshold) robust or more yet.</p>\n" + leftOut
         case .graphvizMissing:
@@ -159,31 +210,56 @@ struct AtlasPage {
     }
 
     /// One cell's card: class, robust (headline), held-out and training confidence, nearest class
-    /// (linked to its card when it is one of the `filled` cells).
+    /// (linked to its card when it is one of the `filled` cells); before its verdict, the
+    /// training confidence labelled as such.
     private func card(_ card: Card, filled: Set<Int>) -> String {
-        let c = card.cell, e = card.entry, v = c.verdict, elite = c.elite
-        let robust = GalleryFormat.percent(v.robust)
-        let hits = Int((v.heldOutTopOne * Float(Judge.framingCount)).rounded())
-        let nearest = filled.contains(v.nearest)
-            ? "<a href=\"#cell-\(v.nearest)\">\(HTML.escape(c.nearestName))</a>" : HTML.escape(c.nearestName)
-        let (fill, _) = SimilarityGraph.colours(v.robust)
+        let c = card.cell, elite = c.elite
+        let training = GalleryFormat.percent(elite.confidence)
+        let headline = c.verdict.map { "\(GalleryFormat.percent($0.robust)) robust" } ?? "\(training) training"
+        let figures: String
+        if let v = c.verdict {
+            let hits = Int((v.heldOutTopOne * Float(Judge.framingCount)).rounded())
+            let nearestName = c.nearestName ?? "class \(v.nearest)"
+            let nearest = filled.contains(v.nearest)
+                ? "<a href=\"#cell-\(v.nearest)\">\(HTML.escape(nearestName))</a>" : HTML.escape(nearestName)
+            figures = """
+                <div class="score"><span class="conf">\(HTML.escape(GalleryFormat.percent(v.robust)))</span> robust</div>
+                <div class="line heldout" title="\(HTML.escape("top-1 on \(hits)/\(Judge.framingCount) framings"))">\
+                held-out \(HTML.escape(settings.heldOutModel)) \(HTML.escape(GalleryFormat.percent(v.heldOut)))\
+                \(v.heldOutAgrees ? " ✓" : "")</div>
+                <div class="line training">training \(HTML.escape(training))</div>
+                <div class="line nearest">nearest \(nearest) \(HTML.escape(GalleryFormat.percent(v.nearestProbability)))</div>
+                """
+        } else {
+            figures = """
+                <div class="score"><span class="conf">\(HTML.escape(training))</span> training</div>
+                <div class="line training">training (\(settings.framings.count) framings, not yet judged)</div>
+                """
+        }
+        let swatch = c.verdict.map { "<i class=\"swatch\" style=\"background:\(SimilarityGraph.colours($0.robust).fill)\"></i>" }
+            ?? "<i class=\"swatch ghost\"></i>"
+        let judgedAttributes = c.verdict.map { "data-robust=\"\($0.robust)\" data-heldout=\"\($0.heldOut)\"" }
+            ?? "data-judged=\"false\""
+        let thumb: String
+        if let e = card.entry {
+            thumb = """
+                <a class="thumb" href="\(HTML.href(e.image))" \
+                title="\(HTML.escape("\(c.fullName): full size, \(e.size) × \(e.size) px"))">\
+                <img src="\(HTML.href(e.thumbnail))" width="\(e.thumbnailSize)" height="\(e.thumbnailSize)" \
+                alt="\(HTML.escape("\(c.name), \(headline)"))" loading="lazy"></a>
+                """
+        } else {
+            thumb = "<div class=\"thumb pending\">not rendered yet</div>"
+        }
         return """
-            <article class="card cell" id="cell-\(elite.cell)" data-cell="\(elite.cell)" \
-            data-name="\(HTML.escape(c.fullName.lowercased()))" data-robust="\(v.robust)" \
-            data-heldout="\(v.heldOut)" data-training="\(elite.confidence)">
-            <a class="thumb" href="\(HTML.href(e.image))" \
-            title="\(HTML.escape("\(c.fullName): full size, \(e.size) × \(e.size) px"))">\
-            <img src="\(HTML.href(e.thumbnail))" width="\(e.thumbnailSize)" height="\(e.thumbnailSize)" \
-            alt="\(HTML.escape("\(c.name), \(robust) robust"))" loading="lazy"></a>
+            <article class="card cell\(c.verdict == nil ? " unjudged" : "")" id="cell-\(elite.cell)" \
+            data-cell="\(elite.cell)" data-name="\(HTML.escape(c.fullName.lowercased()))" \(judgedAttributes) \
+            data-training="\(elite.confidence)">
+            \(thumb)
             <div class="body">
             <div class="name" title="\(HTML.escape("class \(elite.cell): \(c.fullName)"))">\
-            <i class="swatch" style="background:\(fill)"></i>\(HTML.escape(c.name))</div>
-            <div class="score"><span class="conf">\(HTML.escape(robust))</span> robust</div>
-            <div class="line heldout" title="\(HTML.escape("top-1 on \(hits)/\(Judge.framingCount) framings"))">\
-            held-out \(HTML.escape(settings.heldOutModel)) \(HTML.escape(GalleryFormat.percent(v.heldOut)))\
-            \(v.heldOutAgrees ? " ✓" : "")</div>
-            <div class="line training">training \(HTML.escape(GalleryFormat.percent(elite.confidence)))</div>
-            <div class="line nearest">nearest \(nearest) \(HTML.escape(GalleryFormat.percent(v.nearestProbability)))</div>
+            \(swatch)\(HTML.escape(c.name))</div>
+            \(figures)
             </div>
             </article>
 

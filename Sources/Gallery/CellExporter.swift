@@ -9,6 +9,8 @@ struct CellExporter {
     var run: Run
     /// The atlas's held-out network (`lite2`).
     var heldOutModel: String
+    /// Framings the atlas scores each child on (its training figure is their mean).
+    var trainingFramings: Int
     /// The atlas directory, `<out>/<atlas>`.
     var directory: String
     var options: GalleryOptions
@@ -36,14 +38,40 @@ struct CellExporter {
     /// `previous` if its files can be kept: made from the same genome, sizes and text chunks,
     /// and both files still exist.
     func reusable(_ cell: AtlasCell, previous: AtlasManifest.CellEntry?) -> AtlasManifest.CellEntry? {
+        guard let previous = samePicture(cell, previous: previous),
+              previous.textHash == RunManifest.hash(Self.signature(textChunks(cell))) else { return nil }
+        return previous
+    }
+
+    /// `previous` if its files show the cell's picture (same genome and sizes, both files
+    /// present), whatever figures their text chunks carry.
+    func samePicture(_ cell: AtlasCell, previous: AtlasManifest.CellEntry?) -> AtlasManifest.CellEntry? {
         let (image, thumbnail) = Self.fileNames(cell: cell.elite.cell)
         guard let previous, previous.genomeHash == RunManifest.hash(cell.elite.genome),
               previous.size == options.size, previous.supersampling == options.supersampling,
               previous.thumbnailSize == thumbnailSize, previous.image == image, previous.thumbnail == thumbnail,
-              previous.textHash == RunManifest.hash(Self.signature(textChunks(cell))),
               Directory.fileExists(directory + "/" + image),
               Directory.fileExists(directory + "/" + thumbnail) else { return nil }
         return previous
+    }
+
+    /// Rewrites the text chunks of the cell's PNGs (`entry`, the same picture) with its current
+    /// figures, without rendering: the pixels are read back and written unchanged.
+    func annotate(_ cell: AtlasCell, entry: AtlasManifest.CellEntry) throws -> AtlasManifest.CellEntry {
+        let text = textChunks(cell)
+        for name in [entry.image, entry.thumbnail] {
+            let path = directory + "/" + name
+            let picture: DecodedPNG
+            do {
+                picture = try PNGFile.read(path)
+            } catch let error as ImageIOError {
+                throw GalleryError.writeFailed(path: path, reason: "cannot read it back: \(error.description)")
+            }
+            try write(picture.image, to: name, text: text)
+        }
+        var updated = entry
+        updated.textHash = RunManifest.hash(Self.signature(text))
+        return updated
     }
 
     /// Renders the cell's elite and writes its PNGs (full size first, then the thumbnail).
@@ -64,29 +92,37 @@ struct CellExporter {
     }
 
     /// Every text chunk of the cell's PNGs: the headline `confidence` is the robust one, with
-    /// the training and held-out confidences beside it, each labelled.
+    /// the training and held-out confidences beside it, each labelled; before the cell is judged,
+    /// the training confidence, labelled as such.
     func textChunks(_ cell: AtlasCell) -> [String: String] {
-        let e = cell.elite, v = cell.verdict
-        let method = "mean over \(Judge.framingCount) random framings (crops 70–100 %, ±10°, mirror) of a "
-            + "\(Judge.renderSize)² anti-aliased render"
-        let hits = Int((v.heldOutTopOne * Float(Judge.framingCount)).rounded())
-        return [
+        let e = cell.elite
+        var text = [
             PNGTextKey.genome: e.genome,
             PNGTextKey.target: cell.fullName,
-            PNGTextKey.confidence: "\(v.robust)",
-            PNGTextKey.confidenceMethod: "robust: the atlas's networks (\(run.model)), \(method)",
             PNGTextKey.trainingConfidence: "\(e.confidence)",
-            PNGTextKey.heldOutConfidence: "\(v.heldOut)",
-            PNGTextKey.heldOutMethod: "\(heldOutModel), \(method); target top-1 on \(hits)/\(Judge.framingCount)",
             PNGTextKey.naturalness: "\(e.naturalness)",
             PNGTextKey.model: run.model,
             PNGTextKey.run: run.name,
             Key.cell: String(e.cell),
             Key.batch: String(e.batch),
-            Key.nearest: "\(cell.nearestName) (\(v.nearestProbability))",
             PNGTextKey.title: "\(cell.name) (atlas \(run.name), cell \(e.cell))",
             PNGTextKey.software: "Pareidolia",
         ]
+        guard let v = cell.verdict else {
+            text[PNGTextKey.confidence] = "\(e.confidence)"
+            text[PNGTextKey.confidenceMethod] = "training: the atlas's own score (\(run.model), mean over its "
+                + "\(trainingFramings) framings), not yet judged"
+            return text
+        }
+        let method = "mean over \(Judge.framingCount) random framings (crops 70–100 %, ±10°, mirror) of a "
+            + "\(Judge.renderSize)² anti-aliased render"
+        let hits = Int((v.heldOutTopOne * Float(Judge.framingCount)).rounded())
+        text[PNGTextKey.confidence] = "\(v.robust)"
+        text[PNGTextKey.confidenceMethod] = "robust: the atlas's networks (\(run.model)), \(method)"
+        text[PNGTextKey.heldOutConfidence] = "\(v.heldOut)"
+        text[PNGTextKey.heldOutMethod] = "\(heldOutModel), \(method); target top-1 on \(hits)/\(Judge.framingCount)"
+        text[Key.nearest] = "\(cell.nearestName ?? "class \(v.nearest)") (\(v.nearestProbability))"
+        return text
     }
 
     /// The text chunks as one text, to detect a change that needs new files.
@@ -105,13 +141,14 @@ struct CellExporter {
     }
 }
 
-/// One filled cell as the atlas page shows it: the elite, its verdict and its names.
+/// One filled cell as the atlas page shows it: the elite, its verdict (nil until judged) and
+/// its names.
 struct AtlasCell {
     var elite: EliteRow
-    var verdict: CellVerdict
+    var verdict: CellVerdict?
     /// The class's short name (`tabby`) and full name (`tabby, tabby cat`).
     var name: String
     var fullName: String
-    /// Short name of the nearest other class.
-    var nearestName: String
+    /// Short name of the nearest other class (nil until judged).
+    var nearestName: String?
 }

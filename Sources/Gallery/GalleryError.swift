@@ -26,6 +26,11 @@ public enum GalleryError: Error, CustomStringConvertible, Equatable {
     case graphvizFailed(tool: String, reason: String)
     /// An atlas's similarity graph could not be laid out (`reason`: the layout's error).
     case graphLayoutFailed(run: String, dotFile: String, reason: String)
+    /// `--judge` is not `all`, `none` or a number of cells.
+    case invalidJudging(value: String)
+    /// The export was interrupted (Ctrl-C) in `run`: `judged` verdicts of this export are kept
+    /// (`remaining` genomes still to judge); the page shows what was done.
+    case interrupted(run: String, page: String, judged: Int, remaining: Int)
 
     public var description: String {
         switch self {
@@ -75,6 +80,13 @@ public enum GalleryError: Error, CustomStringConvertible, Equatable {
         case let .graphLayoutFailed(run, dotFile, reason):
             return "cannot lay out the similarity graph of atlas '\(run)' (its DOT text is in '\(dotFile)'): "
                 + reason
+        case let .invalidJudging(value):
+            return "--judge '\(value)' is not understood; use --judge all (every elite), --judge none (training "
+                + "figures only) or --judge N / --judge \"top N\" (the N cells of highest training confidence)"
+        case let .interrupted(run, page, judged, remaining):
+            let left = remaining == 0 ? "" : ", \(remaining) genome\(remaining == 1 ? "" : "s") still to judge"
+            return "export of '\(run)' interrupted: \(judged) verdict\(judged == 1 ? "" : "s") of this export kept\(left); "
+                + "the page \(page) shows what is done; run the same command again to continue"
         }
     }
 

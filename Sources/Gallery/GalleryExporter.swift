@@ -15,7 +15,9 @@ import Store
 ///
 /// Exports are incremental: a record whose genome, size, supersampling, thumbnail size and
 /// text chunks are unchanged is not rendered again. Every file is written atomically and the
-/// manifest after each record, so an interrupted export resumes where it stopped.
+/// manifest after each record, so an interrupted export resumes where it stopped. An atlas's
+/// page is written first and rewritten as its elites are judged; its verdicts are cached in
+/// `<out>/<atlas>/verdicts.jsonl`.
 public enum GalleryExporter {
     /// Renders the selected records of `names` (every run when empty) into
     /// `options.outputDirectory` and writes the pages.
@@ -23,17 +25,20 @@ public enum GalleryExporter {
     /// Each record's image path in the store is set to its full-size PNG.
     /// - Parameters:
     ///   - progress: called after each record, reused or rendered.
-    ///   - atlasProgress: called after each judged genome and each rendered or reused cell of
+    ///   - atlasProgress: called after each rendered cell, judged genome and annotated cell of
     ///     an atlas.
+    ///   - isCancelled: polled between records, cells and genomes; true ends the export with
+    ///     `GalleryError.interrupted` once the finished work is saved (the page included).
     /// - Throws: `GalleryError` (`.unknownRun`, `.noRuns`, `.invalidOption`,
     ///   `.outputNotDirectory`, `.outputNotWritable`, `.writeFailed`, `.renderFailed`,
     ///   `.measureFailed`, and for atlases `.judgeFailed`, `.cellRenderFailed`,
-    ///   `.graphLayoutFailed`), the store's `StoreError`, or `SearchError.unreadableConfig`.
+    ///   `.graphLayoutFailed`, `.interrupted`), the store's `StoreError`, or `SearchError.unreadableConfig`.
     @discardableResult
     public static func export(runs names: [String], from store: RunStore, options: GalleryOptions,
                               renderer: GalleryRenderer,
                               progress: (GalleryProgress) -> Void = { _ in },
-                              atlasProgress: (AtlasProgress) -> Void = { _ in }) throws -> GalleryReport {
+                              atlasProgress: (AtlasProgress) -> Void = { _ in },
+                              isCancelled: @escaping () -> Bool = { false }) throws -> GalleryReport {
         try validate(options)
         let runs = try resolve(names, in: store)
         let out = trimmed(options.outputDirectory)
@@ -43,12 +48,13 @@ public enum GalleryExporter {
         for run in runs {
             if run.kind == .atlas {
                 let outcome = try AtlasExporter.export(run, from: store, into: out, options: options,
-                                                       renderer: renderer, progress: atlasProgress)
+                                                       renderer: renderer, isCancelled: isCancelled,
+                                                       progress: atlasProgress)
                 reports.append(outcome.report)
                 if let warning = outcome.warning, !warnings.contains(warning) { warnings.append(warning) }
             } else {
                 reports.append(try exportRun(run, from: store, into: out, options: options,
-                                             renderer: renderer, progress: progress))
+                                             renderer: renderer, isCancelled: isCancelled, progress: progress))
             }
             try writeIndex(out)
         }
@@ -71,7 +77,7 @@ public enum GalleryExporter {
 
     /// Exports one run's selected records and writes its page.
     private static func exportRun(_ run: Run, from store: RunStore, into out: String,
-                                  options: GalleryOptions, renderer: GalleryRenderer,
+                                  options: GalleryOptions, renderer: GalleryRenderer, isCancelled: () -> Bool,
                                   progress: (GalleryProgress) -> Void) throws -> GalleryReport.RunReport {
         let directory = out + "/" + run.name
         try Directory.make(directory)
@@ -92,6 +98,10 @@ public enum GalleryExporter {
         var cards: [RunPage.Card] = []
         var rendered = 0
         for (position, record) in chosen.enumerated() {
+            if isCancelled() {
+                try writeIndex(out)
+                throw GalleryError.interrupted(run: run.name, page: out + "/index.html", judged: 0, remaining: 0)
+            }
             let key = String(record.id)
             let previous = manifest.records[key]
             let reused = exporter.reusable(record, previous: previous)

@@ -1,3 +1,4 @@
+import Foundation
 import Imaging
 import Search
 import Store
@@ -22,14 +23,51 @@ public struct GalleryOptions: Sendable, Equatable {
     /// the full render.
     public var thumbnailSize: Int
     public var selection: Selection
+    /// Which elites of an atlas are judged (the rest show their training figures).
+    public var judging: AtlasJudging
 
     public init(outputDirectory: String = "gallery", size: Int = 1024, supersampling: Int = 3,
-                thumbnailSize: Int = 256, selection: Selection = .allRecords) {
+                thumbnailSize: Int = 256, selection: Selection = .allRecords, judging: AtlasJudging = .all) {
         self.outputDirectory = outputDirectory
         self.size = size
         self.supersampling = supersampling
         self.thumbnailSize = thumbnailSize
         self.selection = selection
+        self.judging = judging
+    }
+}
+
+/// How many of an atlas's elites the gallery judges (robust and held-out, seconds per genome);
+/// verdicts are cached, so judging more later only pays for the new ones.
+public enum AtlasJudging: Sendable, Equatable, CustomStringConvertible {
+    /// None: every card shows the atlas's training figure.
+    case none
+    /// The `n` cells of highest training confidence (with every other cell holding the same genome).
+    case top(Int)
+    /// Every elite.
+    case all
+
+    /// Parses `all`, `none`, `N` or `top N` / `topN` / `top-N` (N ≥ 1).
+    /// - Throws: `GalleryError.invalidJudging` naming the text.
+    public init(parsing text: String) throws {
+        let t = text.trimmingCharacters(in: .whitespaces).lowercased()
+        switch t {
+        case "all": self = .all
+        case "none", "0": self = .none
+        default:
+            var digits = Substring(t)
+            if digits.hasPrefix("top") { digits = digits.dropFirst(3).drop { $0 == " " || $0 == "-" || $0 == "=" } }
+            guard let n = Int(digits), n >= 1 else { throw GalleryError.invalidJudging(value: text) }
+            self = .top(n)
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .none: "none"
+        case .top(let n): "top \(n)"
+        case .all: "all"
+        }
     }
 }
 
@@ -71,10 +109,26 @@ public struct GalleryRenderer: Sendable {
     }
 
     /// Verdicts from `AtlasJudge` with the atlas's stored settings, networks loaded from `models`.
+    /// The judge (its inference sessions) is built once per atlas and kept for the next calls.
     public static func judgeAtlas(_ models: ModelCache) -> @Sendable (Run, [EliteRow]) throws -> [CellVerdict] {
-        { run, elites in
+        let kept = KeptJudge()
+        return { run, elites in try kept.judge(elites, of: run, models: models) }
+    }
+}
+
+/// The last atlas's `AtlasJudge`, reused while calls are about the same atlas; calls are
+/// serialised (a judge owns mutable classifier scratch).
+private final class KeptJudge: @unchecked Sendable {
+    private let lock = NSLock()
+    private var judge: (run: Int64, config: String, judge: AtlasJudge)?
+
+    func judge(_ elites: [EliteRow], of run: Run, models: ModelCache) throws -> [CellVerdict] {
+        try lock.withLock {
+            if let judge, judge.run == run.id, judge.config == run.config { return try judge.judge.judge(elites) }
             let settings = try AtlasSettings.decode(run.config, run: run.name)
-            return try AtlasJudge(settings: settings, models: models).judge(elites)
+            let made = try AtlasJudge(settings: settings, models: models)
+            judge = (run.id, run.config, made)
+            return try made.judge(elites)
         }
     }
 }
@@ -98,12 +152,12 @@ public struct GalleryProgress: Sendable, Equatable {
 /// One step of an atlas export, reported to the caller's atlas progress callback.
 public struct AtlasProgress: Sendable, Equatable {
     public enum Step: Sendable, Equatable {
-        /// One distinct genome judged (`done`/`total` count genomes still to judge).
-        case judged
-        /// One cell's PNGs rendered (`done`/`total` count every cell).
+        /// One cell's PNGs rendered (`done`/`total` count the cells to render in this export).
         case rendered
-        /// One cell's existing PNGs kept (same genome, sizes and scores).
-        case reused
+        /// One distinct genome judged (`done`/`total` count the genomes to judge in this export).
+        case judged
+        /// One cell's PNG text chunks rewritten with its verdict (`done`/`total` count those cells).
+        case annotated
     }
 
     /// Name of the atlas being exported.
@@ -114,8 +168,10 @@ public struct AtlasProgress: Sendable, Equatable {
     /// The cell's class (the first cell holding the genome, for `.judged`).
     public var cell: Int
     public var className: String
-    /// The cell's robust confidence.
-    public var robust: Float
+    /// The cell's robust confidence, or its training confidence while it has no verdict.
+    public var confidence: Float
+    /// Whether `confidence` is a verdict's robust figure (false: the atlas's training figure).
+    public var judged: Bool
 }
 
 /// What one export did.

@@ -110,6 +110,9 @@ enum PageStyle {
         .cell .score{font-size:13px;color:var(--muted);gap:6px}
         .cell .score .conf{color:var(--text)}
         .cell .line{font-size:12px;color:var(--muted);font-variant-numeric:tabular-nums}
+        .thumb.pending{display:flex;align-items:center;justify-content:center;color:#aaa;font-size:12px}
+        .cell.unjudged .score .conf{color:var(--muted)}
+        .progress-note{border-left:3px solid var(--muted);padding:4px 10px;color:var(--muted)}
         .mosaic{display:grid;grid-template-columns:1fr 1fr}
         .mosaic img{width:100%;height:100%;object-fit:cover}
         .coverage-line{font-size:13px;color:var(--muted)}

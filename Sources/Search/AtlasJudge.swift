@@ -45,9 +45,20 @@ public struct AtlasCoverage: Sendable, Equatable {
     /// Cells whose held-out top-1 is their class on most framings.
     public var heldOutAgree: Int
 
+    /// Cells holding an elite and judged (`verdicts.count`, at most `filled`).
+    public var judged: Int
+
+    /// Coverage of an atlas whose every filled cell has one of `verdicts`.
     public init(cells: Int, verdicts: [CellVerdict]) {
+        self.init(cells: cells, filled: verdicts.count, verdicts: verdicts)
+    }
+
+    /// Coverage of an atlas of `cells` cells, `filled` of them holding an elite, judged so far
+    /// by `verdicts` (the robust and held-out counts are over those).
+    public init(cells: Int, filled: Int, verdicts: [CellVerdict]) {
         self.cells = cells
-        filled = verdicts.count
+        self.filled = filled
+        judged = verdicts.count
         robustAtHalf = verdicts.filter { $0.robust >= 0.5 }.count
         robustAtNinety = verdicts.filter { $0.robust >= 0.9 }.count
         robustAtNinetyNine = verdicts.filter { $0.robust >= 0.99 }.count

@@ -9,35 +9,8 @@ import XCTest
 /// An atlas's page: every elite's card with its robust figure, the filter box, coverage equal
 /// to the verdicts', cached verdicts and reused PNGs on a re-export, and the similarity graph.
 final class AtlasPageTests: GalleryTestCase {
-    /// tench, goldfish, great white shark, tabby, starfish filled; toilet tissue (999) left empty.
-    let classes = [0, 1, 2, 281, 327, 999]
-    /// Cells 281 and 327 share a genome: one judgement serves both.
-    let planned: [(cell: Int, genome: String, training: Float)] = [
-        (0, "(rgb x y r)", 0.97), (1, "(hsv (* 3.1 t) 0.8 (abs (- y r)))", 0.999), (2, "(rgb r r y)", 0.3),
-        (281, "(mix x (noise (* 4 x) y) 0.25)", 0.62), (327, "(mix x (noise (* 4 x) y) 0.25)", 0.05),
-    ]
     /// The cells drawn in the similarity graph: all but the shark (below 10 % robust).
     var drawn: [Int] { planned.map(\.cell).filter { $0 != 2 } }
-
-    /// Creates atlas `name` with `planned` committed as its first batch.
-    @discardableResult
-    func makeAtlas(_ name: String = "atlas-1") throws -> Run {
-        let settings = AtlasSettings(classes: classes, evolution: EvolutionConfig())
-        let (run, lease) = try store.createLockedRun(NewRun(name: name, target: settings.targetText,
-                                                            config: try settings.json(), model: settings.modelName,
-                                                            seed: 7, kind: .atlas))
-        try store.commitBatch(BatchCommit(
-            run: run.id, stats: stats(0), rngState: "{}", filledCells: planned.count,
-            elites: planned.map { EliteRow(cell: $0.cell, genome: $0.genome, quality: log($0.training),
-                                           confidence: $0.training, naturalness: 0.03, batch: 0) }))
-        try store.releaseLock(lease)
-        return try store.run(named: name)
-    }
-
-    func stats(_ index: Int) -> GenerationStats {
-        GenerationStats(index: index, bestFitness: 0, meanFitness: -1, bestConfidence: 0.999, meanConfidence: 0.6,
-                        bestNaturalness: 0.03, evaluations: 64 * (index + 1), elapsedSeconds: 12.5 * Double(index + 1))
-    }
 
     @discardableResult
     func export(_ judge: JudgeLog, renders: RenderLog = RenderLog(),
@@ -260,6 +233,37 @@ final class AtlasPageTests: GalleryTestCase {
             XCTAssertTrue(FileManager.default.fileExists(atPath: "\(out)/\(name)/graph.dot"))
         }
     }
+}
+
+/// The test atlas, shared by the atlas page tests.
+extension GalleryTestCase {
+    /// tench, goldfish, great white shark, tabby, starfish filled; toilet tissue (999) left empty.
+    var classes: [Int] { [0, 1, 2, 281, 327, 999] }
+    /// Cells 281 and 327 share a genome: one judgement serves both.
+    var planned: [(cell: Int, genome: String, training: Float)] { [
+        (0, "(rgb x y r)", 0.97), (1, "(hsv (* 3.1 t) 0.8 (abs (- y r)))", 0.999), (2, "(rgb r r y)", 0.3),
+        (281, "(mix x (noise (* 4 x) y) 0.25)", 0.62), (327, "(mix x (noise (* 4 x) y) 0.25)", 0.05),
+    ] }
+    /// Creates atlas `name` with `planned` committed as its first batch.
+    @discardableResult
+    func makeAtlas(_ name: String = "atlas-1") throws -> Run {
+        let settings = AtlasSettings(classes: classes, evolution: EvolutionConfig())
+        let (run, lease) = try store.createLockedRun(NewRun(name: name, target: settings.targetText,
+                                                            config: try settings.json(), model: settings.modelName,
+                                                            seed: 7, kind: .atlas))
+        try store.commitBatch(BatchCommit(
+            run: run.id, stats: stats(0), rngState: "{}", filledCells: planned.count,
+            elites: planned.map { EliteRow(cell: $0.cell, genome: $0.genome, quality: log($0.training),
+                                           confidence: $0.training, naturalness: 0.03, batch: 0) }))
+        try store.releaseLock(lease)
+        return try store.run(named: name)
+    }
+
+    func stats(_ index: Int) -> GenerationStats {
+        GenerationStats(index: index, bestFitness: 0, meanFitness: -1, bestConfidence: 0.999, meanConfidence: 0.6,
+                        bestNaturalness: 0.03, evaluations: 64 * (index + 1), elapsedSeconds: 12.5 * Double(index + 1))
+    }
+
 }
 
 /// The fake judge: fixed verdicts per cell, every call counted (with the cells it was given);
