@@ -3,9 +3,12 @@ import Scoring
 
 /// How an image scores: the classifier's view and the two naturalness measures.
 public struct PolishScore: Sendable, Equatable {
-    /// The objective's confidence (summed softmax probability of the target classes), 0…1.
+    /// The objective's confidence, 0…1 (`Objective.confidence`): the probability of the classes
+    /// it seeks, 1 − p for a class it avoids, and only the image's top-1 probability when it
+    /// reads inner features (`confidenceKind == .topOne`), which says nothing of the objective.
     public var confidence: Float
-    /// The objective's value (log-probability units).
+    /// The objective's value, in its own units (log p for a class, an activation for a channel):
+    /// what a polish climbs.
     public var objective: Float
     /// Mean |x − TVdenoise(x)| with Chambolle weight 0.2 (`FitnessFunction.denoiseWeight`).
     public var denoiseDistance: Float

@@ -1,8 +1,14 @@
 import Foundation
 import Imaging
 import Net
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
-/// A name in an objective that does not resolve, with what would.
+/// A name in an objective that does not resolve, with what would; or an objective that cannot
+/// steer a search.
 public enum ObjectiveError: Error, CustomStringConvertible, Equatable {
     /// A model prefix that is not a known network.
     case unknownModel(name: String)
@@ -14,11 +20,16 @@ public enum ObjectiveError: Error, CustomStringConvertible, Equatable {
     case channelOutOfRange(layer: String, channel: Int, network: String, channels: Int)
     /// A picture that could not be read.
     case picture(path: String, reason: String)
+    /// A picture path that is not a regular file (`kind`: "a named pipe (FIFO)", "a directory", …).
+    case pictureNotAFile(path: String, kind: String)
+    /// Terms that cancel out: every image would score the same.
+    case constant(text: String)
 
     public var description: String {
         switch self {
         case .unknownModel(let name):
-            return "unknown model '\(name)' in the objective; use lite0, lite1 or lite2 (e.g. lite1:class(go-kart))"
+            let known = ModelVariant.allCases.map(\.rawValue)
+            return "unknown network '\(name)' in the objective; the networks are \(known.joined(separator: ", ")) (e.g. \(known[1]):class(go-kart))"
         case let .modelNotInRun(name, run):
             return "the objective names \(name) but the run scores with \(run.joined(separator: ", ")); add --model \(name)"
         case let .unknownLayer(name, network, blocks):
@@ -27,6 +38,10 @@ public enum ObjectiveError: Error, CustomStringConvertible, Equatable {
             return "\(layer) on \(network) has channels 0…\(channels - 1), not \(channel); pick a channel below \(channels)"
         case let .picture(path, reason):
             return "cannot use picture '\(path)' in the objective: \(reason)"
+        case let .pictureNotAFile(path, kind):
+            return "cannot use picture '\(path)' in the objective: it is \(kind), not a regular file; give the path of a PNG file"
+        case .constant(let text):
+            return "objective \"\(text)\" is constant: its terms cancel out, so every image would score the same; remove the cancelling terms or change their weights"
         }
     }
 }
@@ -69,7 +84,43 @@ extension ObjectiveText {
             total = total.map { $0 + objective } ?? objective
         }
         guard let total else { throw ObjectiveTextError(text: description, column: 1, expected: "an objective", found: "nothing") }
+        guard !Self.cancels(total) else { throw ObjectiveError.constant(text: description) }
         return total
+    }
+
+    /// Whether every term of `objective` cancels against an equal one (`class(goldfish) -
+    /// class(1)`, which the text alone does not show): net weights all below `cancelledBelow`.
+    static func cancels(_ objective: Objective) -> Bool {
+        var net: [(term: Objective, weight: Double)] = []
+        func collect(_ o: Objective, _ weight: Double) {
+            switch o {
+            case .sum(let a, let b): collect(a, weight); collect(b, weight)
+            case .scaled(let k, let a): collect(a, weight * Double(k))
+            default:
+                if let i = net.firstIndex(where: { $0.term == o }) { net[i].weight += weight } else { net.append((o, weight)) }
+            }
+        }
+        collect(objective, 1)
+        return !net.contains { $0.weight.magnitude >= cancelledBelow }
+    }
+
+    /// The type bits (`S_IFMT`) of what `path` names, following symbolic links, without opening
+    /// it; nil when it cannot be examined (missing: the reader then says so).
+    static func fileKind(_ path: String) -> mode_t? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return info.st_mode & S_IFMT
+    }
+
+    static func describe(fileKind kind: mode_t) -> String {
+        switch kind {
+        case S_IFIFO: return "a named pipe (FIFO)"
+        case S_IFDIR: return "a directory"
+        case S_IFCHR: return "a character device"
+        case S_IFBLK: return "a block device"
+        case S_IFSOCK: return "a socket"
+        default: return "a special file"
+        }
     }
 
     private func resolve(_ atom: Atom, networks: [String], names: ImageNetClasses, scorer: Scorer,
@@ -97,6 +148,10 @@ extension ObjectiveText {
         case let .neuron(layer, channel): return .layer(LayerFeature(.neuron, block: try block(layer, channel: channel), channel: channel))
         case .dream(let layer): return .layer(LayerFeature(.dream, block: try block(layer, channel: nil)))
         case .match(let path), .style(let path):
+            // A FIFO or a device would block or never end a read: refuse them before opening.
+            if let kind = Self.fileKind(path), kind != S_IFREG {
+                throw ObjectiveError.pictureNotAFile(path: path, kind: Self.describe(fileKind: kind))
+            }
             let image: Image
             do { image = try loadPicture(path) } catch { throw ObjectiveError.picture(path: path, reason: "\(error)") }
             // The picture prepared the way photos are, measured once on each network.

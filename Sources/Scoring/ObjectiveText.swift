@@ -1,3 +1,5 @@
+import Net
+
 /// The objective language: what a run maximises, as text a user writes and the program prints
 /// back the same way.
 ///
@@ -15,7 +17,9 @@
 ///
 /// Terms are summed with their weights (`+`, `-`, a number with or without `*`). Arguments are
 /// the text up to the closing parenthesis, trimmed, or a "quoted string" (for paths with `)`).
-/// This file only parses and prints; names are resolved against the classes and layers later.
+/// Weights are 1e-6 … 1e6 in magnitude (`weightMagnitudes`). This file only parses and prints (and
+/// refuses unknown network prefixes and terms that cancel); names are resolved against the
+/// classes and layers later.
 public struct ObjectiveText: Sendable, Equatable, CustomStringConvertible {
     /// One weighted term.
     public struct Term: Sendable, Equatable {
@@ -52,10 +56,41 @@ public struct ObjectiveText: Sendable, Equatable, CustomStringConvertible {
         self.terms = terms
     }
 
-    /// Parses `text`; a mistake throws `ObjectiveTextError` naming the column and what was expected.
+    /// Parses `text`; a mistake throws `ObjectiveTextError` naming the column and what was
+    /// expected, an unknown network prefix `ObjectiveError.unknownModel`, and terms that cancel
+    /// out (an objective every image scores the same on) `ObjectiveError.constant`.
     public init(parsing text: String) throws {
         var parser = ObjectiveParser(text: text)
         terms = try parser.parseSum()
+        for model in models where ModelVariant(rawValue: model) == nil { throw ObjectiveError.unknownModel(name: model) }
+        try checkNotConstant(text: text)
+    }
+
+    /// The magnitudes a written weight may have: 1e-6 … 1e6. Beyond them a weighted log
+    /// probability overflows the fitness clamp (every image scores the same) or underflows to 0.
+    public static let weightMagnitudes: ClosedRange<Double> = 1e-6...1e6
+    /// The weight range as the parser's "expected" text.
+    static let weightRangeText = "a weight between 1e-6 and 1e6 in magnitude (e.g. 0.5 * class(goldfish))"
+
+    /// A net weight below this (half the smallest weight: a Float weight of 1e-6 is a little
+    /// under 1e-6) is a cancellation.
+    static let cancelledBelow = weightMagnitudes.lowerBound / 2
+
+    /// Throws `ObjectiveError.constant` when every term's net weight (summed over terms that
+    /// measure the same thing on the same network) is below `cancelledBelow`.
+    func checkNotConstant(text: String) throws {
+        var net: [(model: String?, atom: Atom, weight: Double)] = []
+        for term in terms {
+            let model = term.model?.lowercased()
+            if let i = net.firstIndex(where: { $0.model == model && $0.atom == term.atom }) {
+                net[i].weight += Double(term.weight)
+            } else {
+                net.append((model, term.atom, Double(term.weight)))
+            }
+        }
+        guard net.contains(where: { $0.weight.magnitude >= Self.cancelledBelow }) else {
+            throw ObjectiveError.constant(text: text)
+        }
     }
 
     /// The canonical text: `parse(description) == self`.
@@ -215,24 +250,33 @@ struct ObjectiveParser {
         return out
     }
 
-    /// A decimal number (no sign: signs are the sum's), or nil when the term has no weight.
+    /// A decimal number (no sign: signs are the sum's), or nil when the term has no weight; a
+    /// weight outside `ObjectiveText.weightMagnitudes` throws, naming the range.
     mutating func parseNumber() throws -> Float? {
         let start = position
         var digits = ""
-        while position < characters.count, characters[position].isNumber || characters[position] == "."
-                || (characters[position] == "e" && !digits.isEmpty && position + 1 < characters.count
-                    && (characters[position + 1].isNumber || characters[position + 1] == "-")) {
-            if characters[position] == "e", position + 1 < characters.count, characters[position + 1] == "-" {
-                digits += "e-"
-                position += 2
-                continue
+        func isDigit(_ i: Int) -> Bool { i < characters.count && characters[i].isASCII && characters[i].isNumber }
+        while position < characters.count {
+            let c = characters[position]
+            if isDigit(position) || c == "." {
+                digits.append(c)
+                position += 1
+            } else if c == "e" || c == "E", !digits.isEmpty {
+                // An exponent: e5, e-5, e+5 (an 'e' not followed by one is not part of the number).
+                let signed = position + 1 < characters.count && "+-".contains(characters[position + 1])
+                guard isDigit(position + (signed ? 2 : 1)) else { break }
+                digits += String(characters[position...(position + (signed ? 1 : 0))])
+                position += signed ? 2 : 1
+            } else {
+                break
             }
-            digits.append(characters[position])
-            position += 1
         }
         guard !digits.isEmpty else { return nil }
-        guard let value = Float(digits), value.isFinite else { throw error("a number", at: start) }
-        return value
+        guard let value = Double(digits) else { throw error("a number", at: start) }
+        guard ObjectiveText.weightMagnitudes.contains(value.magnitude) else {
+            throw ObjectiveTextError(text: text, column: start + 1, expected: ObjectiveText.weightRangeText, found: digits)
+        }
+        return Float(value)
     }
 
     mutating func parseInteger() throws -> Int {

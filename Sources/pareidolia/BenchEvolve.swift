@@ -14,7 +14,7 @@ struct BenchEvolve: ParsableCommand {
         commandName: "evolve",
         abstract: "Search quality: per class and seed, how the best image holds up after --minutes (or once it reaches --until).",
         discussion: """
-            Each seed is a fresh run in a throw-away database; the final best image of each is written to --out. The gate defaults to 0.05 here. Per seed it prints: the training confidence (what the search bred for), the robust confidence (the run's networks on 16 random framings of the 448² anti-aliased render that no run scores), the held-out network's confidence and how many of those framings it calls the target (top-1), the old exact-framing figure (Lite0 on the gallery's centre crop), evaluations, evaluations/s and how busy the classifier was.
+            Each seed is a fresh run in a throw-away database; the final best image of each is written to --out. The gate defaults to 0.05 here. Per seed it prints: the objective's value before penalties (objective=, over the run's framings), what its confidences are (confidence_is=target_p, one_minus_p, or image_top1_p for an objective of inner features, whose confidences are only the image's top-1 probability), the training confidence (what the search bred for), the robust confidence (the run's networks on 16 random framings of the 448² anti-aliased render that no run scores), the held-out network's confidence and how many of those framings it calls the target (top-1), the old exact-framing figure (Lite0 on the gallery's centre crop), evaluations, evaluations/s and how busy the classifier was.
             --search compares the engine with its parts at equal wall time: polish (the default, as in evolve: no crossover or mutation, every child a fresh random genome, the best polished), memetic (GP with constant polish) and gp (no polish). Repeat it to run each seed once per search (the ablation rows).
             Examples:
               swift run -c release pareidolia bench evolve --class "rock crab" --class goldfish --seeds 3 --minutes 10
@@ -24,7 +24,7 @@ struct BenchEvolve: ParsableCommand {
 
     @Option(name: .customLong("class"), help: "Target class (repeat to benchmark several classes one after another).")
     var classes: [String] = []
-    @Option(help: "An objective text to benchmark (repeatable, after the classes; see evolve --help).")
+    @Option(parsing: .unconditionalSingleValue, help: "An objective text to benchmark (repeatable, after the classes; see evolve --help).")
     var objective: [String] = []
     @Option(parsing: .unconditional, help: "Number of seeds per class.") var seeds = 3
     @Option(parsing: .unconditional, help: "The first seed (seeds run first-seed, first-seed + 1, …; to add seeds to an earlier table).")
@@ -119,12 +119,21 @@ struct BenchEvolve: ParsableCommand {
         let exported = try RunJudge.render(best.genome)
         let galleryView = index >= 0 ? try context.exactView.probabilities(of: exported)[index] : .nan
         let scorer = run.evaluator.scorer
-        let line = String(format: "bench evolve class=%d (%@) seed=%llu search=%@ models=%@ framings=%d reached=%@ seconds=%.0f evaluations=%d evals_per_s=%.1f classifier_busy=%.2f generations=%d training=%.4f robust=%.4f robust_top=%@ %@=%.4f %@_top1=%.2f %@_top=%@ gallery_view=%.4f naturalness=%.4f nodes=%d image=%@",
+        // The objective it climbed, before penalties, as the search scores it; and what its
+        // confidences are (for inner features, only the image's top-1 probability).
+        let objectiveValue = try RunReporting.objectiveValue(of: best.genome, evaluator: run.evaluator).value
+        let confidenceIs = switch target.objective.confidenceKind {
+        case .sought: "target_p"
+        case .absence: "one_minus_p"
+        case .topOne: "image_top1_p"
+        }
+        let line = String(format: "bench evolve class=%d (%@) seed=%llu search=%@ models=%@ framings=%d reached=%@ seconds=%.0f evaluations=%d evals_per_s=%.1f classifier_busy=%.2f generations=%d objective=%.6g confidence_is=%@ training=%.4f robust=%.4f robust_top=%@ %@=%.4f %@_top1=%.2f %@_top=%@ gallery_view=%.4f naturalness=%.4f nodes=%d image=%@",
                           index, target.name as NSString, seed, mode.rawValue as NSString,
                           settings.modelName as NSString, settings.framings?.count ?? 0,
                           (ending == .reachedConfidence ? "yes" : "no") as NSString, seconds,
                           run.state.evaluations, Double(run.state.evaluations) / max(seconds, 1e-9),
                           scorer.classifierSeconds / max(seconds, 1e-9), run.state.generation,
+                          objectiveValue, confidenceIs as NSString,
                           best.evaluation.confidence, j.confidence,
                           ((try? context.names.shortName(of: j.robust[0].topClass)) ?? "?").replacingOccurrences(of: " ", with: "_") as NSString,
                           j.heldOut.model as NSString, j.heldOut.confidence, j.heldOut.model as NSString, j.heldOut.top1,

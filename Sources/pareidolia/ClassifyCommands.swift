@@ -24,7 +24,8 @@ struct Classify: ParsableCommand {
     @Option(help: "Classifier: lite0, lite1 or lite2.") var model = RunSettings.defaultModel
     @Option(parsing: .unconditional, help: "How many classes to list.") var top = 5
     @Flag(help: "Print every class's logit and probability as JSON.") var json = false
-    @Option(help: "Also print this objective's value on the image (see evolve --help).") var objective: String?
+    @Option(parsing: .unconditional, help: "Also print this objective's value on the image (the language of evolve --help; weights 1e-6…1e6 in magnitude; a leading - is part of it).")
+    var objective: String?
 
     func validate() throws {
         guard (1...1000).contains(top) else { throw ValidationError("--top must be 1…1000, got \(top)") }
@@ -46,7 +47,13 @@ struct Classify: ParsableCommand {
             let target = try Target(objective: text, names: classes, scorer: scorer)
             let r = scorer.resolution(of: 0)
             let score = try scorer.evaluate([decoded.image.prepareForNetwork(size: r)], objective: target.objective)[0]
-            print(String(format: "objective %@ = %.6g (confidence %.3f%%)", target.name, score.value, score.confidence * 100))
+            var line = String(format: "objective %@ = %.6g", target.name, score.value)
+            switch target.objective.confidenceKind {
+            case .sought: line += String(format: " (confidence %.3f%%)", score.confidence * 100)
+            case .absence: line += String(format: " (confidence it is not the class, 1 − p: %.3f%%)", score.confidence * 100)
+            case .topOne: break  // inner features: no class of its own; the top classes follow
+            }
+            print(line)
         }
         if json {
             print(try ClassificationReport(image: image, model: model.lowercased(), inputSize: scorer.resolution(of: 0),

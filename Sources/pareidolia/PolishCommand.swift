@@ -29,7 +29,7 @@ struct PolishCommand: ParsableCommand {
     @Argument(help: "A run name, a .genome file or a PNG.") var source: String
     @Option(name: .customLong("class"), help: "Target class (default for a run: the run's own objective).")
     var classes: [String] = []
-    @Option(help: ObjectiveOption.help) var objective: String?
+    @Option(parsing: .unconditional, help: ObjectiveOption.help) var objective: String?
     @Option(help: "constants or pixels.") var mode: Mode = .constants
     @Option(parsing: .unconditional, help: "Gradient steps.") var steps = PolishDefaults.standaloneSteps
     @Option(parsing: .unconditional, help: "Adam learning rate (default: \(PolishDefaults.constantLearningRate) for constants, \(PolishDefaults.pixelLearningRate) for pixels).") var lr: Float?
@@ -78,15 +78,63 @@ struct PolishCommand: ParsableCommand {
             start, mode: mode, objective: goal, scorer: scorer,
             settings: PolishJob.Settings(steps: steps, learningRate: lr, tvWeight: tvWeight, gate: gate, views: robust),
             path: self.source)
-        try write(result, genome: polishedGenome, target: targetName)
+        try write(result, genome: polishedGenome, target: targetName, objective: goal)
         if let source, let genome = polishedGenome {
             let generation = try PolishedRecords.store(genome, result: result, imagePath: output, run: source.run,
                                                        in: try database.open())
             print("stored as a polished record of run \(source.run.name) (generation \(generation))")
         }
-        print(String(format: "confidence %.2f%% → %.2f%%, denoise distance %.4f → %.4f, TV %.4f → %.4f (%d steps)",
-                     result.before.confidence * 100, result.after.confidence * 100, result.before.denoiseDistance,
-                     result.after.denoiseDistance, result.before.totalVariation, result.after.totalVariation, result.steps))
+        let saved = try Self.asSaved(start, polished: result, genome: polishedGenome, objective: goal, scorer: scorer)
+        let r = scorer.resolution(of: 0)
+        // The objective as written: the text, class(…) for --class, else the run's target.
+        let shown = text?.description
+            ?? (classes.isEmpty ? targetName : "class(\(classes.map(ObjectiveText.argument).joined(separator: " | ")))")
+        for line in Self.report(result, saved: saved, objective: goal, name: shown,
+                                measured: "\(network) on the \(r)² \(mode == .constants ? "render" : "image") in 8 bits, as classify reads a \(r)² PNG") {
+            print(line)
+        }
+    }
+
+    /// The objective's score of the start and of the result at the network's resolution with
+    /// 8-bit samples, as a PNG holds them: what `classify --objective` reads from a render of
+    /// either genome at that size (`render --size 224 --aa 1`), or from a pixels-mode result.
+    static func asSaved(_ start: Start, polished result: PolishResult, genome: Genome?, objective: Objective,
+                        scorer: Scorer) throws -> (before: ObjectiveScore, after: ObjectiveScore) {
+        let r = scorer.resolution(of: 0)
+        func eightBit(_ image: Image) -> Image {
+            Image(width: image.width, height: image.height, interleavedRGB8: image.interleavedRGB8())
+        }
+        let first: Image
+        switch start {
+        case .genome(let g): first = try Renderer.render(g, width: r, height: r)
+        case .image(let i): first = i.prepareForNetwork(size: r)
+        }
+        let last = try genome.map { try Renderer.render($0, width: r, height: r) } ?? result.image
+        let scores = try scorer.evaluate([eightBit(first), eightBit(last)], objective: objective)
+        return (scores[0], scores[1])
+    }
+
+    /// What a polish did, one line per measure: the objective it climbed (before → after, in its
+    /// own units, as saved, with the figures on the unrounded image it climbed), the confidence
+    /// only when the objective seeks or avoids a class (an inner feature's objective has none:
+    /// the image's top-1 probability says nothing about it), then naturalness.
+    static func report(_ result: PolishResult, saved: (before: ObjectiveScore, after: ObjectiveScore),
+                       objective: Objective, name: String, measured: String) -> [String] {
+        var lines = [String(format: "objective %@: %.6g → %.6g (%@; %.6g → %.6g unrounded, as polished)",
+                            name as NSString, saved.before.value, saved.after.value, measured as NSString,
+                            result.before.objective, result.after.objective)]
+        switch objective.confidenceKind {
+        case .sought:
+            lines.append(String(format: "confidence %.2f%% → %.2f%%", saved.before.confidence * 100, saved.after.confidence * 100))
+        case .absence:
+            lines.append(String(format: "confidence it is not the class (1 − p) %.2f%% → %.2f%%",
+                                saved.before.confidence * 100, saved.after.confidence * 100))
+        case .topOne:
+            break
+        }
+        lines.append(String(format: "denoise distance %.4f → %.4f, TV %.4f → %.4f (%d steps)", result.before.denoiseDistance,
+                            result.after.denoiseDistance, result.before.totalVariation, result.after.totalVariation, result.steps))
+        return lines
     }
 
     typealias Start = PolishJob.Start
@@ -103,7 +151,7 @@ struct PolishCommand: ParsableCommand {
         return (.genome(best.genome), (best.run, best.settings))
     }
 
-    func write(_ result: PolishResult, genome: Genome?, target: String) throws {
+    func write(_ result: PolishResult, genome: Genome?, target: String, objective: Objective) throws {
         if output.lowercased().hasSuffix(".genome"), let genome {
             try (genome.description + "\n").write(toFile: output, atomically: true, encoding: .utf8)
             return
@@ -113,7 +161,14 @@ struct PolishCommand: ParsableCommand {
         try PNGFile.write(image, to: output, picture: PictureText(
             genome: genome?.description, target: target, confidence: result.after.confidence,
             naturalness: result.after.denoiseDistance,
-            extra: [PNGTextKey.polished: mode.rawValue, PNGTextKey.software: "pareidolia"]))
+            extra: [PNGTextKey.polished: mode.rawValue, PNGTextKey.software: "pareidolia",
+                    Self.objectiveValueKey: "\(result.after.objective)",
+                    PNGTextKey.confidenceMethod: objective.confidenceKind == .topOne
+                        ? "the image's top-1 probability (the objective reads inner features; see \(Self.objectiveValueKey))"
+                        : "the objective's class probability on the polished image"]))
     }
+
+    /// The PNG text key of the objective's value after the polish, on the image it polished.
+    static let objectiveValueKey = "objective value"
 }
 extension PolishJob.Mode: ExpressibleByArgument {}

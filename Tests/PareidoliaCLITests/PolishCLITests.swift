@@ -19,6 +19,40 @@ final class PolishCLITests: XCTestCase {
         XCTAssertEqual(rendered.status, 0, rendered.stderr)
     }
 
+    /// An objective of inner features has no confidence: polish prints the objective it climbed,
+    /// before → after, and those numbers are what `classify --objective` reads from 224² renders
+    /// of the start and polished genomes.
+    func testPolishingAChannelPrintsTheObjectiveAsClassifyMeasuresIt() throws {
+        let h = try CLIHarness()
+        let objective = "channel(block12, 57)"
+        let start = h.libraryPath + "/marble.genome", out = h.directory.appendingPathComponent("channel.genome").path
+        let r = try h.run(["polish", start, "--objective", objective, "--steps", "5", "-o", out])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        XCTAssertFalse(lines.contains { $0.contains("confidence") }, "no confidence for a channel: \(r.stdout)")
+        let line = try XCTUnwrap(lines.first { $0.hasPrefix("objective \(objective): ") }, r.stdout)
+        // "objective channel(block12, 57): A → B (…)"
+        let values = line.dropFirst("objective \(objective): ".count).split(separator: " ")
+        XCTAssertEqual(values[1], "→", line)
+        let (before, after) = (try XCTUnwrap(Double(values[0]), line), try XCTUnwrap(Double(values[2]), line))
+        XCTAssertNotEqual(before, after, "five steps move a channel: \(line)")
+
+        func classified(_ genome: String) throws -> Double {
+            let png = h.directory.appendingPathComponent(UUID().uuidString + ".png").path
+            let rendered = try h.run(["render", genome, "--size", "224", "--aa", "1", "-o", png])
+            XCTAssertEqual(rendered.status, 0, rendered.stderr)
+            let c = try h.run(["classify", png, "--objective", objective, "--top", "1"])
+            XCTAssertEqual(c.status, 0, c.stderr)
+            let first = try XCTUnwrap(c.stdout.split(separator: "\n").first.map(String.init))
+            XCTAssertFalse(first.contains("confidence"), first)
+            let prefix = "objective \(objective) = "
+            XCTAssertTrue(first.hasPrefix(prefix), first)
+            return try XCTUnwrap(Double(first.dropFirst(prefix.count)), first)
+        }
+        XCTAssertEqual(try classified(start), before, accuracy: 1e-4 * max(1, abs(before)))
+        XCTAssertEqual(try classified(out), after, accuracy: 1e-4 * max(1, abs(after)))
+    }
+
     func testPolishingARunStoresAPolishedRecord() throws {
         let h = try CLIHarness()
         let evolve = try h.run(["evolve", "--class", "rock crab", "--population", "8", "--generations", "1",
