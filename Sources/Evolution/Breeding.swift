@@ -18,6 +18,13 @@ struct Breeding {
             let n = Int((Double(count) * layers.share).rounded())
             for _ in 0..<n { genomes.append(Genome.layered(layers: layers.layers, limits: limits, using: &rng)) }
         }
+        if let cppn = config.cppn {
+            let n = Swift.min(Int((Double(count) * cppn.share).rounded()), count - genomes.count)
+            for _ in 0..<n {
+                guard let genome = Genome.cppn(weight: cppn.weight, limits: limits, using: &rng) else { break }
+                genomes.append(genome)
+            }
+        }
         if let waves = config.waves, Genome.maxWaveTerms(within: limits, warped: waves.warp != nil) > 0 {
             let n = Swift.min(Int((Double(count) * waves.share).rounded()), count - genomes.count)
             for _ in 0..<n {
@@ -47,6 +54,10 @@ struct Breeding {
                Double.random(in: 0..<1, using: &rng) < layers.crossover {
                 return (Genome.layerCrossover(a, b, limits: limits, using: &rng).0, .crossover)
             }
+            if let cppn = config.cppn, a.isCPPN, b.isCPPN, Double.random(in: 0..<1, using: &rng) < cppn.crossover,
+               let children = Genome.unitCrossover(a, b, limits: limits, using: &rng) {
+                return (children.0, .crossover)
+            }
             if let share = config.termOperators?.crossover, Double.random(in: 0..<1, using: &rng) < share,
                a.isSum, b.isSum {
                 return (Genome.termCrossover(a, b, limits: limits, using: &rng).0, .crossover)
@@ -57,6 +68,10 @@ struct Breeding {
         if let layers = config.layers, parent.isLayered, Double.random(in: 0..<1, using: &rng) < layers.mutation {
             let kinds = Genome.LayerMutation.allCases
             return (parent.layerMutated(kinds[rng.below(kinds.count)], limits: limits, using: &rng), .mutation)
+        }
+        if let cppn = config.cppn, parent.isCPPN, Double.random(in: 0..<1, using: &rng) < cppn.mutation {
+            let kinds = Genome.CPPNMutation.allCases
+            return (parent.cppnMutated(kinds[rng.below(kinds.count)], weight: cppn.weight, limits: limits, using: &rng), .mutation)
         }
         if let share = config.termOperators?.mutation, let waves = config.waves,
            Double.random(in: 0..<1, using: &rng) < share {

@@ -35,8 +35,34 @@ public struct EvolutionConfig: Codable, Sendable, Equatable {
     /// ground, `Genome.layered`), before the wave share; and layered parents are bred with layer
     /// crossover and layer mutations at its rates. nil (configs stored before it existed): none.
     public var layers: LayerSeeding?
+    /// When set, that share of every batch of random genomes are CPPN-like genomes (a small
+    /// network of sin/gauss/tanh/abs units over x, y, r feeding a palette, `Genome.cppn`), after
+    /// the layered share and before the wave share; CPPN parents are bred with unit crossover
+    /// and CPPN mutations at its rates. nil (configs stored before it existed): none.
+    public var cppn: CPPNSeeding?
 
     public init() {}
+}
+
+/// How many random genomes are CPPN-like, their first-layer weight scale, and how often
+/// crossover and mutation work on whole units.
+public struct CPPNSeeding: Codable, Sendable, Equatable {
+    /// Share of random genomes that are CPPN-like, in [0, 1].
+    public var share: Double
+    /// Standard deviation of the first layer's weights on x, y and r (higher: finer patterns).
+    public var weight: Float
+    /// Share of crossovers of two CPPN parents that are unit crossovers (`Genome.unitCrossover`).
+    public var crossover: Double
+    /// Share of mutations of a CPPN parent that are CPPN mutations (a new unit, an activation
+    /// changed, a palette colour replaced) instead of tree mutations.
+    public var mutation: Double
+
+    public init(share: Double = 1, weight: Float = 3, crossover: Double = 0.5, mutation: Double = 0.5) {
+        self.share = share
+        self.weight = weight
+        self.crossover = crossover
+        self.mutation = mutation
+    }
 }
 
 /// How many random genomes are layered (shapes on a ground), their size, and how often

@@ -37,16 +37,16 @@ struct RandomCommand: ParsableCommand {
         commandName: "random",
         abstract: "Write random genomes and their renders: a quick look at the formula space.",
         discussion: """
-            Writes NNN.genome and NNN.png for each genome into the output directory. Families: trees (ramped half-and-half expression trees over every primitive), waves (sums of coloured plane waves, what evolve starts from by default), layered (soft shapes composited on a ground: figures on a ground).
+            Writes NNN.genome and NNN.png for each genome into the output directory. Families: trees (ramped half-and-half expression trees over every primitive), waves (sums of coloured plane waves, what evolve starts from by default), layered (soft shapes composited on a ground: figures on a ground), cppn (a small network of sin/gauss/tanh/abs units over x, y and r feeding a two-colour palette).
             Examples:
               pareidolia random --count 16 --seed 7 -o random/
               pareidolia random --family layered --layers 5 --count 16 -o layered/
             """)
 
     /// The genome families `random` draws from.
-    enum Family: String, ExpressibleByArgument, CaseIterable { case trees, waves, layered }
+    enum Family: String, ExpressibleByArgument, CaseIterable { case trees, waves, layered, cppn }
 
-    @Option(help: "Genome family: trees, waves or layered.") var family: Family = .trees
+    @Option(help: "Genome family: trees, waves, layered or cppn.") var family: Family = .trees
     @Option(parsing: .unconditional, help: "Layered family: shapes per genome (at most 7).") var layers = 4
 
     @Option(parsing: .unconditional, help: "How many genomes.") var count = 16
@@ -67,7 +67,7 @@ struct RandomCommand: ParsableCommand {
         }
     }
 
-    /// Room for 7 layers: depth 16, 400 nodes.
+    /// Room for 7 layers or a CPPN: depth 16, 400 nodes.
     static let layeredLimits = (try? Limits(maxDepth: 16, maxNodes: 400)) ?? .standard
 
     /// `count` genomes of the chosen family.
@@ -79,6 +79,8 @@ struct RandomCommand: ParsableCommand {
             return (0..<count).map { _ in Genome.waves(terms: 24, frequency: 8, limits: limits, using: &rng) }
         case .layered:
             return (0..<count).map { _ in Genome.layered(layers: layers, limits: Self.layeredLimits, using: &rng) }
+        case .cppn:
+            return (0..<count).compactMap { _ in Genome.cppn(limits: Self.layeredLimits, using: &rng) }
         }
     }
 

@@ -11,9 +11,9 @@ struct SearchOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Contestants per parent tournament.") var tournament = 3
     @Option(parsing: .unconditional, help: "Probability that a child comes from crossover (else from one mutation).") var crossoverRate = 0.3
     @Option(parsing: .unconditional, help: "Largest genome, in nodes.") var maxNodes = 400
-    @Option(parsing: .unconditional, help: "Largest genome depth (default 12; 16 with --family layered, room for 7 layers).")
+    @Option(parsing: .unconditional, help: "Largest genome depth (default 12; 16 with --family layered or cppn).")
     var maxDepth: Int?
-    @Option(help: "Genome family of random genomes (initial population, immigrants, restarts): waves (sums of coloured plane waves), layered (soft shapes composited on a ground, bred by layer crossover and layer mutations) or trees (ramped half-and-half expression trees).")
+    @Option(help: "Genome family of random genomes (initial population, immigrants, restarts): waves (sums of coloured plane waves), layered (soft shapes composited on a ground, bred by layer crossover and layer mutations), cppn (a small network of sin/gauss/tanh/abs units over x, y, r feeding a two-colour palette, bred by unit crossover and unit mutations) or trees (ramped half-and-half expression trees).")
     var family: GenomeFamily = .waves
     @Option(parsing: .unconditional, help: "Layered family: shapes per random genome.") var layers = LayerSeeding().layers
     @Option(parsing: .unconditional, help: "Selection penalty per node (against bloat).") var parsimony: Float = 0.0005
@@ -38,10 +38,10 @@ struct SearchOptions: ParsableArguments {
     static let maxPopulation = 1024
 
     /// The genome families random genomes are drawn from.
-    enum GenomeFamily: String, ExpressibleByArgument, CaseIterable { case waves, layered, trees }
+    enum GenomeFamily: String, ExpressibleByArgument, CaseIterable { case waves, layered, cppn, trees }
 
-    /// The depth limit in force: as given, else 12 (16 for the layered family).
-    var depth: Int { maxDepth ?? (family == .layered ? 16 : 12) }
+    /// The depth limit in force: as given, else 12 (16 for the layered and CPPN families).
+    var depth: Int { maxDepth ?? (family == .layered || family == .cppn ? 16 : 12) }
 
     func validate() throws {
         guard (4...SearchOptions.maxPopulation).contains(population) else {
@@ -68,6 +68,9 @@ struct SearchOptions: ParsableArguments {
                 throw ValidationError("--max-nodes \(maxNodes) / --max-depth \(depth) cannot hold a wave genome; raise them (e.g. --max-nodes 400) or give --waves 0")
             }
         }
+        if family == .cppn, maxNodes < Genome.cppnNodes || depth < Genome.cppnDepth {
+            throw ValidationError("--max-nodes \(maxNodes) / --max-depth \(depth) cannot hold a CPPN genome (\(Genome.cppnNodes) nodes, depth \(Genome.cppnDepth)); raise them")
+        }
         if family == .layered {
             let fitting = Genome.maxLayers(within: limits)
             guard fitting >= 1 else {
@@ -91,6 +94,10 @@ struct SearchOptions: ParsableArguments {
         c.restartAfter = restartAfter
         if family == .layered {
             c.layers = LayerSeeding(share: 1, layers: layers)
+            return c
+        }
+        if family == .cppn {
+            c.cppn = CPPNSeeding()
             return c
         }
         if family == .waves, waves > 0, waveShare > 0 {

@@ -89,6 +89,19 @@ final class ConstantGradientTests: XCTestCase {
         XCTAssertGreaterThan(checked, total * 3 / 4, "too many constants skipped as non-smooth")
     }
 
+    func testGradientMatchesFiniteDifferencesOnCPPNGenomes() throws {
+        var rng = SeededGenerator(seed: 13)
+        let limits = try Limits(maxDepth: 16, maxNodes: 400)
+        var checked = 0, total = 0
+        for _ in 0..<20 {
+            let genome = try XCTUnwrap(Genome.cppn(limits: limits, using: &rng))
+            let weights = randomWeights(width: 16, height: 16, rng: &rng)
+            checked += try checkAgainstFiniteDifferences(genome, weights)
+            total += genome.constants.count
+        }
+        XCTAssertGreaterThan(checked, total * 3 / 4, "too many constants skipped as non-smooth")
+    }
+
     func testGradientMatchesFiniteDifferencesOnLibraryGenomes() throws {
         var rng = SeededGenerator(seed: 3)
         for (_, genome) in try libraryGenomes() {
@@ -160,5 +173,15 @@ final class LayeredRenderTests: XCTestCase {
             if spread < 0.01 { flat += 1 }
         }
         XCTAssertLessThan(flat, 5, "random layered pictures are not flat")
+    }
+
+    func testCPPNGenomesRenderLikeTheReference() throws {
+        var rng = SeededGenerator(seed: 9)
+        for i in 0..<200 {
+            let g = try XCTUnwrap(Genome.cppn(limits: limits, using: &rng))
+            let compiled = try Renderer.render(g, width: 24, height: 20, threads: 1 + i % 2)
+            let reference = try ReferenceEvaluator.render(g, width: 24, height: 20)
+            XCTAssertLessThanOrEqual(maxDifference(compiled, reference), 1e-5, "\(g)")
+        }
     }
 }

@@ -72,30 +72,36 @@ final class EngineTests: XCTestCase {
         XCTAssertEqual(stored.stop, StopCondition(generation: 3))
     }
 
-    /// The layered family (figures on a ground, bred by layer crossover and layer mutations,
-    /// constants polished): straight 3 generations = 1, then a bare resume; and the population
-    /// stays layered and is bred, not only polished.
-    func testLayeredRunResumesExactlyAndBreeds() throws {
-        let store = try RunStore.inMemory()
-        let layered: (inout RunSettings) -> Void = { settings in
-            settings.evolution.waves = nil
-            settings.evolution.maxDepth = 16
-            settings.evolution.crossoverRate = 0.5
-            settings.evolution.layers = LayerSeeding(share: 1, layers: 3)
+    /// The layered family (figures on a ground, bred by layer crossover and layer mutations) and
+    /// the CPPN family (bred by unit crossover and unit mutations), constants polished: straight
+    /// 3 generations = 1, then a bare resume; and the population keeps its family's shape.
+    func testLayeredAndCPPNRunsResumeExactlyAndKeepTheirShape() throws {
+        let families: [(String, (inout RunSettings) -> Void, (Genome) -> Bool)] = [
+            ("layered", { $0.evolution.layers = LayerSeeding(share: 1, layers: 3) }, \.isLayered),
+            ("cppn", { $0.evolution.cppn = CPPNSeeding() }, \.isCPPN),
+        ]
+        for (family, configure, hasShape) in families {
+            let store = try RunStore.inMemory()
+            let settings: (inout RunSettings) -> Void = { settings in
+                settings.evolution.waves = nil
+                settings.evolution.maxDepth = 16
+                settings.evolution.crossoverRate = 0.5
+                configure(&settings)
+            }
+            var straight = try start("straight", store: store, generations: 3, configure: settings)
+            XCTAssertEqual(try straight.run(), .reachedGenerations)
+            var interrupted = try start("interrupted", store: store, generations: 3, configure: settings)
+            var checks = 0
+            XCTAssertEqual(try interrupted.run(shouldStop: { checks += 1; return checks > 1 }), .interrupted)
+            try interrupted.finish(.interrupted)
+            var resumed = try SearchRun.resume(store: store, name: "interrupted", recordDirectory: directory + "/i-\(family)",
+                                               models: Self.models)
+            XCTAssertEqual(try resumed.run(), .reachedGenerations)
+            try assertSameRun("straight", "interrupted", store: store)
+            let population = straight.state.population.map(\.genome)
+            XCTAssertGreaterThan(population.filter(hasShape).count, population.count / 2, "\(family): the population keeps its shape")
+            XCTAssertTrue(population.allSatisfy { $0.depth <= 16 && $0.nodeCount <= 400 })
         }
-        var straight = try start("straight", store: store, generations: 3, configure: layered)
-        XCTAssertEqual(try straight.run(), .reachedGenerations)
-        var interrupted = try start("interrupted", store: store, generations: 3, configure: layered)
-        var checks = 0
-        XCTAssertEqual(try interrupted.run(shouldStop: { checks += 1; return checks > 1 }), .interrupted)
-        try interrupted.finish(.interrupted)
-        var resumed = try SearchRun.resume(store: store, name: "interrupted", recordDirectory: directory + "/i",
-                                           models: Self.models)
-        XCTAssertEqual(try resumed.run(), .reachedGenerations)
-        try assertSameRun("straight", "interrupted", store: store)
-        let population = straight.state.population.map(\.genome)
-        XCTAssertGreaterThan(population.filter(\.isLayered).count, population.count / 2, "the population stays layered")
-        XCTAssertTrue(population.allSatisfy { $0.depth <= 16 && $0.nodeCount <= 400 })
     }
 
     /// A run asked for 3 generations, stopped after 1 (as by Ctrl-C), then resumed with no
