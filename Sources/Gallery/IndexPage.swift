@@ -1,3 +1,5 @@
+import Scoring
+
 /// The front page `<out>/index.html`: one card per run and per atlas found in the output
 /// directory.
 struct IndexPage {
@@ -86,16 +88,21 @@ struct IndexPage {
         var score = "<span class=\"conf\">–</span>"
         var note = ""
         var data = ""
+        // An objective of inner features has no confidence: its card leads with the fitness.
+        let inner = ((try? ObjectiveText(parsing: run.target))?.confidenceKind ?? .sought) == .topOne
         if let best {
-            let shown = GalleryFormat.percent(best.measuredConfidence)
+            let shown = inner ? "fitness " + (best.fitness.map(GalleryFormat.number) ?? "–")
+                : GalleryFormat.percent(best.measuredConfidence)
             thumb = """
                 <span class="thumb"><img src="\(HTML.href(run.name, best.thumbnail))" \
                 width="\(best.thumbnailSize)" height="\(best.thumbnailSize)" \
                 alt="\(HTML.escape("\(run.target), \(shown)"))" loading="lazy"></span>
                 """
             score = "<span class=\"conf\">\(HTML.escape(shown))</span>"
-            if let text = GalleryFormat.confidenceNote(stored: best.storedConfidence,
-                                                       measured: best.measuredConfidence) {
+            if inner {
+                note = "<div class=\"note\">image top-1 p \(HTML.escape(GalleryFormat.percent(best.measuredConfidence))) robust</div>\n"
+            } else if let text = GalleryFormat.confidenceNote(stored: best.storedConfidence,
+                                                              measured: best.measuredConfidence) {
                 note = "<div class=\"note\">\(HTML.escape(text))</div>\n"
             }
             data = " data-confidence=\"\(best.storedConfidence)\" "

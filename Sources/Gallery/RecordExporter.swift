@@ -31,7 +31,9 @@ struct RecordExporter {
               previous.textHash == RunManifest.hash(textSignature(record)),
               Directory.fileExists(directory + "/" + image),
               Directory.fileExists(directory + "/" + thumbnail) else { return nil }
-        return previous
+        var kept = previous
+        kept.fitness = record.fitness
+        return kept
     }
 
     /// Renders the record, re-measures it and writes its PNGs (full size first, then the
@@ -59,7 +61,8 @@ struct RecordExporter {
             genomeHash: RunManifest.hash(record.genome), textHash: RunManifest.hash(textSignature(record)),
             generation: record.generation, size: options.size,
             supersampling: options.supersampling, thumbnailSize: thumbnailSize, image: image,
-            thumbnail: thumbnail, storedConfidence: record.confidence, measuredConfidence: measured)
+            thumbnail: thumbnail, storedConfidence: record.confidence, measuredConfidence: measured,
+            fitness: record.fitness)
     }
 
     /// The record rendered at full size, checked to be `size`×`size`.

@@ -47,6 +47,10 @@ struct RunManifest: Codable, Equatable {
         var storedConfidence: Float
         /// The confidence re-measured on the exported render.
         var measuredConfidence: Float
+        /// The record's fitness as stored (the objective minus its penalties, as the search
+        /// scored it): the headline of an objective of inner features, which has no confidence
+        /// of its own. Nil in manifests written before it was kept.
+        var fitness: Float?
     }
 
     /// 64-bit FNV-1a of the UTF-8 text, as 16 hexadecimal digits.

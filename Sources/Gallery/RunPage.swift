@@ -1,3 +1,5 @@
+import Scoring
+import Search
 import Store
 
 /// The page `<out>/<run>/index.html`: the run's facts, its confidence chart and a grid of
@@ -16,6 +18,17 @@ struct RunPage {
     /// Id of the run's fittest record.
     var best: Int64?
     var options: GalleryOptions
+
+    /// What the run's confidences are: an objective of inner features has none of its own, and
+    /// its page leads with the fitness instead.
+    var confidenceKind: Objective.ConfidenceKind { Self.confidenceKind(of: run) }
+
+    /// From the run's stored objective, else from its target text (runs toward classes by
+    /// name, and stores written by tests, have only that).
+    static func confidenceKind(of run: Run) -> Objective.ConfidenceKind {
+        if let settings = try? RunSettings.decode(run.config, run: run.name) { return settings.fitness.objective.confidenceKind }
+        return (try? ObjectiveText(parsing: run.target))?.confidenceKind ?? .sought
+    }
 
     /// The complete HTML document.
     func html() -> String {
@@ -43,10 +56,16 @@ struct RunPage {
             \(antialiasing); each PNG carries its formula and scores in text chunks. The confidence \
             shown is robust: re-measured on these renders by \(HTML.escape(run.model)) as the mean \
             over 16 random framings (crops of 70–100 %, turns of up to 10°, mirror images) that the \
-            run never scored. Held-out: a network the run never used, on the same framings.</footer>
+            run never scored. Held-out: a network the run never used, on the same framings.\
+            \(confidenceKind == .topOne ? Self.innerFeaturesNote : "")</footer>
             """
         return PageStyle.document(title: "\(run.name) — Pareidolia", body: body, script: true)
     }
+
+    /// The footer's word on an objective of inner features.
+    static let innerFeaturesNote = " This run's objective reads inner features and seeks no class: each card leads "
+        + "with its fitness (the objective minus its penalties, as the search scored it), and its percentages are "
+        + "only the image's top-1 probability."
 
     private var antialiasing: String {
         let aa = options.supersampling
@@ -58,7 +77,9 @@ struct RunPage {
         let last = stats.last
         var items: [(String, String)] = []
         if let best, let card = cards.first(where: { $0.record.id == best }) {
-            items.append(("best record", GalleryFormat.percent(card.entry.measuredConfidence)))
+            items.append(confidenceKind == .topOne
+                ? ("best fitness", GalleryFormat.number(card.record.fitness))
+                : ("best record", GalleryFormat.percent(card.entry.measuredConfidence)))
         }
         items += [
             ("generations", GalleryFormat.count(run.generations)),
@@ -85,8 +106,16 @@ struct RunPage {
         var badges = ""
         if r.id == best { badges += "<span class=\"badge best\">best</span>" }
         if r.polished { badges += "<span class=\"badge polished\">polished</span>" }
-        let note = GalleryFormat.confidenceNote(stored: r.confidence, measured: e.measuredConfidence)
-        let alt = "\(run.target), generation \(r.generation), \(shown)"
+        let inner = confidenceKind == .topOne
+        // Stored against re-measured confidence: a class's check, not an inner feature's top-1.
+        let note = inner ? nil : GalleryFormat.confidenceNote(stored: r.confidence, measured: e.measuredConfidence)
+        let alt = "\(run.target), generation \(r.generation), " + (inner ? "fitness \(GalleryFormat.number(r.fitness))" : shown)
+        // An objective of inner features: the fitness leads, the top-1 probability is labelled.
+        let score = inner
+            ? "<div class=\"score\"><span class=\"conf\">\(HTML.escape(GalleryFormat.number(r.fitness)))</span> fitness "
+                + "(objective − penalties)</div>\n<div class=\"note\">image top-1 p \(HTML.escape(shown)) robust</div>"
+            : "<div class=\"score\"><span class=\"conf\">\(HTML.escape(shown))</span> robust</div>"
+        let heldOut = inner ? Self.heldOutTopOne(r.measurements) : GalleryFormat.heldOut(r.measurements)
         return """
             <article class="card" id="record-\(r.id)" data-record="\(r.id)" \
             data-generation="\(r.generation)" data-confidence="\(r.confidence)" \
@@ -98,9 +127,9 @@ struct RunPage {
             height="\(e.thumbnailSize)" alt="\(HTML.escape(alt))" loading="lazy">\
             \(badges.isEmpty ? "" : "<span class=\"badges\">\(badges)</span>")</a>
             <div class="body">
-            <div class="score"><span class="conf">\(HTML.escape(shown))</span> robust</div>
+            \(score)
             <div class="class">\(HTML.escape(run.target))</div>
-            \(GalleryFormat.heldOut(r.measurements).map { "<div class=\"heldout\">\(HTML.escape($0))</div>\n" } ?? "")\
+            \(heldOut.map { "<div class=\"heldout\">\(HTML.escape($0))</div>\n" } ?? "")\
             \(note.map { "<div class=\"note\">\(HTML.escape($0))</div>\n" } ?? "")\
             <dl class="meta"><dt>naturalness</dt><dd>\(HTML.escape(GalleryFormat.number(r.naturalness)))\
             </dd><dt>generation</dt><dd>\(r.generation)</dd><dt>found after</dt>\
@@ -112,5 +141,12 @@ struct RunPage {
             </article>
 
             """
+    }
+
+    /// "held-out lite2: image top-1 p 39.1%": the held-out line of an objective of inner features.
+    static func heldOutTopOne(_ measurements: String?) -> String? {
+        RecordMeasurements.decode(measurements).map {
+            "held-out \($0.judgement.heldOut.model): image top-1 p \(GalleryFormat.percent($0.judgement.heldOut.confidence))"
+        }
     }
 }

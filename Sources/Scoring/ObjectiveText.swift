@@ -93,6 +93,20 @@ public struct ObjectiveText: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// What the confidence of this objective is, read from the text alone (as
+    /// `Objective.confidenceKind` from the resolved objective): the first term that seeks or
+    /// avoids a class decides; inner features alone (channel, neuron, dream, style) have none.
+    public var confidenceKind: Objective.ConfidenceKind {
+        for term in terms {
+            switch term.atom {
+            case .classes, .logit, .match: return term.weight > 0 ? .sought : .absence
+            case .not: return .absence
+            case .channel, .neuron, .dream, .style: continue
+            }
+        }
+        return .topOne
+    }
+
     /// The canonical text: `parse(description) == self`.
     public var description: String {
         var out = ""

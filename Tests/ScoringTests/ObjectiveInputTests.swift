@@ -73,6 +73,23 @@ final class ObjectiveInputTests: XCTestCase {
             .resolve(names: names, scorer: try lite0()) { _ in Image(width: 1, height: 1) })
     }
 
+    /// The text tells what its confidence is (for pages that have only the text) as the
+    /// resolved objective does.
+    func testConfidenceKindOfTheTextIsTheResolvedObjectives() throws {
+        let names = try ImageNetClasses.bundled(), scorer = try lite0()
+        let cases: [(String, Objective.ConfidenceKind)] = [
+            ("class(goldfish)", .sought), ("not(tench)", .absence), ("-logit(tench)", .absence),
+            ("channel(block12, 57)", .topOne), ("dream(block10) - 0.5 * neuron(block3, 1)", .topOne),
+            ("dream(block10) + 0.5 * logit(tench)", .sought), ("channel(block12, 57) - class(goldfish)", .absence),
+        ]
+        for (text, kind) in cases {
+            let parsed = try ObjectiveText(parsing: text)
+            XCTAssertEqual(parsed.confidenceKind, kind, text)
+            XCTAssertEqual(try parsed.resolve(names: names, scorer: scorer) { _ in Image(width: 1, height: 1) }.confidenceKind,
+                           kind, text)
+        }
+    }
+
     /// A FIFO, a directory or a device is refused by what it is, before the reader opens it.
     func testPicturesThatAreNotRegularFilesAreNeverOpened() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("objective-input-\(UUID().uuidString)")
