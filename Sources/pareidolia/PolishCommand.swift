@@ -17,6 +17,7 @@ struct PolishCommand: ParsableCommand {
         discussion: """
             --mode constants tunes the formula's numeric constants (reverse-mode through the renderer), so the result is still a formula that renders at any size; --mode pixels optimises the pixels themselves (with jitter, scale, rotation, TV and blur regularisers, and the naturalness gate if given).
             The source is a run (its best record; the polished genome is stored in the run as a polished record), a .genome file, or a PNG (written by pareidolia for constants mode; any PNG for pixels mode).
+            It prints the objective before → after, measured on the network-size image with 8-bit samples (what classify --objective reads from a 224² render of either genome, e.g. render --size 224 --aa 1), with the unrounded figures it climbed; then the confidence, only when the objective seeks or avoids a class (an inner channel has none); then the naturalness.
             Examples:
               pareidolia polish rock-crab-1 --steps 40 -o crab-polished.png
               pareidolia polish genomes/library/marble.genome --class "coral reef" -o reef.genome
