@@ -29,7 +29,8 @@ public enum ObjectiveError: Error, CustomStringConvertible, Equatable {
         switch self {
         case .unknownModel(let name):
             let known = ModelVariant.allCases.map(\.rawValue)
-            return "unknown network '\(name)' in the objective; the networks are \(known.joined(separator: ", ")) (e.g. \(known[1]):class(go-kart))"
+            let list = known.dropLast().joined(separator: ", ") + " or " + (known.last ?? "")
+            return "unknown network '\(name)' in the objective; use \(list) (e.g. \(known[1]):class(go-kart))"
         case let .modelNotInRun(name, run):
             return "the objective names \(name) but the run scores with \(run.joined(separator: ", ")); add --model \(name)"
         case let .unknownLayer(name, network, blocks):

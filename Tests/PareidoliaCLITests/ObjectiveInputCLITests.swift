@@ -105,10 +105,10 @@ final class ObjectiveInputCLITests: XCTestCase {
     func testAnUnknownNetworkPrefixNamesTheKnownNetworks() throws {
         let h = try CLIHarness()
         let r = try h.run(["classify", photoPath(h), "--objective", "lite3:class(goldfish)"])
-        assertRefused(r, mentioning: ["unknown network 'lite3'", "lite0, lite1, lite2"])
+        assertRefused(r, mentioning: ["unknown network 'lite3'", "lite0, lite1 or lite2"])
         XCTAssertFalse(r.stderr.contains("--model"), "the network is wrong, not --model: \(r.stderr)")
         assertRefused(try h.run(["evolve", "--objective", "class(goldfish) + vgg16:class(tench)", "--db", h.database]),
-                      mentioning: ["unknown network 'vgg16'", "lite0, lite1, lite2"])
+                      mentioning: ["unknown network 'vgg16'", "lite0, lite1 or lite2"])
         XCTAssertFalse(FileManager.default.fileExists(atPath: h.database))
     }
 }

@@ -48,7 +48,7 @@ final class ObjectiveInputTests: XCTestCase {
     func testAnUnknownNetworkPrefixListsTheNetworks() {
         XCTAssertThrowsError(try ObjectiveText(parsing: "class(tench) + lite3:class(goldfish)")) { error in
             XCTAssertEqual(error as? ObjectiveError, .unknownModel(name: "lite3"))
-            XCTAssertTrue("\(error)".contains("lite0, lite1, lite2"), "\(error)")
+            XCTAssertTrue("\(error)".contains("lite0, lite1 or lite2"), "\(error)")
         }
         XCTAssertNoThrow(try ObjectiveText(parsing: "LITE2:class(goldfish)"))
     }
