@@ -46,15 +46,21 @@ extension EfficientNetLite {
             let layer = prior.plan.layers[index]
             return (layer, pre + layer.offset)
         }
-        /// Adds a counted layer's statistics over the group to the workspace's sums, on a gathering pass.
-        func gather(_ site: (layer: PriorPlan.Layer, z: UnsafeMutablePointer<Float>)) {
-            guard let prior, prior.gather else { return }
-            let l = site.layer, total = prior.plan.channels
+        /// Adds a counted layer's statistics over the group to the workspace's sums on a gathering
+        /// pass; with `clamped`, also writes ReLU6 of the pre-activations there (in the same pass
+        /// when gathering).
+        func record(_ site: (layer: PriorPlan.Layer, z: UnsafeMutablePointer<Float>), clamped: UnsafeMutablePointer<Float>? = nil) {
+            let l = site.layer
+            guard let prior, prior.gather else {
+                if let clamped { ChannelStatistics.relu6Copy(site.z, count: n * l.pixels * l.channels, into: clamped) }
+                return
+            }
+            let total = prior.plan.channels
             ws.statistics.withUnsafeMutableBufferPointer { sums in
                 guard let base = sums.baseAddress else { return }
                 l.beta.withBase { beta in
                     ChannelStatistics.accumulate(site.z, rows: n * l.pixels, channels: l.channels, shift: beta,
-                                                 sums: base + l.channelOffset, squares: base + total + l.channelOffset)
+                                                 sums: base + l.channelOffset, squares: base + total + l.channelOffset, clamped: clamped)
                 }
             }
         }
@@ -64,8 +70,7 @@ extension EfficientNetLite {
                 StemConv.forward(input: input, images: n, channels: 3, geometry: plan.stem, weights: w, bias: b,
                                  outChannels: arch.stemChannels, relu6: false, scratch: ws.stemPad.pointer, output: s.z)
             }
-            ChannelStatistics.relu6Copy(s.z, count: n * plan.stem.outPixels * arch.stemChannels, into: stemOut)
-            gather(s)
+            record(s, clamped: stemOut)
         } else {
             stem.withPointers { w, b in
                 StemConv.forward(input: input, images: n, channels: 3, geometry: plan.stem, weights: w, bias: b,
@@ -84,20 +89,14 @@ extension EfficientNetLite {
                     Pointwise.forward(input: x, rows: n * g.inPixels, inChannels: spec.inputChannels, weights: w, bias: b,
                                       outChannels: spec.expandedChannels, relu6: s == nil, accumulate: false, output: s?.z ?? source)
                 }
-                if let s {
-                    ChannelStatistics.relu6Copy(s.z, count: n * g.inPixels * spec.expandedChannels, into: source)
-                    gather(s)
-                }
+                if let s { record(s, clamped: source) }
             }
             let d = site(prior?.plan.depthwise[i])
             block.depthwise.withPointers { w, b in
                 Depthwise.forward(input: source, images: n, channels: spec.expandedChannels, geometry: g, weights: w, bias: b,
                                   relu6: d == nil, scratch: ws.depthwisePad.pointer, output: d?.z ?? dw)
             }
-            if let d {
-                ChannelStatistics.relu6Copy(d.z, count: n * g.outPixels * spec.expandedChannels, into: dw)
-                gather(d)
-            }
+            if let d { record(d, clamped: dw) }
             if spec.residual { out.update(from: x, count: n * g.outPixels * spec.outputChannels) }
             block.project.withPointers { w, b in
                 Pointwise.forward(input: dw, rows: n * g.outPixels, inChannels: spec.expandedChannels, weights: w, bias: b,
@@ -107,7 +106,7 @@ extension EfficientNetLite {
                 // the project's own output: the block's output less the skip (one rounding from the conv's)
                 let count = n * g.outPixels * spec.outputChannels
                 if spec.residual { ChannelStatistics.difference(out, x, count: count, into: p.z) } else { p.z.update(from: out, count: count) }
-                gather(p)
+                record(p)
             }
             x = out
         }
@@ -121,7 +120,7 @@ extension EfficientNetLite {
                 // z = GEMM + bias, the sum `biasReLU6Mean` clamps
                 s.z.update(from: head, count: n * pixels * headC)
                 Epilogue.addBias(s.z, rows: n * pixels, columns: headC, bias: b, relu6: false)
-                gather(s)
+                record(s)
             }
             for j in 0..<n {
                 Epilogue.biasReLU6Mean(head + j * pixels * headC, rows: 1, width: pixels, rowStride: pixels * headC, columns: headC,
@@ -181,8 +180,17 @@ extension EfficientNetLite {
         }
         /// Adds the prior's gradient at counted layer `index` (if any) to `grad`.
         func addPrior(_ index: Int?, into grad: UnsafeMutablePointer<Float>) {
-            guard let prior, let pre = ws.preactivations?.pointer else { return }
-            prior.add(index, preactivations: pre, images: n, into: grad)
+            guard let prior, let index, let pre = ws.preactivations?.pointer else { return }
+            prior.add(index, preactivations: pre, images: n, throughReLU6: false, into: grad)
+        }
+        /// The backward of the ReLU6 after a layer whose output `y` the arena keeps, with the
+        /// prior's gradient added when the prior counts the layer (`index`).
+        func relu6Backward(_ grad: UnsafeMutablePointer<Float>, output y: UnsafePointer<Float>, count: Int, prior index: Int?) {
+            if let prior, let index, let pre = ws.preactivations?.pointer {
+                prior.add(index, preactivations: pre, images: n, throughReLU6: true, into: grad)
+            } else {
+                Epilogue.relu6Backward(grad, output: y, count: count)
+            }
         }
         // ---- the objective of each image, and the derivatives it injects
         var injected: [[[Float]?]] = Array(repeating: [], count: n), pooledDerivatives: [[Float]?] = Array(repeating: nil, count: n)
@@ -253,8 +261,7 @@ extension EfficientNetLite {
                 Pointwise.backwardInput(gradOutput: grad, rows: n * g.outPixels, outChannels: spec.outputChannels, weights: w,
                                         inChannels: mid, accumulate: false, gradInput: gradDW)
             }
-            Epilogue.relu6Backward(gradDW, output: dw, count: n * g.outPixels * mid)
-            addPrior(prior?.plan.depthwise[i], into: gradDW)
+            relu6Backward(gradDW, output: dw, count: n * g.outPixels * mid, prior: prior?.plan.depthwise[i])
             let dwInputGrad = spec.hasExpansion ? gradMid : (spec.residual ? gradMid : spare)
             block.depthwise.withPointers { w, _ in
                 block.flippedDepthwise.withBase { f in
@@ -263,8 +270,7 @@ extension EfficientNetLite {
                 }
             }
             if let expand = block.expand, let e = plan.expandedOffsets[i] {
-                Epilogue.relu6Backward(gradMid, output: arena + e, count: n * g.inPixels * mid)
-                addPrior(prior?.plan.expand[i], into: gradMid)
+                relu6Backward(gradMid, output: arena + e, count: n * g.inPixels * mid, prior: prior?.plan.expand[i])
                 expand.withPointers { w, _ in
                     Pointwise.backwardInput(gradOutput: gradMid, rows: n * g.inPixels, outChannels: mid, weights: w,
                                             inChannels: spec.inputChannels, accumulate: spec.residual, gradInput: spare)
@@ -276,8 +282,7 @@ extension EfficientNetLite {
         }
         // ---- stem ReLU6, the prior at the stem, stem conv
         let stemOut = arena + plan.stemOffset
-        Epilogue.relu6Backward(grad, output: stemOut, count: n * plan.stem.outPixels * arch.stemChannels)
-        addPrior(prior?.plan.stem, into: grad)
+        relu6Backward(grad, output: stemOut, count: n * plan.stem.outPixels * arch.stemChannels, prior: prior?.plan.stem)
         stem.withPointers { w, _ in
             StemConv.backwardInput(gradOutput: grad, images: n, channels: 3, geometry: plan.stem, weights: w,
                                    outChannels: arch.stemChannels, columns: ws.columns.pointer, gradInput: gradient)

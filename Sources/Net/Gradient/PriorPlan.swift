@@ -136,20 +136,25 @@ struct PriorGradient: Sendable {
     let slope: [Float]
     let centre: [Float]
 
-    /// Adds the prior's gradient at layer `index`'s pre-activations of a group to `grad`.
+    /// Adds the prior's gradient at layer `index`'s pre-activations of a group to `grad`; with
+    /// `throughReLU6`, first applies the backward of the ReLU6 after the layer to `grad`.
     ///
     /// - Parameters:
     ///   - preactivations: the workspace's pre-activation buffer.
-    ///   - grad: `images × pixels × channels`, ∂J/∂z of that layer so far.
-    func add(_ index: Int?, preactivations: UnsafePointer<Float>, images n: Int, into grad: UnsafeMutablePointer<Float>) {
-        guard let index else { return }
+    ///   - grad: `images × pixels × channels`: ∂J/∂z of that layer so far (∂J/∂ReLU6(z) with `throughReLU6`).
+    func add(_ index: Int, preactivations: UnsafePointer<Float>, images n: Int, throughReLU6: Bool,
+             into grad: UnsafeMutablePointer<Float>) {
         let l = plan.layers[index]
         constant.withBase { k in
             slope.withBase { s in
                 centre.withBase { m in
-                    ChannelStatistics.addGradient(preactivations + l.offset, rows: n * l.pixels, channels: l.channels,
-                                                  constant: k + l.channelOffset, slope: s + l.channelOffset,
-                                                  centre: m + l.channelOffset, into: grad)
+                    let (z, rows, k, s, m) = (preactivations + l.offset, n * l.pixels, k + l.channelOffset, s + l.channelOffset, m + l.channelOffset)
+                    if throughReLU6 {
+                        ChannelStatistics.relu6BackwardAddingGradient(z, rows: rows, channels: l.channels, constant: k, slope: s,
+                                                                      centre: m, into: grad)
+                    } else {
+                        ChannelStatistics.addGradient(z, rows: rows, channels: l.channels, constant: k, slope: s, centre: m, into: grad)
+                    }
                 }
             }
         }

@@ -12,8 +12,11 @@ public enum ChannelStatistics {
     ///   - z: `rows × channels`, row-major.
     ///   - shift: `channels`.
     ///   - sums, squares: `channels` each, accumulated into.
+    ///   - clamped: when given, `rows × channels` receiving `min(max(z, 0), 6)` in the same pass
+    ///     (as `relu6Copy`).
     package static func accumulate(_ z: UnsafePointer<Float>, rows: Int, channels C: Int, shift: UnsafePointer<Float>,
-                                   sums: UnsafeMutablePointer<Double>, squares: UnsafeMutablePointer<Double>) {
+                                   sums: UnsafeMutablePointer<Double>, squares: UnsafeMutablePointer<Double>,
+                                   clamped: UnsafeMutablePointer<Float>? = nil) {
         withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * C + 1) { buffer in
             guard let s1 = buffer.baseAddress else { return }
             let s2 = s1 + C
@@ -25,10 +28,19 @@ public enum ChannelStatistics {
                 while c + 16 <= C {
                     let b = load(shift + c)
                     var a1 = Vec.zero, a2 = Vec.zero
-                    for row in r..<end {
-                        let d = load(z + row * C + c) - b
-                        a1 += d
-                        a2.addProduct(d, d)
+                    if let clamped {
+                        for row in r..<end {
+                            let v = load(z + row * C + c), d = v - b
+                            store(relu6(v), clamped + row * C + c)
+                            a1 += d
+                            a2.addProduct(d, d)
+                        }
+                    } else {
+                        for row in r..<end {
+                            let d = load(z + row * C + c) - b
+                            a1 += d
+                            a2.addProduct(d, d)
+                        }
                     }
                     store(a1, s1 + c)
                     store(a2, s2 + c)
@@ -38,6 +50,7 @@ public enum ChannelStatistics {
                     var a1: Float = 0, a2: Float = 0
                     for row in r..<end {
                         let d = z[row * C + c] - shift[c]
+                        clamped?[row * C + c] = relu6(z[row * C + c])
                         a1 += d
                         a2 += d * d
                     }
@@ -91,6 +104,30 @@ public enum ChannelStatistics {
             }
             while c < C {
                 gr[c] += constant[c] + slope[c] * (zr[c] - centre[c])
+                c += 1
+            }
+        }
+    }
+
+    /// `addGradient` after the backward of the ReLU6 that follows `z`, in one pass:
+    /// `grad[r, c] = (0 < z[r, c] < 6 ? grad[r, c] : 0) + constant[c] + slope[c] · (z[r, c] − centre[c])`.
+    package static func relu6BackwardAddingGradient(_ z: UnsafePointer<Float>, rows: Int, channels C: Int,
+                                                    constant: UnsafePointer<Float>, slope: UnsafePointer<Float>,
+                                                    centre: UnsafePointer<Float>, into grad: UnsafeMutablePointer<Float>) {
+        let zero = Vec(repeating: 0), six = Vec(repeating: 6)
+        for r in 0..<rows {
+            let zr = z + r * C, gr = grad + r * C
+            var c = 0
+            while c + 16 <= C {
+                let v = load(zr + c)
+                var g = load(gr + c).replacing(with: 0, where: .!((v .> zero) .& (v .< six))) + load(constant + c)
+                g.addProduct(load(slope + c), v - load(centre + c))
+                store(g, gr + c)
+                c += 16
+            }
+            while c < C {
+                let g = zr[c] > 0 && zr[c] < 6 ? gr[c] : 0
+                gr[c] = g + constant[c] + slope[c] * (zr[c] - centre[c])
                 c += 1
             }
         }
