@@ -25,7 +25,7 @@ struct Evolve: ParsableCommand {
     @Option(name: .customLong("class"), help: "Target class: name, synonym or index (repeat to merge classes).")
     var classes: [String] = []
     @Option(help: "A class the image must not look like (repeatable).") var opposite: [String] = []
-    @Option(help: ObjectiveOption.help) var objective: String?
+    @Option(parsing: .unconditional, help: ObjectiveOption.help) var objective: String?
     @Option(name: .customLong("run"), help: "Run name (letters, digits, . _ -); default: from the class.")
     var runName: String?
     @Option(parsing: .unconditional, help: "Random seed: the same seed and settings give the same run.") var seed: UInt64 = 1

@@ -67,8 +67,7 @@ struct Show: ParsableCommand {
         }
         if let stop = settings.stop { print("asked       \(describe(stop))") }
         if let best = records.max(by: { $0.fitness < $1.fitness }) {
-            print(String(format: "best        %.2f%% confidence, naturalness %.4f, generation %d",
-                         best.confidence * 100, best.naturalness, best.generation))
+            print(RunReporting.bestLine(best, objective: settings.fitness.objective, target: run.target))
             if let m = RecordMeasurements.decode(best.measurements) {
                 let j = m.judgement
                 print(String(format: "  robust    %.2f%%: ", j.confidence * 100)
@@ -86,7 +85,7 @@ struct Show: ParsableCommand {
             if let path = best.imagePath { print("image       \(path)") }
         }
         print("\nrecords (confidence: robust where measured):")
-        printTable(header: ["generation", "confidence", "held-out", "naturalness", "fitness", "made by", "evaluations", "time", "image"],
+        printTable(header: ["generation", RunReporting.confidenceHeader(settings.fitness.objective), "held-out", "naturalness", "fitness", "made by", "evaluations", "time", "image"],
                    rows: records.map {
             let measured = RecordMeasurements.decode($0.measurements)
             return [String($0.generation), String(format: "%.2f%%", $0.confidence * 100),

@@ -31,6 +31,10 @@ final class ObjectiveInputCLITests: XCTestCase {
         XCTAssertEqual(polish.status, 0, polish.stderr)
         XCTAssertTrue(polish.stdout.contains("objective -logit(tench): "), polish.stdout)
 
+        let evolve = try h.run(["evolve", "--objective", "-logit(tench)", "--generations", "0", "--population", "4",
+                                "--framings", "1", "--waves", "4", "--db", h.database])
+        XCTAssertEqual(evolve.status, 0, evolve.stderr)
+
         // bench evolve reads it too: the command stops at its own bad --seeds, not at the objective.
         let bench = try h.run(["bench", "evolve", "--objective", "-logit(tench)", "--seeds", "0"])
         XCTAssertNotEqual(bench.status, 0)
