@@ -70,20 +70,24 @@ struct GalleryCommand: ParsableCommand {
     }
 }
 
-/// Elapsed time and time left of the current step of an export ("14 s, ~2 min left").
+/// Elapsed time and time left of the current step of an export ("14 s, ~2 min left"). A step
+/// begins where the previous one's last report (or the command) left off, so its first item's
+/// time counts.
 private struct PhaseClock {
     private var name = ""
     private var start = Date()
+    private var last = Date()
 
     /// Seconds since the current step began.
-    var elapsed: Double { Date().timeIntervalSince(start) }
+    var elapsed: Double { last.timeIntervalSince(start) }
 
     /// Starts a new step when `name` changes; the elapsed time and the estimate at `done`/`total`.
     mutating func tick(_ name: String, done: Int, total: Int) -> String {
         if name != self.name {
             self.name = name
-            start = Date().addingTimeInterval(-0.001)
+            start = last
         }
+        last = Date()
         let seconds = elapsed
         guard done > 0, done < total else { return formatDuration(seconds) }
         let left = seconds / Double(done) * Double(total - done)
