@@ -19,11 +19,15 @@ struct PassExtent: Sendable {
     }
 }
 
-/// What a stored forward does for a statistics prior: keep the counted layers' pre-activations
-/// in the workspace and, on the batch's first pass, add their statistics to the workspace's sums.
+/// What a stored forward does for a statistics prior: on the batch's first pass, add the counted
+/// layers' statistics to the workspace's sums (`gather`); when a backward will follow, keep their
+/// pre-activations in the workspace's pre-activation buffer (`keep`). Without `keep`, a layer
+/// followed by ReLU6 is computed into the arena and clamped there after its statistics are taken,
+/// sparing the memory traffic of a second copy.
 struct PriorStep {
     let plan: PriorPlan
     let gather: Bool
+    let keep: Bool
 }
 
 extension EfficientNetLite {
@@ -32,18 +36,21 @@ extension EfficientNetLite {
     /// then the head when the extent has it, and the FC layer and the log-softmax when it has
     /// the output.
     ///
-    /// With a prior step, each counted layer runs without its fused ReLU6 into the workspace's
-    /// pre-activation buffer and is clamped from there into the arena: the same arithmetic, so
-    /// every activation is bit for bit the one of a pass without the prior.
+    /// With a prior step, each counted layer runs without its fused ReLU6 (into the workspace's
+    /// pre-activation buffer when the step keeps it, else into the arena) and is clamped after its
+    /// statistics are taken: the same arithmetic, so every activation is bit for bit the one of a
+    /// pass without the prior.
     func storedForward(input: UnsafePointer<Float>, images n: Int, extent: PassExtent, prior: PriorStep?, plan: GradientPlan,
                        workspace ws: GradientWorkspace) {
         let arch = architecture, classes = arch.classCount, headC = arch.headChannels
         let arena = ws.arena.pointer
         let pre = prior == nil ? nil : ws.preactivations?.pointer
         /// A counted layer (`index` into the prior's layers) and where its pre-activations go.
-        func site(_ index: Int?) -> (layer: PriorPlan.Layer, z: UnsafeMutablePointer<Float>)? {
+        /// `arenaOut`: where the layer's clamped output goes, which holds `z` itself when the step does not keep it.
+        func site(_ index: Int?, clampedInto arenaOut: UnsafeMutablePointer<Float>? = nil) -> (layer: PriorPlan.Layer, z: UnsafeMutablePointer<Float>)? {
             guard let prior, let index, let pre else { return nil }
             let layer = prior.plan.layers[index]
+            if !prior.keep, let arenaOut { return (layer, arenaOut) }
             return (layer, pre + layer.offset)
         }
         /// Adds a counted layer's statistics over the group to the workspace's sums on a gathering
@@ -65,7 +72,7 @@ extension EfficientNetLite {
             }
         }
         let stemOut = arena + plan.stemOffset
-        if let s = site(prior?.plan.stem) {
+        if let s = site(prior?.plan.stem, clampedInto: stemOut) {
             stem.withPointers { w, b in
                 StemConv.forward(input: input, images: n, channels: 3, geometry: plan.stem, weights: w, bias: b,
                                  outChannels: arch.stemChannels, relu6: false, scratch: ws.stemPad.pointer, output: s.z)
@@ -84,14 +91,14 @@ extension EfficientNetLite {
             var source = x
             if let expand = block.expand, let e = plan.expandedOffsets[i] {
                 source = arena + e
-                let s = site(prior?.plan.expand[i])
+                let s = site(prior?.plan.expand[i], clampedInto: source)
                 expand.withPointers { w, b in
                     Pointwise.forward(input: x, rows: n * g.inPixels, inChannels: spec.inputChannels, weights: w, bias: b,
                                       outChannels: spec.expandedChannels, relu6: s == nil, accumulate: false, output: s?.z ?? source)
                 }
                 if let s { record(s, clamped: source) }
             }
-            let d = site(prior?.plan.depthwise[i])
+            let d = site(prior?.plan.depthwise[i], clampedInto: dw)
             block.depthwise.withPointers { w, b in
                 Depthwise.forward(input: source, images: n, channels: spec.expandedChannels, geometry: g, weights: w, bias: b,
                                   relu6: d == nil, scratch: ws.depthwisePad.pointer, output: d?.z ?? dw)
@@ -175,7 +182,7 @@ extension EfficientNetLite {
         let arch = architecture, classes = arch.classCount, headC = arch.headChannels
         let arena = ws.arena.pointer
         if forward {
-            storedForward(input: input, images: n, extent: extent, prior: prior.map { PriorStep(plan: $0.plan, gather: false) },
+            storedForward(input: input, images: n, extent: extent, prior: prior.map { PriorStep(plan: $0.plan, gather: false, keep: true) },
                           plan: plan, workspace: ws)
         }
         /// Adds the prior's gradient at counted layer `index` (if any) to `grad`.

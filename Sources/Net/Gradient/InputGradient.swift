@@ -205,7 +205,8 @@ private struct ParallelGradient: @unchecked Sendable {
             }
         case let .gather(prior):
             for group in groups {
-                let step = PriorStep(plan: prior, gather: true)
+                // a gradient pass keeps the pre-activations of the group whose backward comes first
+                let step = PriorStep(plan: prior, gather: true, keep: gradient != nil && group == groups.last)
                 if gradient == nil {
                     _ = runGroup(group, worker: worker, forward: true, prior: nil, step: step)
                 } else {
