@@ -9,10 +9,12 @@ import Store
 /// (`graph.dot`, `graph.svg`) and writes the finished page.
 ///
 /// The order puts the page first: (1) the page, cards with the atlas's training figures
-/// (labelled "not yet judged"); (2) each cell's PNGs, the page rewritten every `pageInterval`;
-/// (3) the verdicts, one distinct genome at a time, the page rewritten every `pageInterval`;
-/// (4) the verdicts written into the PNGs' text chunks (no render: the pixels are kept); (5) the
-/// graph and the finished page. Every file is written atomically.
+/// (labelled "not yet judged"); (2) each cell's PNGs, or only a preview thumbnail when the full
+/// render is large (`CellExporter.previews`), the page rewritten every `pageInterval`; (3) the
+/// verdicts, one distinct genome at a time, the page rewritten every `pageInterval`; (4) the
+/// previewed cells' full-size renders, and the verdicts written into the text chunks of PNGs
+/// made before them (no render: the image chunks are kept); (5) the graph and the finished
+/// page. Every file is written atomically.
 ///
 /// Incremental like runs: a verdict is reused while its cell holds the same genome and the judge
 /// is the same, PNGs while genome and sizes are unchanged, the graph's SVG while its DOT text is.
@@ -97,9 +99,9 @@ struct AtlasExporter {
         try writePage(work, finished: false)
         try GalleryExporter.writeIndex(parentDirectory)
 
-        let renderFailure = try renderMissing(&work, progress: progress)
+        var renderFailure = try renderMissing(&work, progress: progress)
         try judgeMissing(&work, progress: progress)
-        try annotateStale(&work, progress: progress)
+        try finishFiles(&work, failure: &renderFailure, progress: progress)
         removeUnreferencedFiles(work.manifest)
         try work.cache.compact(keeping: elites)
 
@@ -163,7 +165,7 @@ struct AtlasExporter {
     // MARK: Steps
 
     /// Renders the PNGs of every cell without files showing its picture (text chunks with the
-    /// figures known now). A cell whose genome cannot be rendered does not stop the others: the
+    /// figures known now): only a preview thumbnail when `CellExporter.previews`. A cell whose genome cannot be rendered does not stop the others: the
     /// first such failure is returned, to be thrown once the rest of the export is done.
     private func renderMissing(_ work: inout Work, progress: (AtlasProgress) -> Void) throws -> GalleryError? {
         let exporter = cellExporter
@@ -174,10 +176,10 @@ struct AtlasExporter {
             if isCancelled() { try interrupt(work) }
             let cell = work.cells[i]
             do {
-                let entry = try exporter.render(cell)
+                let entry = try exporter.previews ? exporter.renderPreview(cell) : exporter.render(cell)
                 work.entries[i] = entry
                 work.manifest.cells[String(cell.elite.cell)] = entry
-                work.rendered += 1
+                if !exporter.previews { work.rendered += 1 }
             } catch let error as GalleryError {
                 guard case .cellRenderFailed = error else {
                     try? work.manifest.save(to: directory)  // keep the cells finished so far
@@ -185,7 +187,8 @@ struct AtlasExporter {
                 }
                 if failure == nil { failure = error }
             }
-            progress(AtlasProgress(run: run.name, step: .rendered, done: done + 1, total: missing.count,
+            progress(AtlasProgress(run: run.name, step: exporter.previews ? .previewed : .rendered,
+                                   done: done + 1, total: missing.count,
                                    cell: cell.elite.cell, className: cell.name,
                                    confidence: cell.verdict?.robust ?? cell.elite.confidence,
                                    judged: cell.verdict != nil))
@@ -260,23 +263,45 @@ struct AtlasExporter {
         }
     }
 
-    /// Rewrites the text chunks of the PNGs that show a cell's picture with older figures.
-    private func annotateStale(_ work: inout Work, progress: (AtlasProgress) -> Void) throws {
+    /// Makes every cell's files final: the full-size render of a previewed cell (with the
+    /// thumbnail downscaled from it), and new text chunks for PNGs that carry older figures.
+    /// A genome that cannot be rendered does not stop the others (see `renderMissing`).
+    private func finishFiles(_ work: inout Work, failure: inout GalleryError?,
+                             progress: (AtlasProgress) -> Void) throws {
         let exporter = cellExporter
+        let previews = work.entries.indices.filter { work.entries[$0]?.preview == true }
         let stale = work.entries.indices.filter { i in
-            guard let entry = work.entries[i] else { return false }
+            guard let entry = work.entries[i], entry.preview != true else { return false }
             return exporter.reusable(work.cells[i], previous: entry) == nil
         }
         var last = ContinuousClock().now
+        for (done, i) in previews.enumerated() {
+            if isCancelled() { try interrupt(work) }
+            let cell = work.cells[i]
+            do {
+                let entry = try exporter.render(cell)
+                work.entries[i] = entry
+                work.manifest.cells[String(cell.elite.cell)] = entry
+                work.rendered += 1
+            } catch let error as GalleryError {
+                guard case .cellRenderFailed = error else {
+                    try? work.manifest.save(to: directory)
+                    throw error
+                }
+                if failure == nil { failure = error }
+            }
+            progress(AtlasProgress(run: run.name, step: .rendered, done: done + 1, total: previews.count,
+                                   cell: cell.elite.cell, className: cell.name,
+                                   confidence: cell.verdict?.robust ?? cell.elite.confidence, judged: cell.verdict != nil))
+            try checkpoint(work, last: &last)
+        }
         for (done, i) in stale.enumerated() {
             if isCancelled() { try interrupt(work) }
             guard let entry = work.entries[i] else { continue }
             let cell = work.cells[i]
-            let key = String(cell.elite.cell)
-            work.manifest.cells[key] = nil  // the files change under the entry
             let updated = try exporter.annotate(cell, entry: entry)
             work.entries[i] = updated
-            work.manifest.cells[key] = updated
+            work.manifest.cells[String(cell.elite.cell)] = updated
             progress(AtlasProgress(run: run.name, step: .annotated, done: done + 1, total: stale.count,
                                    cell: cell.elite.cell, className: cell.name,
                                    confidence: cell.verdict?.robust ?? cell.elite.confidence, judged: cell.verdict != nil))

@@ -100,6 +100,10 @@ struct AtlasManifest: Codable, Equatable {
         /// File names inside the atlas directory.
         var image: String
         var thumbnail: String
+        /// True: only the thumbnail exists, rendered directly at its size (a preview shown until
+        /// the full-size render, which then replaces it); nil or false: both files, the thumbnail
+        /// downscaled from the full render.
+        var preview: Bool? = nil
     }
 
     /// The judge of an atlas with `settings`: its networks, its held-out network, and the

@@ -105,12 +105,14 @@ struct AtlasPage {
     /// finished page of a fully judged atlas.
     private func progressNote() -> String {
         let rendered = cards.filter { $0.entry != nil }.count
+        let full = cards.filter { $0.entry.map { $0.preview != true } ?? false }.count
         let training = "cards without a verdict show the atlas's training figure (its "
             + "\(settings.framings.count) framings, not yet judged)"
         let text: String
         if !status.finished {
+            let sizes = full == rendered ? "" : " (\(GalleryFormat.count(full)) at full size)"
             text = "Export in progress: \(GalleryFormat.count(rendered)) of \(GalleryFormat.count(cards.count)) cells "
-                + "rendered, \(GalleryFormat.count(judged)) of \(GalleryFormat.count(cards.count)) elites judged "
+                + "rendered\(sizes), \(GalleryFormat.count(judged)) of \(GalleryFormat.count(cards.count)) elites judged "
                 + "(--judge \(status.judging)); \(training). This page is rewritten as the export goes: reload it."
         } else if judged < cards.count {
             text = "\(GalleryFormat.count(judged)) of \(GalleryFormat.count(cards.count)) elites judged "
@@ -241,7 +243,13 @@ struct AtlasPage {
         let judgedAttributes = c.verdict.map { "data-robust=\"\($0.robust)\" data-heldout=\"\($0.heldOut)\"" }
             ?? "data-judged=\"false\""
         let thumb: String
-        if let e = card.entry {
+        if let e = card.entry, e.preview == true {
+            thumb = """
+                <div class="thumb" title="\(HTML.escape("\(c.fullName): the full-size render follows the verdicts"))">\
+                <img src="\(HTML.href(e.thumbnail))" width="\(e.thumbnailSize)" height="\(e.thumbnailSize)" \
+                alt="\(HTML.escape("\(c.name), \(headline)"))" loading="lazy"></div>
+                """
+        } else if let e = card.entry {
             thumb = """
                 <a class="thumb" href="\(HTML.href(e.image))" \
                 title="\(HTML.escape("\(c.fullName): full size, \(e.size) × \(e.size) px"))">\

@@ -152,6 +152,9 @@ public struct GalleryProgress: Sendable, Equatable {
 /// One step of an atlas export, reported to the caller's atlas progress callback.
 public struct AtlasProgress: Sendable, Equatable {
     public enum Step: Sendable, Equatable {
+        /// One cell's preview thumbnail rendered at thumbnail size (`done`/`total` count the
+        /// cells to preview in this export); its full-size render comes after the verdicts.
+        case previewed
         /// One cell's PNGs rendered (`done`/`total` count the cells to render in this export).
         case rendered
         /// One distinct genome judged (`done`/`total` count the genomes to judge in this export).

@@ -52,6 +52,7 @@ struct GalleryCommand: ParsableCommand {
         }, atlasProgress: { p in
             let what: String
             switch p.step {
+            case .previewed: what = "rendering thumbnails"
             case .rendered: what = "rendering cells"
             case .judged: what = "judging elites"
             case .annotated: what = "writing verdicts into PNGs"

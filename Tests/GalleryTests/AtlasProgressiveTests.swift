@@ -11,12 +11,12 @@ final class AtlasProgressiveTests: GalleryTestCase {
     /// Exports with `judge` (every call goes through it), stopping once `stop` says so.
     @discardableResult
     func export(_ judge: @escaping @Sendable (Run, [EliteRow]) throws -> [CellVerdict],
-                judging: AtlasJudging = .all, renders: RenderLog = RenderLog(),
+                judging: AtlasJudging = .all, renders: RenderLog = RenderLog(), size: Int = 40,
                 stop: @escaping () -> Bool = { false }) throws -> GalleryReport {
         let fake = Fake.renderer(renders)
         let renderer = GalleryRenderer(render: fake.render, confidence: fake.confidence, atlasVerdicts: judge,
                                        layoutGraph: { _ in nil })
-        var options = self.options()
+        var options = self.options(size: size, aa: 1)
         options.judging = judging
         return try GalleryExporter.export(runs: [], from: store, options: options, renderer: renderer,
                                           isCancelled: stop)
@@ -78,6 +78,49 @@ final class AtlasProgressiveTests: GalleryTestCase {
         let png = try PNGFile.readText("\(out)/atlas-1/cell-0001-thumb.png")
         XCTAssertEqual(png[PNGTextKey.confidence].flatMap(Float.init), JudgeLog.verdict(1).robust)
         XCTAssertEqual(png[PNGTextKey.heldOutConfidence].flatMap(Float.init), JudgeLog.verdict(1).heldOut)
+    }
+
+    func testALargeRenderIsPreviewedAtThumbnailSizeAndRenderedInFullAfterTheVerdicts() throws {
+        try makeAtlas()
+        let log = JudgeLog(), renders = RenderLog()
+        let notes = Notes()
+        let directory = "\(out)/atlas-1", pagePath = self.pagePath
+        // 128 px renders with 16 px thumbnails: a full render costs 64 thumbnails.
+        try export({ run, elites in
+            if log.calls == 0 {
+                let html = try String(contentsOfFile: pagePath, encoding: .utf8)
+                notes.set([
+                    "thumbnail width": String(try PNGFile.read(directory + "/cell-0001-thumb.png").image.width),
+                    "renders": String(renders.renders),
+                    "full render": String(FileManager.default.fileExists(atPath: directory + "/cell-0001.png")),
+                    "linked": String(html.contains("href=\"cell-0001.png\"")),
+                    "unrendered": String(html.contains("not rendered yet")),
+                ])
+            }
+            return try log.judge(run, elites)
+        }, renders: renders, size: 128)
+        XCTAssertEqual(notes.values, ["thumbnail width": "16", "renders": String(planned.count), "full render": "false",
+                                      "linked": "false", "unrendered": "false"],
+                       "before the first verdict: a preview thumbnail per cell, no full render, no link to one")
+        XCTAssertEqual(renders.renders, 2 * planned.count, "then one full render per cell")
+
+        // The finished files are those of an export without previews: the full render with the
+        // verdict in its text, and the thumbnail downscaled from it.
+        for p in planned {
+            let name = String(format: "cell-%04d", p.cell)
+            let full = try PNGFile.read("\(directory)/\(name).png")
+            let thumb = try PNGFile.read("\(directory)/\(name)-thumb.png")
+            let render = Fake.render(p.genome, size: 128, aa: 1)
+            XCTAssertEqual(full.image.interleavedRGB8(), render.interleavedRGB8())
+            XCTAssertEqual(thumb.image.interleavedRGB8(), render.resized(width: 16, height: 16).interleavedRGB8())
+            XCTAssertEqual(full.text[PNGTextKey.confidence].flatMap(Float.init), JudgeLog.verdict(p.cell).robust)
+            XCTAssertEqual(thumb.text[PNGTextKey.confidence].flatMap(Float.init), JudgeLog.verdict(p.cell).robust)
+        }
+        XCTAssertTrue(try read(pagePath).contains("href=\"cell-0001.png\""))
+
+        let again = JudgeLog(), rerenders = RenderLog()
+        try export({ try again.judge($0, $1) }, renders: rerenders, size: 128)
+        XCTAssertEqual([again.calls, rerenders.renders], [0, 0])
     }
 
     func testVerdictsAreCachedByGenomeAndASecondExportDoesNotCallTheJudge() throws {
@@ -195,4 +238,13 @@ private final class Seen: @unchecked Sendable {
             self.png = png
         }
     }
+}
+
+/// Notes a judge takes while the export runs.
+private final class Notes: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [String: String] = [:]
+
+    var values: [String: String] { lock.withLock { stored } }
+    func set(_ values: [String: String]) { lock.withLock { stored = values } }
 }
