@@ -34,6 +34,9 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case serverUnreachable(host: String, port: Int, message: String)
     /// The PostgreSQL server refused the user, or the database does not exist.
     case serverRefused(url: String, message: String, fix: String)
+    /// The connection to the PostgreSQL server at `host:port` was lost (or stopped answering)
+    /// while `operation` was under way; what was committed before is safe.
+    case connectionLost(host: String, port: Int, message: String, operation: String)
 
     /// Another live process holds the run's write lease.
     case runLocked(run: String, holder: LockHolder)
@@ -128,6 +131,10 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
                 + "correct host and port in --db"
         case let .serverRefused(url, message, fix):
             return "PostgreSQL at \(url) refused: \(message); \(fix)"
+        case let .connectionLost(host, port, message, operation):
+            return "lost the connection to PostgreSQL at \(host):\(port) (\(message)) while \(operation); "
+                + "everything committed before is safe: start the server again, then continue with "
+                + "pareidolia resume RUN (or the same atlas --worker command)"
         case let .runLocked(run, holder):
             return "run '\(run)' is being written by another pareidolia: \(holder); wait for it to "
                 + "finish or stop it (kill \(holder.pid) on '\(holder.host)'); a lease whose process "

@@ -47,11 +47,18 @@ public final class PostgresBackend: SQLBackend {
 
     deinit { Self.close(group, connection) }
 
-    /// Closes a connection and stops its event-loop thread (best effort: it may be gone already).
+    /// Closes a connection and stops its event-loop thread (best effort: it may be gone already,
+    /// so the close is waited for 2 s at most).
     private static func close(_ group: MultiThreadedEventLoopGroup, _ connection: PostgresConnection) {
-        try? connection.close().wait()
+        _ = try? BoundedWait.result(of: connection.close(), seconds: 2)
         try? group.syncShutdownGracefully()
     }
+
+    /// How long one statement may take before the connection counts as lost: a server that has
+    /// gone silent (a network partition, a frozen host) would otherwise keep the command, and the
+    /// run's lease, forever. Statements here are small; the longest wait is for another worker's
+    /// transaction on the same run row.
+    public static let statementTimeout: Double = 30
 
     /// One connection to `url` on its own event-loop thread.
     private static func connect(_ url: PostgresURL) throws -> (MultiThreadedEventLoopGroup, PostgresConnection) {
@@ -121,8 +128,13 @@ public final class PostgresBackend: SQLBackend {
             try session.execute("COMMIT", [SQLValue]())
             return result
         } catch {
-            _ = try? session.execute("ROLLBACK", [SQLValue]())
-            throw Self.translate(error, url: url, operation: operation)
+            if !connection.isClosed { _ = try? session.execute("ROLLBACK", [SQLValue]()) }
+            let translated = Self.translate(error, url: url, operation: operation)
+            // A connection that worked and then failed was lost, not unreachable.
+            if case let .serverUnreachable(host, port, message)? = translated as? StoreError {
+                throw StoreError.connectionLost(host: host, port: port, message: message, operation: operation)
+            }
+            throw translated
         }
     }
 
@@ -177,7 +189,14 @@ public final class PostgresBackend: SQLBackend {
                 }
             }
             let query = PostgresQuery(unsafeSQL: Placeholders.numbered(sql), binds: binds)
-            return try connection.query(query, logger: logger).wait()
+            // A query sent on a connection the server has closed never completes (postgres-nio
+            // 1.33): refuse it here, and bound every wait, so a lost server ends the command.
+            guard !connection.isClosed else { throw BoundedWait.Lost(reason: "the server closed the connection") }
+            let connection = self.connection
+            return try BoundedWait.result(of: connection.query(query, logger: logger),
+                                          seconds: PostgresBackend.statementTimeout) {
+                let _: EventLoopFuture<Void> = connection.close()
+            }
         }
 
         private static func row(_ row: PostgresRow) throws -> SQLRow {
@@ -207,6 +226,9 @@ public final class PostgresBackend: SQLBackend {
         if error is StoreError { return error }
         if let decoding = error as? SQLRow.DecodingError {
             return StoreError.corruptValue(path: url.description, detail: decoding.description)
+        }
+        if let lost = error as? BoundedWait.Lost {
+            return StoreError.serverUnreachable(host: url.host, port: url.port, message: lost.reason)
         }
         guard let psql = error as? PSQLError else {
             if error is PostgresDecodingError {
