@@ -34,9 +34,9 @@ struct CLIHarness {
 
     /// Starts the program with `arguments` in the temporary directory (library and models from
     /// the repository); returns the running process and its output pipes.
-    func start(_ arguments: [String]) throws -> (Process, Pipe, Pipe) {
+    func start(_ arguments: [String], executable: URL = CLIHarness.executable) throws -> (Process, Pipe, Pipe) {
         let process = Process()
-        process.executableURL = Self.executable
+        process.executableURL = executable
         process.arguments = arguments
         process.currentDirectoryURL = directory
         var environment = ProcessInfo.processInfo.environment
@@ -52,8 +52,8 @@ struct CLIHarness {
 
     /// Runs the program to completion.
     @discardableResult
-    func run(_ arguments: [String]) throws -> Result {
-        let (process, out, err) = try start(arguments)
+    func run(_ arguments: [String], executable: URL = CLIHarness.executable) throws -> Result {
+        let (process, out, err) = try start(arguments, executable: executable)
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

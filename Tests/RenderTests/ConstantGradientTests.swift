@@ -76,12 +76,10 @@ final class ConstantGradientTests: XCTestCase {
         XCTAssertGreaterThan(checked, total * 3 / 4, "too many constants skipped as non-smooth")
     }
 
-    func testGradientMatchesFiniteDifferencesOnLayeredGenomes() throws {
-        var rng = SeededGenerator(seed: 12)
-        let limits = try Limits(maxDepth: 16, maxNodes: 400)
+    /// Finite differences on 16×16 renders of `genomes`; most constants must be checked.
+    private func checkFamily(_ genomes: [Genome], rng: inout SeededGenerator) throws {
         var checked = 0, total = 0
-        for i in 0..<30 {
-            let genome = Genome.layered(layers: 1 + i % 4, limits: limits, using: &rng)
+        for genome in genomes {
             let weights = randomWeights(width: 16, height: 16, rng: &rng)
             checked += try checkAgainstFiniteDifferences(genome, weights)
             total += genome.constants.count
@@ -89,17 +87,16 @@ final class ConstantGradientTests: XCTestCase {
         XCTAssertGreaterThan(checked, total * 3 / 4, "too many constants skipped as non-smooth")
     }
 
+    func testGradientMatchesFiniteDifferencesOnLayeredGenomes() throws {
+        var rng = SeededGenerator(seed: 12)
+        let limits = try Limits(maxDepth: 16, maxNodes: 400)
+        try checkFamily((0..<30).map { Genome.layered(layers: 1 + $0 % 4, limits: limits, using: &rng) }, rng: &rng)
+    }
+
     func testGradientMatchesFiniteDifferencesOnCPPNGenomes() throws {
         var rng = SeededGenerator(seed: 13)
         let limits = try Limits(maxDepth: 16, maxNodes: 400)
-        var checked = 0, total = 0
-        for _ in 0..<20 {
-            let genome = try XCTUnwrap(Genome.cppn(limits: limits, using: &rng))
-            let weights = randomWeights(width: 16, height: 16, rng: &rng)
-            checked += try checkAgainstFiniteDifferences(genome, weights)
-            total += genome.constants.count
-        }
-        XCTAssertGreaterThan(checked, total * 3 / 4, "too many constants skipped as non-smooth")
+        try checkFamily((0..<20).compactMap { _ in Genome.cppn(limits: limits, using: &rng) }, rng: &rng)
     }
 
     func testGradientMatchesFiniteDifferencesOnLibraryGenomes() throws {
