@@ -15,6 +15,8 @@ public final class PostgresBackend: SQLBackend {
     public let appliedSchema: Set<String>
     public let lockRowClause = " FOR UPDATE"
     let url: PostgresURL
+    /// Seconds one statement may take (`statementTimeout` unless a test asks for less).
+    let statementTimeout: Double
     private let group: MultiThreadedEventLoopGroup
     private let connection: PostgresConnection
     /// One transaction at a time on the connection.
@@ -31,9 +33,10 @@ public final class PostgresBackend: SQLBackend {
     /// - Throws: `StoreError.serverUnreachable` (one line naming host and port),
     ///   `.serverRefused` (bad password, unknown user or database), `.foreignDatabase`,
     ///   `.schemaTooNew`; read-only: `.databaseMissing` when no Pareidolia schema is there.
-    public init(url: PostgresURL, readOnly: Bool) throws {
+    public init(url: PostgresURL, readOnly: Bool, statementTimeout: Double = PostgresBackend.statementTimeout) throws {
         self.url = url
         self.readOnly = readOnly
+        self.statementTimeout = statementTimeout
         location = url.description
         (group, connection) = try Self.connect(url)
         do {
@@ -41,7 +44,7 @@ public final class PostgresBackend: SQLBackend {
                                                        url: url, readOnly: readOnly)
         } catch {
             Self.close(group, connection)
-            throw Self.translate(error, url: url, operation: "checking the schema")
+            throw Self.translate(error, url: url, operation: "checking the schema", connected: true)
         }
     }
 
@@ -60,6 +63,17 @@ public final class PostgresBackend: SQLBackend {
     /// transaction on the same run row.
     public static let statementTimeout: Double = 30
 
+    /// How long connecting (TCP, TLS, start-up and authentication) may take.
+    static let connectTimeout: Double = 15
+
+    /// After Ctrl-C or SIGTERM: every database wait under way or still to come ends `seconds`
+    /// after the interrupt (or after it started, if later) with `StoreError.connectionLost`,
+    /// so a command blocked on a server that stopped answering still stops. A healthy server
+    /// answers far sooner, so the commit that ends an interrupted run is not affected.
+    public static func interruptWaits(after seconds: Double) {
+        Interruption.begin(bound: seconds)
+    }
+
     /// One connection to `url` on its own event-loop thread.
     private static func connect(_ url: PostgresURL) throws -> (MultiThreadedEventLoopGroup, PostgresConnection) {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -68,12 +82,13 @@ public final class PostgresBackend: SQLBackend {
                 host: url.host, port: url.port, username: url.user, password: url.password,
                 database: url.database, tls: try tls(url))
             configuration.options.connectTimeout = .seconds(10)
-            let connection = try PostgresConnection.connect(on: group.next(), configuration: configuration,
-                                                            id: 1, logger: logger).wait()
+            let connection = try BoundedWait.result(
+                of: PostgresConnection.connect(on: group.next(), configuration: configuration, id: 1, logger: logger),
+                seconds: connectTimeout)
             return (group, connection)
         } catch {
             try? group.syncShutdownGracefully()
-            throw translate(error, url: url, operation: "connecting")
+            throw translate(error, url: url, operation: "connecting", connected: false)
         }
     }
 
@@ -92,7 +107,7 @@ public final class PostgresBackend: SQLBackend {
         do {
             _ = try Connection(connection: connection, logger: logger).execute("CREATE DATABASE \(name)", [SQLValue]())
         } catch {
-            throw translate(error, url: server, operation: "creating database \(name)")
+            throw translate(error, url: server, operation: "creating database \(name)", connected: true)
         }
         var created = server
         created.database = name
@@ -121,7 +136,7 @@ public final class PostgresBackend: SQLBackend {
                                 _ body: (any SQLConnection) throws -> T) throws -> T {
         lock.lock()
         defer { lock.unlock() }
-        let session = Connection(connection: connection, logger: Self.logger)
+        let session = Connection(connection: connection, logger: Self.logger, timeout: statementTimeout)
         do {
             try session.execute(begin, [SQLValue]())
             let result = try body(session)
@@ -129,12 +144,8 @@ public final class PostgresBackend: SQLBackend {
             return result
         } catch {
             if !connection.isClosed { _ = try? session.execute("ROLLBACK", [SQLValue]()) }
-            let translated = Self.translate(error, url: url, operation: operation)
-            // A connection that worked and then failed was lost, not unreachable.
-            if case let .serverUnreachable(host, port, message)? = translated as? StoreError {
-                throw StoreError.connectionLost(host: host, port: port, message: message, operation: operation)
-            }
-            throw translated
+            // The connection worked when the store opened: failing now, it was lost.
+            throw Self.translate(error, url: url, operation: operation, connected: true)
         }
     }
 
@@ -167,6 +178,7 @@ public final class PostgresBackend: SQLBackend {
     struct Connection: SQLConnection {
         let connection: PostgresConnection
         let logger: Logger
+        var timeout = PostgresBackend.statementTimeout
 
         @discardableResult
         func execute(_ sql: String, _ arguments: [SQLValue]) throws -> Int {
@@ -190,11 +202,12 @@ public final class PostgresBackend: SQLBackend {
             }
             let query = PostgresQuery(unsafeSQL: Placeholders.numbered(sql), binds: binds)
             // A query sent on a connection the server has closed never completes (postgres-nio
-            // 1.33): refuse it here, and bound every wait, so a lost server ends the command.
+            // 1.33): refuse it here, stop waiting when the connection closes, and bound every
+            // wait, so a lost server ends the command.
             guard !connection.isClosed else { throw BoundedWait.Lost(reason: "the server closed the connection") }
             let connection = self.connection
             return try BoundedWait.result(of: connection.query(query, logger: logger),
-                                          seconds: PostgresBackend.statementTimeout) {
+                                          seconds: timeout, closed: connection.closeFuture) {
                 let _: EventLoopFuture<Void> = connection.close()
             }
         }
@@ -218,61 +231,6 @@ public final class PostgresBackend: SQLBackend {
             }
         }
     }
-
-    // MARK: Errors
-
-    /// Maps a postgres-nio error to the `StoreError` a user can act on (one line).
-    static func translate(_ error: any Error, url: PostgresURL, operation: String) -> any Error {
-        if error is StoreError { return error }
-        if let decoding = error as? SQLRow.DecodingError {
-            return StoreError.corruptValue(path: url.description, detail: decoding.description)
-        }
-        if let lost = error as? BoundedWait.Lost {
-            return StoreError.serverUnreachable(host: url.host, port: url.port, message: lost.reason)
-        }
-        guard let psql = error as? PSQLError else {
-            if error is PostgresDecodingError {
-                return StoreError.corruptValue(path: url.description, detail: "\(operation): \(String(reflecting: error))")
-            }
-            return StoreError.serverUnreachable(host: url.host, port: url.port, message: shortReason("\(error)"))
-        }
-        let message = psql.serverInfo?[.message] ?? "\(psql.code)"
-        switch psql.code {
-        case .server:
-            let state = psql.serverInfo?[.sqlState] ?? ""
-            switch state {
-            case "28P01", "28000":
-                return StoreError.serverRefused(url: url.description, message: message,
-                                                fix: "give the password in PGPASSWORD or ~/.pgpass, or a user the server accepts")
-            case "3D000":
-                return StoreError.serverRefused(url: url.description, message: message,
-                                                fix: "create it with `createdb -h \(url.host) -p \(url.port) \(url.database)`")
-            case "40001", "40P01", "55P03":
-                return StoreError.busy(path: url.description, seconds: 0)
-            case "53100":
-                return StoreError.diskFull(path: url.description)
-            case "25006", "42501":
-                return StoreError.cannotWrite(path: url.description, message: message)
-            default:
-                return StoreError.database(path: url.description, operation: operation,
-                                           message: "\(message) (SQLSTATE \(state))")
-            }
-        case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown:
-            let reason = psql.underlying.map { shortReason("\($0)") } ?? "\(psql.code)"
-            return StoreError.serverUnreachable(host: url.host, port: url.port, message: reason)
-        default:
-            return StoreError.database(path: url.description, operation: operation, message: "\(psql.code)")
-        }
-    }
-}
-
-/// The gist of a socket error's long description ("connection refused", …), for a one-line message.
-func shortReason(_ text: String) -> String {
-    let known = ["Connection refused": "connection refused", "timed out": "timed out",
-                 "Network is unreachable": "network unreachable", "No route to host": "no route to host",
-                 "resolve": "host name not found", "Connection reset": "connection reset"]
-    for (needle, reason) in known where text.contains(needle) { return reason }
-    return text
 }
 
 /// The store's `?` placeholders as PostgreSQL's `$1, $2, …` (none of its statements has a `?`
