@@ -9,6 +9,10 @@ import Store
 /// one run take turns while other runs go on; reads see one snapshot (`REPEATABLE READ`).
 /// The schema is the SQLite one under the same migration identifiers, applied under an
 /// advisory lock so that workers starting together migrate once.
+///
+/// The backend does not reconnect: once the server closes the connection (it stopped, or ended
+/// the session), or a statement goes unanswered for `statementTimeout`, every statement fails
+/// at once with `StoreError.connectionLost` naming host and port.
 public final class PostgresBackend: SQLBackend {
     public let location: String
     public let readOnly: Bool
@@ -30,6 +34,8 @@ public final class PostgresBackend: SQLBackend {
 
     /// Connects to `url` and, unless `readOnly`, brings the schema up to date.
     ///
+    /// - Parameter statementTimeout: seconds a statement may wait for the server's answer
+    ///   before the connection counts as lost (and is closed).
     /// - Throws: `StoreError.serverUnreachable` (one line naming host and port),
     ///   `.serverRefused` (bad password, unknown user or database), `.foreignDatabase`,
     ///   `.schemaTooNew`; read-only: `.databaseMissing` when no Pareidolia schema is there.

@@ -57,9 +57,9 @@ enum Interrupt {
         PostgresBackend.interruptWaits(after: databaseGrace)
         Thread.sleep(forTimeInterval: grace)
         let name = sig == SIGTERM ? "SIGTERM" : "Ctrl-C"
-        let line = "Error: stopped by \(name): the command did not end within \(Int(grace)) s, so the generation or "
-            + "batch in flight is not saved; everything committed before is safe: `pareidolia resume RUN` "
-            + "(or the same atlas --worker command) continues from there\n"
+        let line = "Error: stopped by \(name) after \(Int(grace)) s: the command had not reached a point where it "
+            + "stops cleanly, so the work in flight is not saved; everything committed before is safe "
+            + "(a run continues with `pareidolia resume NAME`, an atlas worker when started again)\n"
         FileHandle.standardError.write(Data(line.utf8))
         _exit(128 + sig)
     }
