@@ -61,8 +61,8 @@ public struct Judge {
     /// - Parameters:
     ///   - training: the run's networks with their names; `heldOut` the judge's own network.
     public init(training: [(name: String, model: EfficientNetLite)], heldOut: (name: String, model: EfficientNetLite),
-                framingCount: Int = Judge.framingCount) throws {
-        scorer = try Scorer(models: training.map(\.model) + [heldOut.model])
+                framingCount: Int = Judge.framingCount, threads: Int = 2) throws {
+        scorer = try Scorer(models: training.map(\.model) + [heldOut.model], threads: threads)
         names = training.map(\.name) + [heldOut.name]
         var rng = SplitMix64(state: Judge.seed)
         framings = (0..<framingCount).map { _ in Framing.random(using: &rng) }

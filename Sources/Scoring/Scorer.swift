@@ -41,6 +41,9 @@ public final class Scorer {
 
     public var models: [EfficientNetLite] { sessions.map(\.model) }
 
+    /// Worker threads of each classifier call (the first network's; a scorer's share one count).
+    public var threads: Int { sessions[0].threads }
+
     /// Input side of network `k`.
     public func resolution(of k: Int = 0) -> Int { sessions[k].model.resolution }
 

@@ -74,7 +74,7 @@ public struct AtlasJudge {
     public let trainingNetworks: Int
 
     public init(settings: AtlasSettings, models: ModelCache) throws {
-        judge = try RunJudge.judge(networks: settings.models, models: models)
+        judge = try RunJudge.judge(networks: settings.models, models: models, threads: settings.threads)
         trainingNetworks = settings.models.count
     }
 

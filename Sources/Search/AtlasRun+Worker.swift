@@ -15,7 +15,8 @@ extension AtlasRun {
     ///
     /// - Throws: `SearchError.notAnAtlas` for an `evolve` run of that name;
     ///   `StoreError.runLocked` while a single `atlas` process holds it.
-    /// `stop` is this worker's own stop condition, counted from when it joins (not stored).
+    /// `stop` is this worker's own stop condition, counted from when it joins (not stored), and
+    /// `settings.threads` its own thread count.
     public static func join(store: RunStore, name: String, settings: AtlasSettings, seed: UInt64,
                             stop: StopCondition, models: ModelCache) throws -> AtlasRun {
         let run: Run
@@ -28,12 +29,15 @@ extension AtlasRun {
         guard run.kind == .atlas else { throw SearchError.notAnAtlas(run: name) }
         var stored = try AtlasSettings.decode(run.config, run: run.name)
         stored.stop = stop
+        // Workers never resume exactly (they share the archive), so each runs on its own
+        // machine's threads, not the creator's.
+        stored.threads = settings.threads
         let worker = try store.joinAtlas(run: run.id)
         let rng = SeededGenerator(seed: run.seed ^ (0x9E37_79B9_7F4A_7C15 &* UInt64(worker.number)))
         var atlas = AtlasRun(store: store, run: run, settings: stored,
                              state: AtlasState(archive: AtlasArchive(cells: stored.classes),
                                                counters: .init(batch: 0, rng: rng, evaluations: 0)),
-                             evaluator: try AtlasEvaluator(settings: stored, seed: run.seed, models: models),
+                             evaluator: try RunEvaluator(atlas: stored, seed: run.seed, models: models),
                              breeder: breeder(stored), writer: .worker(worker), syncedBatches: 0, elapsedBefore: 0)
         try atlas.pull()
         if atlas.state.archive.filled.isEmpty {

@@ -13,7 +13,7 @@ public struct AtlasRun {
     public let run: Run
     public let settings: AtlasSettings
     public internal(set) var state: AtlasState
-    public let evaluator: AtlasEvaluator
+    public let evaluator: RunEvaluator
     let breeder: AtlasBreeder
     /// How this process writes: alone, holding the run's lease, or as one of its workers.
     let writer: Writer
@@ -71,7 +71,7 @@ public struct AtlasRun {
     /// (`SearchError.interruptedBeforeFirstGeneration`).
     public static func start(store: RunStore, name: String, settings: AtlasSettings, seed: UInt64,
                              models: ModelCache, shouldStop: (@Sendable () -> Bool)? = nil) throws -> AtlasRun {
-        let evaluator = try AtlasEvaluator(settings: settings, seed: seed, models: models)
+        let evaluator = try RunEvaluator(atlas: settings, seed: seed, models: models)
         let (run, lease) = try RunCreation.createLocked(NewRun(name: name, target: settings.targetText,
                                                             config: try settings.json(), model: settings.modelName,
                                                             seed: seed, kind: .atlas), in: store)
@@ -100,19 +100,18 @@ public struct AtlasRun {
 
     /// Loads atlas `name` exactly as its last committed batch left it. A `stop` replaces the
     /// stored stop condition (and is stored); nil keeps it.
+    /// `stop` is given the last committed batch and the atlas's elapsed seconds.
     public static func resume(store: RunStore, name: String, models: ModelCache,
-                              stop: ((_ batch: Int, _ elapsedSeconds: Double) -> StopCondition?)? = nil) throws -> AtlasRun {
-        var run = try store.run(named: name)
-        guard run.kind == .atlas else { throw SearchError.notAnAtlas(run: name) }
-        let lease = try store.acquireLock(run: run.id)
-        var settings = try AtlasSettings.decode(run.config, run: run.name)
+                              stop: ((_ lastBatch: Int, _ elapsedSeconds: Double) throws -> StopCondition?)? = nil) throws -> AtlasRun {
+        var (run, lease, plan) = try RunDriver.reopen(store: store, name: name, kind: .atlas)
+        var settings = try plan.atlasSettings(run: run.name)
         guard let last = try store.lastBatch(run: run.id) else { throw SearchError.noGenerations(run: run.name) }
         var counters = try StoredJSON.decode(AtlasState.Counters.self, from: last.rngState, run: run.name,
                                              context: "batch \(last.stats.index) state: ")
-        if let replaced = stop?(last.stats.index + 1, last.stats.elapsedSeconds) {
+        if let replaced = try stop?(last.stats.index, last.stats.elapsedSeconds) {
             settings.stop = replaced
-            try store.setConfig(try settings.json(), run: run.id)
-            run = try store.run(id: run.id)
+            plan.stop = replaced
+            run = try RunDriver.store(plan, of: run, in: store)
         }
         var elites: [Int: AtlasElite] = [:]
         for row in try store.elites(run: run.id) {
@@ -122,7 +121,7 @@ public struct AtlasRun {
         try store.setStatus(.running, run: run.id)
         return AtlasRun(store: store, run: run, settings: settings,
                         state: AtlasState(archive: AtlasArchive(cells: settings.classes, elites: elites), counters: counters),
-                        evaluator: try AtlasEvaluator(settings: settings, seed: run.seed, models: models),
+                        evaluator: try RunEvaluator(atlas: settings, seed: run.seed, models: models),
                         breeder: breeder(settings), writer: .alone(lease), syncedBatches: 0,
                         elapsedBefore: last.stats.elapsedSeconds)
     }
@@ -132,12 +131,12 @@ public struct AtlasRun {
     /// `SearchError.interrupted`.
     @discardableResult
     static func offerRandomGenomes(_ count: Int, to archive: inout AtlasArchive, batch: Int, breeder: AtlasBreeder,
-                                   evaluator: AtlasEvaluator, rng: inout SeededGenerator,
+                                   evaluator: RunEvaluator, rng: inout SeededGenerator,
                                    shouldStop: (() -> Bool)? = nil) throws -> Set<Int> {
         let genomes = try breeder.randomGenomes(count, using: &rng)
         if shouldStop?() == true { throw SearchError.interrupted }
         var changed = Set<Int>()
-        for (genome, scores) in zip(genomes, try evaluator.score(genomes)) {
+        for (genome, scores) in zip(genomes, try evaluator.cellScores(genomes, cells: archive.cells)) {
             changed.formUnion(archive.offer(genome, scores: scores, batch: batch))
         }
         return changed
@@ -161,13 +160,13 @@ public struct AtlasRun {
     /// Runs batches until the stop condition or `shouldStop()`; commits each one.
     public mutating func run(shouldStop: () -> Bool = { false },
                              progress: (Progress) -> Void = { _ in }) throws -> SearchRun.Ending {
-        let clock = ContinuousClock(), start = clock.now
-        let startBatch = state.counters.batch, startEvaluations = state.counters.evaluations
-        func seconds() -> Double { (clock.now - start).seconds }
+        let session = RunDriver.Session(stop: settings.stop, elapsedBefore: elapsedBefore,
+                                        lastStep: state.counters.batch - 1, evaluations: state.counters.evaluations)
         while true {
-            if let g = settings.stop.generation, state.counters.batch > g { return .reachedGenerations }
-            if let m = settings.stop.minutes, elapsedBefore + seconds() >= m * 60 { return .outOfTime }
-            if shouldStop() { return .interrupted }
+            if let ending = session.ending(lastStep: state.counters.batch - 1, reachedConfidence: false,
+                                           shouldStop: shouldStop) {
+                return ending
+            }
             let batch = state.counters.batch
             // The number elites of this batch carry until it commits: a worker's batch takes
             // the atlas's next number (after what it has merged); a lone writer's is its own.
@@ -178,7 +177,7 @@ public struct AtlasRun {
             }
             let children = try breeder.children(of: state.archive, batch: label, using: &state.counters.rng)
             var changed = Set<Int>()
-            for (child, scores) in zip(children, try evaluator.score(children)) {
+            for (child, scores) in zip(children, try evaluator.cellScores(children, cells: settings.classes)) {
                 changed.formUnion(state.archive.offer(child, scores: scores, batch: label))
             }
             state.counters.evaluations += children.count
@@ -187,17 +186,12 @@ public struct AtlasRun {
                 polishedCell = cell
                 changed.formUnion(try polish(cell: cell, schedule: schedule, batch: label))
             }
-            let elapsed = elapsedBefore + seconds()
-            try commit(changed: changed, elapsed: elapsed)
+            try commit(changed: changed, elapsed: session.elapsed)
             state.counters.batch += 1
-            var left: [Double] = []
-            let done = state.counters.batch - startBatch
-            if let g = settings.stop.generation { left.append(seconds() / Double(done) * Double(g + 1 - state.counters.batch)) }
-            if let m = settings.stop.minutes { left.append(m * 60 - elapsed) }
             progress(Progress(batch: batch, improvedCells: changed.count, polishedCell: polishedCell,
                               coverage: Coverage(state.archive), evaluations: state.counters.evaluations,
-                              evaluationsPerSecond: Double(state.counters.evaluations - startEvaluations) / max(seconds(), 1e-9),
-                              secondsLeft: left.min().map { max(0, $0) }))
+                              evaluationsPerSecond: session.evaluationsPerSecond(state.counters.evaluations),
+                              secondsLeft: session.secondsLeft(lastStep: state.counters.batch - 1)))
         }
     }
 
@@ -232,11 +226,13 @@ public struct AtlasRun {
             polishSettings.freshFramings = FreshFramings(
                 ranges: settings.framings.ranges, seed: run.seed ^ (0xD1B5_4A32_D192_ED03 &* UInt64(batch + 1)))
         }
-        let polished = try ConstantPolish.run(genome: elite.genome, objective: .classes([cell]), framed: evaluator.framed,
+        guard let framed = evaluator.framed else { preconditionFailure("an atlas scores over framings") }
+        let polished = try ConstantPolish.run(genome: elite.genome, objective: .classes([cell]), framed: framed,
                                               settings: polishSettings)
         guard polished.genome != elite.genome else { return [] }
         state.counters.evaluations += 1
-        return state.archive.offer(polished.genome, scores: try evaluator.score([polished.genome])[0], batch: batch)
+        return state.archive.offer(polished.genome, scores: try evaluator.cellScores([polished.genome], cells: settings.classes)[0],
+                                   batch: batch)
     }
 
     /// Commits batch `state.counters.batch` with the elites of `changed` cells.

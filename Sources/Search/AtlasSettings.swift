@@ -28,14 +28,22 @@ public struct AtlasSettings: Decodable, Equatable, Sendable {
     public var polish: PolishSchedule?
     /// When to stop: `generation` is the batch to reach, `minutes` the atlas's total time.
     public var stop: StopCondition
+    /// Worker threads of renders and classifiers (`RunPlan.threads`; releases before it used 2).
+    public var threads = RunPlan.storedBeforeThreads
+
+    /// The keys of the settings releases stored before the plan (which had no threads).
+    enum CodingKeys: String, CodingKey {
+        case classes, evolution, tvWeight, gate, models, framings, recentBatches, recentShare, polish, stop
+    }
 
     public init(classes: [Int], evolution: EvolutionConfig, tvWeight: Float = FitnessFunction.defaultTVWeight,
                 gate: Float? = nil, models: [String] = [RunSettings.defaultModel],
                 framings: FramingSettings = FramingSettings(), recentBatches: Int = AtlasSettings.defaultRecentBatches,
                 recentShare: Double = AtlasSettings.defaultRecentShare,
                 polish: PolishSchedule? = PolishSchedule(every: AtlasSettings.defaultPolishEvery, freshFramings: true),
-                stop: StopCondition = StopCondition(minutes: 10)) {
+                stop: StopCondition = StopCondition(minutes: 10), threads: Int = RunPlan.storedBeforeThreads) {
         precondition(!classes.isEmpty && !models.isEmpty, "an atlas needs cells and a network")
+        self.threads = threads
         self.classes = Array(Set(classes)).sorted()
         self.evolution = evolution
         self.tvWeight = tvWeight

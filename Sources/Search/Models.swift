@@ -8,8 +8,14 @@ import Scoring
 public final class ModelCache: @unchecked Sendable {
     private let lock = NSLock()
     private var models: [ModelVariant: EfficientNetLite] = [:]
+    /// Worker threads of the scorers and judges made from this cache for anything but a run
+    /// (a run's own come from its plan: `RunPlan.threads`).
+    public let threads: Int
 
-    public init() {}
+    /// Every core of this machine (what `--threads` defaults to).
+    public static var defaultThreads: Int { min(max(ProcessInfo.processInfo.activeProcessorCount, 1), 256) }
+
+    public init(threads: Int = ModelCache.defaultThreads) { self.threads = threads }
 
     /// The variant called `name` (`lite0`, `lite1`, `lite2`; any case).
     public static func variant(_ name: String) throws -> ModelVariant {
@@ -28,9 +34,9 @@ public final class ModelCache: @unchecked Sendable {
         return m
     }
 
-    /// A scorer over the classifiers called `names`.
-    public func scorer(_ names: [String], threads: Int = 2) throws -> Scorer {
-        try Scorer(models: names.map(model), threads: threads)
+    /// A scorer over the classifiers called `names`, on `threads` threads (default: the cache's).
+    public func scorer(_ names: [String], threads: Int? = nil) throws -> Scorer {
+        try Scorer(models: names.map(model), threads: threads ?? self.threads)
     }
 
     /// The network that judges a run that used `models`: Lite2, or Lite1 when the run uses Lite2

@@ -4,9 +4,10 @@ import Imaging
 import Render
 import Scoring
 
-/// Scores genomes for evolution: render, skip images already scored, classify the rest in
+/// Scores genomes for every kind of run: render, skip images already scored, classify the rest in
 /// batches (over random framings and every network of the run, when it has them), apply the
-/// fitness function. Deterministic: framings come from the run's seed and the generation.
+/// fitness function; for an atlas, every cell's score from one classification
+/// (`cellScores`). Deterministic: framings come from the run's seed and the generation.
 public struct RunEvaluator: Evaluator {
     public let scorer: Scorer
     /// The fitness in force (a morph changes its objective at each frame).
@@ -52,8 +53,33 @@ public struct RunEvaluator: Evaluator {
     /// The evaluator a run's settings describe, as it stands after `generation` (a morph's
     /// objective depends on it).
     public init(settings: RunSettings, seed: UInt64, models: ModelCache, generation: Int = 0) throws {
-        self.init(scorer: try models.scorer(settings.models), fitness: settings.fitness, views: settings.views,
+        self.init(scorer: try models.scorer(settings.models, threads: settings.threads), fitness: settings.fitness, views: settings.views,
                   framing: settings.framings, seed: seed, morph: settings.morph, generation: generation)
+    }
+
+    /// The evaluator of an atlas: its fixed framings and networks, and the penalties every cell
+    /// shares (the fitness's objective names the first cell and is not read).
+    public init(atlas settings: AtlasSettings, seed: UInt64, models: ModelCache) throws {
+        self.init(scorer: try models.scorer(settings.models, threads: settings.threads), fitness: settings.fitness,
+                  framing: settings.framings, seed: seed)
+    }
+
+    /// Each genome's score for each of `cells` (`scores[i][j]`: genome i, cell `cells[j]`): one
+    /// render and one classification over the framings and networks per genome, then each
+    /// cell's quality is its class's mean log-probability minus the penalties.
+    public func cellScores(_ genomes: [Genome], cells: [Int]) throws -> [[CellScore]] {
+        guard let framed else { preconditionFailure("an atlas scores over framings") }
+        let images = try genomes.map(image)
+        let classScores = try framed.classScores(images)
+        let penalties = penalised(images, values: [Float](repeating: 0, count: images.count),
+                                  confidences: [Float](repeating: 0, count: images.count), skipGateBelow: -.infinity)
+        return zip(classScores, penalties).map { scores, penalty in
+            cells.map { c in
+                let quality = scores.logProbabilities[c] + penalty.fitness
+                return CellScore(quality: quality.isFinite ? quality : -1e9, confidence: scores.probabilities[c],
+                                 naturalness: penalty.naturalness)
+            }
+        }
     }
 
     /// The framings of `generation` (all generations share generation 0's when fixed).
@@ -79,12 +105,12 @@ public struct RunEvaluator: Evaluator {
 
     /// The image a genome is scored from: the framings' source render, else the network input.
     public func image(of genome: Genome) throws -> Image {
-        try Renderer.render(genome, width: renderSize, height: renderSize, supersample: 1, threads: 2)
+        try Renderer.render(genome, width: renderSize, height: renderSize, supersample: 1, threads: scorer.threads)
     }
 
     /// View `v` ≥ 1 of a genome (see `ScoringView`).
     func view(_ v: Int, of genome: Genome) throws -> Image {
-        try ScoringView(index: v, resolution: scorer.resolution(of: 0)).render(genome)
+        try ScoringView(index: v, resolution: scorer.resolution(of: 0)).render(genome, threads: scorer.threads)
     }
 
     public mutating func evaluate(_ genomes: [Genome], known: [UInt64: Evaluation],

@@ -11,16 +11,16 @@ public struct RunJudge {
     public let objective: Objective
 
     public init(settings: RunSettings, models: ModelCache) throws {
-        judge = try Self.judge(networks: settings.models, models: models)
+        judge = try Self.judge(networks: settings.models, models: models, threads: settings.threads)
         objective = settings.fitness.objective
     }
 
     /// The judge of a run on `networks`: those networks and one it never used
-    /// (`ModelCache.heldOut(for:)`), loaded from `models`.
-    static func judge(networks: [String], models: ModelCache) throws -> Judge {
+    /// (`ModelCache.heldOut(for:)`), loaded from `models`, on `threads` threads (default: the cache's).
+    static func judge(networks: [String], models: ModelCache, threads: Int? = nil) throws -> Judge {
         let heldOut = ModelCache.heldOut(for: networks)
         return try Judge(training: try networks.map { ($0, try models.model($0)) },
-                         heldOut: (heldOut, try models.model(heldOut)))
+                         heldOut: (heldOut, try models.model(heldOut)), threads: threads ?? models.threads)
     }
 
     /// The record render of `genome`.

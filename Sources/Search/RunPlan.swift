@@ -79,10 +79,20 @@ public struct RunPlan: Equatable, Sendable {
     public var polish: PolishSchedule?
     /// What the run was asked to do (nil only in runs stored before it was recorded).
     public var stop: StopCondition?
+    /// Worker threads of the run's renders and classifiers. Part of the plan because the
+    /// classifier's sums are split by thread (OpenBLAS blocks each thread's share of a layer),
+    /// so the last bits of a score, and from them a run's choices, depend on it
+    /// (`EngineTests.testThreadsArePartOfThePlan`); a resumed run uses the stored count.
+    public var threads: Int
+
+    /// The threads every run used before they were stored.
+    public static let storedBeforeThreads = 2
 
     public init(models: [ModelVariant], scoring: Scoring, fitness: FitnessFunction, evolution: EvolutionConfig,
-                strategy: Strategy, polish: PolishSchedule?, stop: StopCondition?) {
+                strategy: Strategy, polish: PolishSchedule?, stop: StopCondition?,
+                threads: Int = RunPlan.storedBeforeThreads) {
         precondition(!models.isEmpty, "a run needs a network")
+        self.threads = threads
         self.models = models
         self.scoring = scoring
         self.fitness = fitness
@@ -103,7 +113,7 @@ extension RunPlan {
                   fitness: settings.fitness, evolution: settings.evolution,
                   strategy: .population(Population(seededFrom: settings.seededFrom, island: settings.island,
                                                    morph: settings.morph)),
-                  polish: settings.polish, stop: settings.stop)
+                  polish: settings.polish, stop: settings.stop, threads: settings.threads)
     }
 
     /// The plan of an atlas.
@@ -112,7 +122,7 @@ extension RunPlan {
                   fitness: settings.fitness, evolution: settings.evolution,
                   strategy: .atlas(Atlas(classes: settings.classes, recentBatches: settings.recentBatches,
                                          recentShare: settings.recentShare)),
-                  polish: settings.polish, stop: settings.stop)
+                  polish: settings.polish, stop: settings.stop, threads: settings.threads)
     }
 
     /// The population run this plan describes.
@@ -128,6 +138,7 @@ extension RunPlan {
         case .framings(let framings): settings.framings = framings
         }
         settings.island = population.island
+        settings.threads = threads
         return settings
     }
 
@@ -140,7 +151,8 @@ extension RunPlan {
         }
         return AtlasSettings(classes: atlas.classes, evolution: evolution, tvWeight: fitness.tvWeight, gate: fitness.gate,
                              models: models.map(\.rawValue), framings: framings, recentBatches: atlas.recentBatches,
-                             recentShare: atlas.recentShare, polish: polish, stop: stop ?? StopCondition(minutes: 10))
+                             recentShare: atlas.recentShare, polish: polish, stop: stop ?? StopCondition(minutes: 10),
+                             threads: threads)
     }
 
     private static func variants(_ names: [String]) throws -> [ModelVariant] {
@@ -155,7 +167,7 @@ extension RunPlan {
 
 extension RunPlan: Codable {
     enum Key: String, CodingKey {
-        case version, models, scoring, fitness, evolution, strategy, polish, stop
+        case version, models, scoring, fitness, evolution, strategy, polish, stop, threads
     }
 
     enum ScoringKey: String, CodingKey { case exact, framings, views }
@@ -208,6 +220,10 @@ extension RunPlan: Codable {
         }
         polish = try c.decodeIfPresent(PolishSchedule.self, forKey: .polish)
         stop = try c.decodeIfPresent(StopCondition.self, forKey: .stop)
+        threads = try c.decodeIfPresent(Int.self, forKey: .threads) ?? Self.storedBeforeThreads
+        guard (1...256).contains(threads) else {
+            throw DecodingError.dataCorruptedError(forKey: .threads, in: c, debugDescription: "threads \(threads), not 1…256")
+        }
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -247,6 +263,7 @@ extension RunPlan: Codable {
         }
         try c.encodeIfPresent(polish, forKey: .polish)
         try c.encodeIfPresent(stop, forKey: .stop)
+        try c.encode(threads, forKey: .threads)
     }
 
     /// The plan as sorted-key JSON (byte-stable), the form a run stores.

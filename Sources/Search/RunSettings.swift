@@ -29,11 +29,15 @@ public struct RunSettings: Decodable, Equatable, Sendable {
     public var morph: MorphSchedule?
     /// The archipelago this run is an island of (nil: a run on its own).
     public var island: IslandSettings?
+    /// Worker threads of renders and classifiers (`RunPlan.threads`; releases before it used 2).
+    public var threads = RunPlan.storedBeforeThreads
 
     public init(evolution: EvolutionConfig, fitness: FitnessFunction, models: [String] = [RunSettings.defaultModel],
                 views: Int = 1, framings: FramingSettings? = nil, polish: PolishSchedule? = PolishSchedule(),
-                stop: StopCondition? = .default, seededFrom: String = "random", morph: MorphSchedule? = nil) {
+                stop: StopCondition? = .default, seededFrom: String = "random", morph: MorphSchedule? = nil,
+                threads: Int = RunPlan.storedBeforeThreads) {
         precondition(!models.isEmpty, "a run needs a network")
+        self.threads = threads
         self.evolution = evolution
         self.fitness = fitness
         self.models = models

@@ -22,6 +22,7 @@ public enum SearchError: Error, CustomStringConvertible, Equatable {
     case emptyLibrary(path: String)
     case notAnAtlas(run: String)
     case isAnAtlas(run: String)
+    case noConfidenceTarget(run: String, confidence: Float)
     /// Run `run` exists without a committed generation because a live process is creating it.
     case runBeingCreated(run: String, holder: LockHolder)
 
@@ -67,6 +68,8 @@ public enum SearchError: Error, CustomStringConvertible, Equatable {
             return "run '\(run)' is an evolve run, not an atlas: continue it with pareidolia resume \(run), or choose another --run for the atlas"
         case let .isAnAtlas(run):
             return "run '\(run)' is an atlas: continue it with pareidolia atlas --run \(run)"
+        case let .noConfidenceTarget(run, confidence):
+            return "'\(run)' is an atlas, which stops on --generations or --minutes only (each cell has its own confidence): drop --until \(confidence)"
         }
     }
 }

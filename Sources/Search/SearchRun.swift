@@ -84,19 +84,16 @@ public struct SearchRun {
     /// run's stored stop condition (and is stored); nil keeps it, so the run finishes what it
     /// was asked to do.
     public static func resume(store: RunStore, name: String, recordDirectory: String, models: ModelCache,
-                              stop: ((_ generation: Int, _ elapsedSeconds: Double) -> StopCondition?)? = nil) throws -> SearchRun {
-        var run = try store.run(named: name)
-        guard run.kind == .evolve else { throw SearchError.isAnAtlas(run: name) }
-        // A second writer is refused here, before any work.
-        let lease = try store.acquireLock(run: run.id)
-        var settings = try RunSettings.decode(run.config, run: run.name)
+                              stop: ((_ generation: Int, _ elapsedSeconds: Double) throws -> StopCondition?)? = nil) throws -> SearchRun {
+        var (run, lease, plan) = try RunDriver.reopen(store: store, name: name, kind: .evolve)
+        var settings = try plan.runSettings(run: run.name)
         guard let snapshot = try store.lastGeneration(run: run.id) else { throw SearchError.noGenerations(run: run.name) }
         let counters = try StoredJSON.decode(EvolutionState.Counters.self, from: snapshot.rngState, run: run.name,
                                              context: "generation \(snapshot.stats.index) state: ")
-        if let replaced = stop?(counters.generation, snapshot.stats.elapsedSeconds) {
+        if let replaced = try stop?(counters.generation, snapshot.stats.elapsedSeconds) {
             settings.stop = replaced
-            try store.setConfig(try settings.json(), run: run.id)
-            run = try store.run(id: run.id)
+            plan.stop = replaced
+            run = try RunDriver.store(plan, of: run, in: store)
         } else if settings.stop == nil {
             // Runs stored before the stop condition was recorded: the defaults, from now.
             settings.stop = StopCondition.relative(generations: nil, confidence: StopCondition.default.confidence,
@@ -139,20 +136,15 @@ public struct SearchRun {
     /// reports it to `progress`.
     public mutating func run(shouldStop: () -> Bool = { false },
                              progress: (Progress) -> Void = { _ in }) throws -> Ending {
-        let stop = settings.stop ?? .default
-        let clock = ContinuousClock()
-        let start = clock.now
-        let startGeneration = state.generation
-        let startEvaluations = state.evaluations
-        func seconds() -> Double { (clock.now - start).seconds }
+        let session = RunDriver.Session(stop: settings.stop ?? .default, elapsedBefore: elapsedBefore,
+                                        lastStep: state.generation, evaluations: state.evaluations)
         while true {
-            if let c = stop.confidence, evaluator.fitness.objective.raisesConfidence,
-               state.best.evaluation.confidence >= c, meetsGate(state.best) {
-                return .reachedConfidence
+            let reached = session.stop.confidence.map { c in
+                evaluator.fitness.objective.raisesConfidence && state.best.evaluation.confidence >= c && meetsGate(state.best)
+            } ?? false
+            if let ending = session.ending(lastStep: state.generation, reachedConfidence: reached, shouldStop: shouldStop) {
+                return ending
             }
-            if let g = stop.generation, state.generation >= g { return .reachedGenerations }
-            if let m = stop.minutes, elapsedBefore + seconds() >= m * 60 { return .outOfTime }
-            if shouldStop() { return .interrupted }
 
             var report = try evolver.step(&state, evaluator: &evaluator)
             // A morph records the best of each frame's last generation: those are its frames.
@@ -175,19 +167,15 @@ public struct SearchRun {
                     origin = .migrant
                 }
             }
-            let elapsed = elapsedBefore + seconds()
+            let elapsed = session.elapsed
             if let verdict = try recorder.commit(state, objective: evaluator.fitness.objective, isRecord: report.isNewRecord,
                                                  polished: polished, origin: report.isNewRecord ? origin : nil, elapsed: elapsed,
                                                  meanFitness: report.meanFitness, meanConfidence: report.meanConfidence) {
                 judgement = verdict
             }
-            var left: [Double] = []
-            let done = state.generation - startGeneration
-            if let g = stop.generation, done > 0 { left.append(seconds() / Double(done) * Double(g - state.generation)) }
-            if let m = stop.minutes { left.append(m * 60 - elapsed) }
             progress(Progress(report: report, polished: polished,
-                              evaluationsPerSecond: Double(state.evaluations - startEvaluations) / max(seconds(), 1e-9),
-                              secondsLeft: left.min().map { max(0, $0) }, judgement: judgement,
+                              evaluationsPerSecond: session.evaluationsPerSecond(state.evaluations),
+                              secondsLeft: session.secondsLeft(lastStep: state.generation), judgement: judgement,
                               confidenceKind: evaluator.fitness.objective.confidenceKind, migration: migration))
         }
     }

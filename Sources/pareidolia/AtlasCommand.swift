@@ -27,10 +27,9 @@ struct Atlas: ParsableCommand {
     @Option(parsing: .unconditional, help: "Random seed: the same seed and settings give the same atlas.") var seed: UInt64 = 1
     @Flag(help: "Join atlas --run as one of several worker processes sharing it (creating it if needed).")
     var worker = false
-    @OptionGroup(title: "Atlas") var atlas: AtlasOptions
-    @OptionGroup(title: "Fitness") var fitness: FitnessOptions
-    @OptionGroup(title: "Search") var search: SearchOptions
-    @OptionGroup(title: "Polish") var polish: RunPolishOptions
+    @OptionGroup var plan: AtlasPlanOptions
+    @OptionGroup(title: "Stop") var stop: StopOptions
+    @Flag(help: "Print the plan the atlas would store (JSON) and exit; nothing is created.") var dryRun = false
     @OptionGroup var database: DatabaseOptions
 
     func validate() throws {
@@ -38,22 +37,23 @@ struct Atlas: ParsableCommand {
             throw ValidationError("--worker needs --run NAME: the workers of an atlas find each other by its name")
         }
         if let runName { try RunStore.validateName(runName) }
-        guard fitness.framings > 0 else { throw ValidationError("an atlas scores over random framings: --framings must be 1…64") }
-        guard fitness.framingRenewal == .fixed else {
-            throw ValidationError("an atlas keeps one set of framings (elites are compared across batches): drop --framing-renewal")
-        }
+        if let g = stop.generations, g < 1 { throw ValidationError("--generations must be at least 1 for an atlas, got \(g)") }
     }
 
     func run() throws {
         let names = try ImageNetClasses.bundled()
         // Resolved before the database is opened: a misspelt class creates nothing.
         let given = classes.isEmpty ? nil : try AtlasClasses.parse(classes, names: names)
+        if dryRun {
+            print(try settings(cells: given ?? AtlasClasses.parse(["all"], names: names)).json())
+            return
+        }
         let store = try database.open()
-        let cache = ModelCache()
+        let cache = plan.threads.cache()
         var terminal = Terminal()
         if worker, let name = runName {
             var run = try AtlasRun.join(store: store, name: name, settings: try settings(cells: given ?? AtlasClasses.parse(["all"], names: names)),
-                                        seed: seed, stop: atlas.condition(from: 1, elapsedSeconds: 0) ?? StopCondition(minutes: 10),
+                                        seed: seed, stop: stop.condition(from: 0, elapsedSeconds: 0) ?? StopCondition(minutes: 10),
                                         models: cache)
             if let given, given != run.settings.classes {
                 terminal.log("note: atlas \(name) keeps its \(run.settings.classes.count) cells; --classes was not used")
@@ -68,52 +68,69 @@ struct Atlas: ParsableCommand {
                 throw ValidationError("atlas '\(name)' exists and keeps its cells: drop --classes to continue it, or choose another --run")
             }
             guard existing.kind == .atlas else { throw SearchError.notAnAtlas(run: name) }
-            var run = try AtlasRun.resume(store: store, name: name, models: cache, stop: atlas.condition)
+            var run = try AtlasRun.resume(store: store, name: name, models: cache) { lastBatch, elapsed in
+                stop.condition(from: lastBatch, elapsedSeconds: elapsed)
+            }
             terminal.log("atlas \(name): resuming at batch \(run.state.counters.batch), \(run.settings.classes.count) cells")
             try AtlasReporting.drive(&run, terminal: &terminal)
             return
         }
         let cells = try given ?? AtlasClasses.parse(["all"], names: names)
-        let settings = settings(cells: cells)
+        let settings = try settings(cells: cells)
         let name = try runName ?? Evolve.defaultRunName(target: "atlas", store: store)
-        terminal.log("atlas \(name): \(cells.count) cells, batches of \(search.population) with \(settings.modelName), seed \(seed)")
+        terminal.log("atlas \(name): \(cells.count) cells, batches of \(plan.breeding.population) with \(settings.modelName), seed \(seed)")
         var run = try AtlasRun.start(store: store, name: name, settings: settings, seed: seed, models: cache,
                                      shouldStop: { Interrupt.requested })
         try AtlasReporting.drive(&run, terminal: &terminal)
     }
 
-    /// The settings of a new atlas of `cells` from the options.
-    func settings(cells: [Int]) -> AtlasSettings {
-        AtlasSettings(classes: cells, evolution: search.config, tvWeight: fitness.tv, gate: fitness.gate,
-                      models: fitness.models, framings: FramingSettings(count: fitness.framings, renewal: .fixed),
-                      recentBatches: atlas.recentBatches, recentShare: atlas.recentShare, polish: polish.schedule,
-                      stop: atlas.condition(from: 0, elapsedSeconds: 0) ?? StopCondition(minutes: 10))
+    /// The settings of a new atlas of `cells` from the options (no stop given: 10 minutes).
+    /// Its random first batch is batch 0, so `--generations N` makes N batches in all.
+    func settings(cells: [Int]) throws -> AtlasSettings {
+        try plan.settings(cells: cells, stop: stop.condition(from: -1, elapsedSeconds: 0) ?? StopCondition(minutes: 10))
     }
 }
 
-/// The atlas's own options: parent bias and when to stop.
+/// The atlas's own options: parent bias.
 struct AtlasOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Batches that count as recent for parent selection.")
     var recentBatches = AtlasSettings.defaultRecentBatches
     @Option(parsing: .unconditional, help: "Share of parents drawn from cells improved in the last --recent-batches batches.")
     var recentShare = AtlasSettings.defaultRecentShare
-    @Option(parsing: .unconditional, help: "Stop after this many (more) batches.") var batches: Int?
-    @Option(parsing: .unconditional, help: "Stop after this many (more) minutes (a new atlas: 10 when no stop is given).")
-    var minutes: Double?
 
     func validate() throws {
         guard recentBatches >= 1 else { throw ValidationError("--recent-batches must be at least 1, got \(recentBatches)") }
         guard (0...1).contains(recentShare) else { throw ValidationError("--recent-share must be in [0, 1], got \(recentShare)") }
-        if let b = batches, !(1...StopOptions.maxGenerations).contains(b) {
-            throw ValidationError("--batches must be 1…\(StopOptions.maxGenerations), got \(b)")
-        }
-        if let m = minutes, !(m > 0 && m.isFinite) { throw ValidationError("--minutes must be a positive number, got \(m)") }
+    }
+}
+
+/// Everything that makes an atlas's plan (`atlas`, `bench atlas`): the population's scoring,
+/// breeding, search and polish options less what an atlas cannot use (selection, fixed views,
+/// renewed framings).
+struct AtlasPlanOptions: ParsableArguments {
+    @OptionGroup(title: "Scoring") var scoring: ScoringOptions
+    @OptionGroup(title: "Breeding") var breeding: BreedingOptions
+    @OptionGroup(title: "Atlas") var atlas: AtlasOptions
+    @OptionGroup(title: "Breeding") var search: SearchModeOption
+    @OptionGroup(title: "Polish") var polish: RunPolishOptions
+    @OptionGroup var threads: ThreadsOption
+
+    /// An atlas breeds and polishes unless told otherwise.
+    var mode: SearchMode { search.given ?? .memetic }
+
+    func validate() throws {
+        if scoring.framings == 0 { throw ValidationError("an atlas scores over random framings: --framings must be 1…64") }
+        try polish.validate(mode: mode)
     }
 
-    /// The stop condition asked of an atlas now at batch `batch` after `elapsedSeconds` (nil: none given).
-    func condition(from batch: Int, elapsedSeconds: Double) -> StopCondition? {
-        StopCondition.relative(generations: batches, confidence: nil, minutes: minutes, from: batch - 1,
-                               elapsedSeconds: elapsedSeconds)
+    /// The settings of a new atlas of `cells` that stops at `stop`.
+    func settings(cells: [Int], stop: StopCondition) throws -> AtlasSettings {
+        let (evolution, schedule) = mode.apply(breeding.config, polish: polish.schedule)
+        return AtlasSettings(classes: cells, evolution: evolution, tvWeight: scoring.tv, gate: scoring.gate,
+                      models: scoring.models,
+                      framings: FramingSettings(count: scoring.framings ?? FramingSettings.defaultCount, renewal: .fixed),
+                      recentBatches: atlas.recentBatches, recentShare: atlas.recentShare, polish: schedule, stop: stop,
+                      threads: threads.count)
     }
 }
 

@@ -13,7 +13,7 @@ struct BenchAtlas: ParsableCommand {
         commandName: "atlas",
         abstract: "Atlas quality: cells at robust ≥ 0.5 / 0.9 / 0.99 after --minutes, held-out agreement, evaluations/s.",
         discussion: """
-            Runs a fresh atlas (database --out/atlas-seedN.sqlite, replaced if present: export it with pareidolia gallery --db …), prints its training coverage every --every minutes (the trend), then judges every elite the robust way: the atlas's networks and a held-out one on 16 random framings of the 448² anti-aliased render that the atlas never scored. Writes each cell's verdict to --out/verdicts-seedN.tsv.
+            Runs a fresh atlas (database --output/atlas-seedN.sqlite, replaced if present: export it with pareidolia gallery --db …), prints its training coverage every --every minutes (the trend), then judges every elite the robust way: the atlas's networks and a held-out one on 16 random framings of the 448² anti-aliased render that the atlas never scored. Writes each cell's verdict to --output/verdicts-seedN.tsv.
             Examples:
               swift run -c release pareidolia bench atlas --classes all --minutes 30
               swift run -c release pareidolia bench atlas --classes @dogs.txt --minutes 10 --seed 2
@@ -26,33 +26,29 @@ struct BenchAtlas: ParsableCommand {
     @Option(parsing: .unconditional, help: "Wall time of the atlas, minutes.") var minutes: Double = 30
     @Option(parsing: .unconditional, help: "Minutes between trend lines.") var every: Double = 5
     @Option(parsing: .unconditional, help: "Random seed.") var seed: UInt64 = 1
-    @Option(help: "Directory for the atlas database and the verdicts (with --workers: the workers' logs).") var out = "bench-atlas"
+    @Option(name: [.customShort("o"), .customLong("output")], help: "Directory for the atlas database and the verdicts (with --workers: the workers' logs).") var out = "bench-atlas"
     @Option(parsing: .unconditional, help: "Measure scaling: run the atlas with 1…N worker processes against --db.") var workers: Int?
-    @Option(help: "With --workers: the database the workers share (a postgresql:// URL or an SQLite file; default --out/workers.sqlite).")
+    @Option(help: "With --workers: the database the workers share (a postgresql:// URL or an SQLite file; default --output/workers.sqlite).")
     var db: String?
-    @OptionGroup(title: "Atlas") var atlas: AtlasOptions
-    @OptionGroup(title: "Fitness") var fitness: FitnessOptions
-    @OptionGroup(title: "Search") var search: SearchOptions
-    @OptionGroup(title: "Polish") var polish: RunPolishOptions
+    @OptionGroup var plan: AtlasPlanOptions
+    @Flag(help: "Print the plan of the atlas it would run (JSON) and exit.") var dryRun = false
 
     func validate() throws {
         guard minutes > 0, minutes.isFinite else { throw ValidationError("--minutes must be a positive number, got \(minutes)") }
         guard every > 0, every.isFinite else { throw ValidationError("--every must be a positive number, got \(every)") }
-        guard fitness.framings > 0 else { throw ValidationError("an atlas scores over random framings: --framings must be 1…64") }
         if let workers, !(1...64).contains(workers) { throw ValidationError("--workers must be 1…64, got \(workers)") }
-        if db != nil, workers == nil { throw ValidationError("--db is for --workers (the single-process bench writes --out/atlas-seedN.sqlite)") }
+        if db != nil, workers == nil { throw ValidationError("--db is for --workers (the single-process bench writes --output/atlas-seedN.sqlite)") }
     }
 
     func run() throws {
-        if let workers { return try runWorkers(workers) }
-        let names = try ImageNetClasses.bundled(), models = ModelCache()
+        let names = try ImageNetClasses.bundled()
         let cells = try AtlasClasses.parse(classes, names: names)
-        let settings = AtlasSettings(classes: cells, evolution: search.config, tvWeight: fitness.tv, gate: fitness.gate,
-                                     models: fitness.models, framings: FramingSettings(count: fitness.framings, renewal: .fixed),
-                                     recentBatches: atlas.recentBatches, recentShare: atlas.recentShare,
-                                     polish: polish.schedule, stop: StopCondition(minutes: minutes))
+        let settings = try plan.settings(cells: cells, stop: StopCondition(minutes: minutes))
+        if dryRun { return print(try settings.json()) }
+        if let workers { return try runWorkers(workers) }
+        let models = plan.threads.cache()
         do { try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true) } catch {
-            throw SearchError.cannotCreateDirectory(path: out, reason: error.localizedDescription, option: "--out")
+            throw SearchError.cannotCreateDirectory(path: out, reason: error.localizedDescription, option: "--output")
         }
         let path = (out as NSString).appendingPathComponent("atlas-seed\(seed).sqlite")
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
@@ -104,7 +100,7 @@ struct BenchAtlas: ParsableCommand {
     /// `--workers N`: the scaling curve, the database's capacity and the saturation estimate.
     func runWorkers(_ n: Int) throws {
         do { try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true) } catch {
-            throw SearchError.cannotCreateDirectory(path: out, reason: error.localizedDescription, option: "--out")
+            throw SearchError.cannotCreateDirectory(path: out, reason: error.localizedDescription, option: "--output")
         }
         let database = db ?? (out as NSString).appendingPathComponent("workers.sqlite")
         let bench = WorkerBench(workers: n, minutes: minutes, seed: seed, database: database, out: out,
@@ -139,7 +135,7 @@ struct BenchAtlas: ParsableCommand {
                            v.nearestProbability)
         }
         do { try text.write(toFile: path, atomically: true, encoding: .utf8) } catch {
-            throw SearchError.cannotCreateDirectory(path: path, reason: error.localizedDescription, option: "--out")
+            throw SearchError.cannotCreateDirectory(path: path, reason: error.localizedDescription, option: "--output")
         }
     }
 }

@@ -14,7 +14,7 @@ struct BenchEvolve: ParsableCommand {
         commandName: "evolve",
         abstract: "Search quality: per class and seed, how the best image holds up after --minutes (or once it reaches --until).",
         discussion: """
-            Each seed is a fresh run in a throw-away database; the final best image of each is written to --out. The gate defaults to 0.05 here. Per seed it prints: the objective's value before penalties (objective=, over the run's framings), what its confidences are (confidence_is=target_p, one_minus_p, or image_top1_p for an objective of inner features, whose confidences are only the image's top-1 probability), the training confidence (what the search bred for), the robust confidence (the run's networks on 16 random framings of the 448² anti-aliased render that no run scores), the held-out network's confidence and how many of those framings it calls the target (top-1), the old exact-framing figure (Lite0 on the gallery's centre crop), evaluations, evaluations/s and how busy the classifier was.
+            Each seed is a fresh run in a throw-away database; the final best image of each is written to --output. The gate defaults to 0.05 here. Per seed it prints: the objective's value before penalties (objective=, over the run's framings), what its confidences are (confidence_is=target_p, one_minus_p, or image_top1_p for an objective of inner features, whose confidences are only the image's top-1 probability), the training confidence (what the search bred for), the robust confidence (the run's networks on 16 random framings of the 448² anti-aliased render that no run scores), the held-out network's confidence and how many of those framings it calls the target (top-1), the old exact-framing figure (Lite0 on the gallery's centre crop), evaluations, evaluations/s and how busy the classifier was.
             --search compares the engine with its parts at equal wall time: polish (the default, as in evolve: no crossover or mutation, every child a fresh random genome, the best polished), memetic (GP with constant polish) and gp (no polish). Repeat it to run each seed once per search (the ablation rows).
             Examples:
               swift run -c release pareidolia bench evolve --class "rock crab" --class goldfish --seeds 3 --minutes 10
@@ -31,14 +31,13 @@ struct BenchEvolve: ParsableCommand {
     var firstSeed: UInt64 = 1
     @Option(parsing: .unconditional, help: "Training confidence that ends a seed early.") var until: Float = 0.99
     @Option(parsing: .unconditional, help: "Time limit per seed, minutes.") var minutes: Double = 10
-    @Option(help: "Directory for the final images.") var out = "bench-evolve"
+    @Option(name: [.customShort("o"), .customLong("output")], help: "Directory for the final images.") var out = "bench-evolve"
     @Option(help: "Initial population: random (random genomes only) or library (genomes/library, topped up with random ones).")
     var seedFrom = "random"
     @Option(name: .customLong("search"), help: "polish (no crossover or mutation; the default), memetic (GP with constant polish) or gp (no polish); repeat for several.")
     var modes: [SearchMode] = [.default]
-    @OptionGroup(title: "Fitness") var fitness: FitnessOptions
-    @OptionGroup(title: "Search") var search: SearchOptions
-    @OptionGroup(title: "Polish") var polish: RunPolishOptions
+    @OptionGroup var plan: PopulationPlanOptions
+    @Flag(help: "Print the plan of each run it would make (JSON, one per line) and exit.") var dryRun = false
 
     func validate() throws {
         for text in objective { _ = try ObjectiveText(parsing: text) }
@@ -47,40 +46,42 @@ struct BenchEvolve: ParsableCommand {
             throw ValidationError("--first-seed must be at least 1, got \(firstSeed)")
         }
         guard minutes > 0, minutes.isFinite else { throw ValidationError("--minutes must be a positive number, got \(minutes)") }
-        for mode in modes { try mode.validate(polish: polish.polish) }
+        if !modes.contains(where: \.polishes) { try plan.polish.validate(mode: .gp) }
     }
 
     /// The run settings of one seed.
-    func settings(_ target: Target, networks: [String], mode: SearchMode) -> RunSettings {
-        var f = fitness.function(target.objective)
-        f.gate = fitness.gate ?? 0.05
-        let (evolution, schedule) = mode.apply(search.config, polish: polish.schedule)
-        return RunSettings(evolution: evolution, fitness: f, models: networks, views: fitness.robust,
-                           framings: fitness.framingSettings, polish: schedule,
-                           stop: StopCondition(confidence: until, minutes: minutes), seededFrom: seedFrom)
+    func settings(_ target: Target, networks: [String], mode: SearchMode) throws -> RunSettings {
+        var settings = try plan.settings(target.objective, networks: networks, mode: mode,
+                                         stop: StopCondition(confidence: until, minutes: minutes), seededFrom: seedFrom)
+        settings.fitness.gate = plan.scoring.gate ?? 0.05
+        return settings
     }
 
     func run() throws {
-        let models = ModelCache()
-        let context = Context(names: try ImageNetClasses.bundled(), models: models,
-                              library: try GenomeFiles.seeds(seedFrom, store: nil),
-                              exactView: try models.scorer([RunSettings.defaultModel]))
+        let models = plan.threads.cache()
+        let names = try ImageNetClasses.bundled()
         var terminal = Terminal()
         var lines: [String] = []
-        let given = fitness.modelNames.map { $0.lowercased() }
+        let given = plan.scoring.givenModels
         // Each job: its target, its networks, and the label its runs and image folders are named by.
         let classTargets = try (classes.isEmpty && objective.isEmpty ? ["rock crab"] : classes).map { name in
-            let target = try Target(classes: [name], names: context.names)
+            let target = try Target(classes: [name], names: names)
             return (target, Target.networks(given: given, objective: nil), String(target.classes[0]))
         }
         let objectiveTargets = try objective.enumerated().map { k, written in
             let text = try ObjectiveText(parsing: written), networks = Target.networks(given: given, objective: text)
-            return (try ObjectiveOption.target(text, classes: [], networks: networks, cache: context.models, names: context.names),
+            return (try ObjectiveOption.target(text, classes: [], networks: networks, cache: models, names: names),
                     networks, "objective\(k + 1)")
         }
         let runs = (classTargets + objectiveTargets).flatMap { job in
             (firstSeed..<firstSeed + UInt64(seeds)).flatMap { seed in modes.map { (job.0, job.1, job.2, seed, $0) } }
         }
+        if dryRun {
+            for (target, networks, _, _, mode) in runs { print(try settings(target, networks: networks, mode: mode).json()) }
+            return
+        }
+        let context = Context(names: names, models: models, library: try GenomeFiles.seeds(seedFrom, store: nil),
+                              exactView: try models.scorer([RunSettings.defaultModel]))
         for (target, networks, label, seed, mode) in runs where !Interrupt.requested {
             let line = try measure(target, label: label, networks: networks, seed: seed, mode: mode, context: context,
                                    terminal: &terminal)
@@ -103,7 +104,7 @@ struct BenchEvolve: ParsableCommand {
     func measure(_ target: Target, label: String, networks: [String], seed: UInt64, mode: SearchMode, context: Context,
                  terminal: inout Terminal) throws -> String {
         let index = target.classes.first ?? -1
-        let settings = settings(target, networks: networks, mode: mode)
+        let settings = try settings(target, networks: networks, mode: mode)
         let runName = "bench-\(label)-\(seed)" + (modes.count > 1 ? "-\(mode.rawValue)" : "")
         let clock = ContinuousClock(), start = clock.now
         var run = try SearchRun.start(store: try RunStore.inMemory(), name: runName, target: target.name,

@@ -9,7 +9,7 @@ struct BenchRender: ParsableCommand {
         commandName: "render",
         abstract: "Render throughput (pixel·nodes/s) over genomes/library/, against the reference evaluator.")
 
-    @Option(parsing: .unconditional, help: "Timed passes over the library per configuration.") var repeats = 5
+    @Option(parsing: .unconditional, help: "Timed passes over the library per configuration.") var runs = 5
     @Option(help: "Genome library directory (default: genomes/library).") var library: String?
 
     func run() throws {
@@ -24,7 +24,7 @@ struct BenchRender: ParsableCommand {
             print(line("reference", size: size, threads: 1, reference, ratio: nil))
             for threads in [1, 2] {
                 let t = try RenderBenchmark.run(genomes: genomes, width: size, height: size,
-                                                threads: threads, repeats: size == 224 ? repeats * 10 : repeats)
+                                                threads: threads, repeats: size == 224 ? runs * 10 : runs)
                 print(line("compiled", size: size, threads: threads, t,
                            ratio: t.pixelNodesPerSecond / reference.pixelNodesPerSecond))
             }

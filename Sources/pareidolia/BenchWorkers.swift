@@ -45,7 +45,7 @@ struct WorkerBench {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/proc/self/exe")
         process.arguments = ["atlas", "--worker", "--run", name, "--minutes", String(minutes), "--seed", String(seed),
-                             "--db", database] + forwarded
+                             "--db", database, "--threads", String(threads)] + forwarded
         var environment = ProcessInfo.processInfo.environment
         environment["OPENBLAS_NUM_THREADS"] = String(threads)
         process.environment = environment
@@ -72,7 +72,7 @@ struct WorkerBench {
     /// The arguments of `pareidolia bench atlas …` that are `atlas` options too (all but the
     /// bench's own), to give every worker the same atlas.
     static func forwardedArguments(_ arguments: [String]) -> [String] {
-        let own: Set<String> = ["--workers", "--every", "--out", "--minutes", "--db", "--seed"]
+        let own: Set<String> = ["--workers", "--every", "-o", "--output", "--minutes", "--db", "--seed", "--threads"]
         guard let start = arguments.firstIndex(of: "atlas") else { return [] }
         var rest = Array(arguments[(start + 1)...]), kept: [String] = []
         while let first = rest.first {

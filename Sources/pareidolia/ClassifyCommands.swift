@@ -26,6 +26,7 @@ struct Classify: ParsableCommand {
     @Flag(help: "Print every class's logit and probability as JSON.") var json = false
     @Option(parsing: .unconditional, help: "Also print this objective's value on the image (the language of evolve --help; weights 1e-6…1e6 in magnitude; a leading - is part of it).")
     var objective: String?
+    @OptionGroup var threads: ThreadsOption
 
     func validate() throws {
         guard (1...1000).contains(top) else { throw ValidationError("--top must be 1…1000, got \(top)") }
@@ -36,7 +37,7 @@ struct Classify: ParsableCommand {
 
     func run() throws {
         let decoded = try PNGFile.read(image)
-        let scorer = try ModelCache().scorer([model])
+        let scorer = try threads.cache().scorer([model])
         let logits = try scorer.logits(of: decoded.image)
         let probabilities = Probabilities.softmax(logits)
         let classes = try ImageNetClasses.bundled()

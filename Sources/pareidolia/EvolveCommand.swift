@@ -29,21 +29,21 @@ struct Evolve: ParsableCommand {
     @Option(name: .customLong("run"), help: "Run name (letters, digits, . _ -); default: from the class.")
     var runName: String?
     @Option(parsing: .unconditional, help: "Random seed: the same seed and settings give the same run.") var seed: UInt64 = 1
-    @OptionGroup(title: "Fitness") var fitness: FitnessOptions
     @Option(help: "Initial population: random (random genomes: --wave-share of them wave sums, the rest trees), library (genomes/library, topped up with random ones), or run:NAME (another run's population).")
     var seedFrom = "random"
-    @OptionGroup(title: "Search") var search: SearchOptions
-    @OptionGroup(title: "Search") var mode: SearchModeOption
-    @OptionGroup(title: "Polish") var polish: RunPolishOptions
-    @OptionGroup var stop: StopOptions
+    @OptionGroup var plan: PopulationPlanOptions
+    @OptionGroup(title: "Breeding") var mode: SearchModeOption
+    @OptionGroup(title: "Stop") var stop: StopOptions
+    @OptionGroup(title: "Stop") var until: UntilOption
     @OptionGroup var database: DatabaseOptions
+    @Flag(help: "Print the plan the run would store (JSON) and exit; nothing is created.") var dryRun = false
     @Option(parsing: .unconditional, help: "Run as island K (from 1) of archipelago --run NAME.") var island: Int?
     @Option(parsing: .unconditional, help: "Generations between an island's migrations.")
     var migrateEvery = IslandSettings.defaultMigrateEvery
 
     func validate() throws {
         _ = try ObjectiveOption.parse(objective, shorthands: classes + opposite)
-        _ = try mode.mode(polish: polish.polish)
+        try plan.polish.validate(mode: mode.mode)
         if let runName { try RunStore.validateName(runName) }
         if let island {
             guard let runName else { throw ValidationError("--island needs --run NAME: the islands of an archipelago find each other by its name") }
@@ -56,27 +56,33 @@ struct Evolve: ParsableCommand {
         guard migrateEvery >= 1 else { throw ValidationError("--migrate-every must be at least 1, got \(migrateEvery)") }
     }
 
-    func run() throws {
-        let names = try ImageNetClasses.bundled(), cache = ModelCache()
+    /// The run's settings and seed (an island's is derived), and the target they breed toward.
+    func settings(cache: ModelCache, names: ImageNetClasses) throws -> (RunSettings, UInt64, Target) {
         let text = try ObjectiveOption.parse(objective, shorthands: classes + opposite)
-        let networks = Target.networks(given: fitness.modelNames.map { $0.lowercased() }, objective: text)
+        let networks = Target.networks(given: plan.scoring.givenModels, objective: text)
         let target = try ObjectiveOption.target(text, classes: classes, opposites: opposite, networks: networks,
                                                 cache: cache, names: names)
-        let (evolution, schedule) = try mode.mode(polish: polish.polish).apply(search.config, polish: polish.schedule)
-        var settings = RunSettings(evolution: evolution, fitness: fitness.function(target.objective),
-                                   models: networks, views: fitness.robust, framings: fitness.framingSettings, polish: schedule,
-                                   stop: stop.condition(from: 0, elapsedSeconds: 0) ?? .default, seededFrom: seedFrom)
+        var settings = try plan.settings(target.objective, networks: networks, mode: mode.mode,
+                                         stop: stop.condition(from: 0, elapsedSeconds: 0, until: until.until) ?? .default,
+                                         seededFrom: seedFrom)
         var seed = self.seed
         if let island, let archipelago = runName {
             settings.island = IslandSettings(archipelago: archipelago, island: island, migrateEvery: migrateEvery)
             seed = IslandSettings.seed(seed, island: island)
         }
+        return (settings, seed, target)
+    }
+
+    func run() throws {
+        let names = try ImageNetClasses.bundled(), cache = plan.threads.cache()
+        let (settings, seed, target) = try settings(cache: cache, names: names)
+        if dryRun { return print(try settings.json()) }
         let store = try database.open()
         let seeds = try GenomeFiles.seeds(seedFrom, store: store)
         let name = try settings.island.map { IslandSettings.runName(archipelago: $0.archipelago, island: $0.island) }
             ?? runName ?? Self.defaultRunName(target: target.leadName(names: names), store: store)
         var terminal = Terminal()
-        terminal.log("run \(name): evolving toward \(target.name) with \(settings.modelName), population \(search.population), seed \(seed)")
+        terminal.log("run \(name): evolving toward \(target.name) with \(settings.modelName), population \(plan.breeding.population), seed \(seed)")
         var run = try SearchRun.start(store: store, name: name, target: target.name, settings: settings, seed: seed,
                                       seeds: seeds, recordDirectory: database.recordDirectory(run: name), models: cache,
                                       shouldStop: { Interrupt.requested })
@@ -109,25 +115,24 @@ struct Resume: ParsableCommand {
             """)
 
     @Argument(help: "The run's name (see pareidolia runs).") var name: String
-    @OptionGroup var stop: StopOptions
+    @OptionGroup(title: "Stop") var stop: StopOptions
+    @OptionGroup(title: "Stop") var until: UntilOption
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
         let store = try database.open()
-        if try store.run(named: name).kind == .atlas {
-            var run = try AtlasRun.resume(store: store, name: name, models: ModelCache(), stop: { batch, elapsed in
-                StopCondition.relative(generations: stop.generations, confidence: nil, minutes: stop.minutes,
-                                       from: batch - 1, elapsedSeconds: elapsed)
-            })
-            var terminal = Terminal()
+        var terminal = Terminal()
+        let resumed = try RunDriver.resume(store: store, name: name, recordDirectory: database.recordDirectory(run: name),
+                                           models: ModelCache()) { lastStep, elapsed in
+            stop.condition(from: lastStep, elapsedSeconds: elapsed, until: until.until)
+        }
+        switch resumed {
+        case .atlas(var run):
             terminal.log("atlas \(name): resuming at batch \(run.state.counters.batch), \(run.settings.classes.count) cells")
             try AtlasReporting.drive(&run, terminal: &terminal)
-            return
+        case .population(var search):
+            terminal.log("run \(search.run.name): resuming at generation \(search.state.generation) toward \(search.run.target)")
+            try RunReporting.drive(&search, terminal: &terminal)
         }
-        var search = try SearchRun.resume(store: store, name: name, recordDirectory: database.recordDirectory(run: name),
-                                          models: ModelCache(), stop: stop.condition)
-        var terminal = Terminal()
-        terminal.log("run \(search.run.name): resuming at generation \(search.state.generation) toward \(search.run.target)")
-        try RunReporting.drive(&search, terminal: &terminal)
     }
 }

@@ -8,8 +8,8 @@ struct GalleryCommand: ParsableCommand {
         commandName: "gallery",
         abstract: "Export runs' records as a self-contained HTML gallery with high-resolution renders.",
         discussion: """
-            Writes <out>/index.html, a page per run and anti-aliased PNGs that carry their genome and scores. Re-exporting reuses renders whose genome and size are unchanged, and an interrupted export continues where it stopped. The confidence shown is re-measured on the exported picture (scaled back to the network's size).
-            An atlas gets a page of its elites (one card per class, with a filter box), its coverage, and a graph linking each class to the class its elite most resembles besides its own (laid out by Graphviz's sfdp: apt-get install graphviz). The page is written at once and rewritten as cells are rendered and judged: a card shows the atlas's own training figure ("not yet judged") until its elite is judged on unseen framings and by a held-out network (about a second per genome). Verdicts are appended to <out>/<atlas>/verdicts.jsonl as they are made: Ctrl-C loses none, and a re-export judges only new or changed elites.
+            Writes <output>/index.html, a page per run and anti-aliased PNGs that carry their genome and scores. Re-exporting reuses renders whose genome and size are unchanged, and an interrupted export continues where it stopped. The confidence shown is re-measured on the exported picture (scaled back to the network's size).
+            An atlas gets a page of its elites (one card per class, with a filter box), its coverage, and a graph linking each class to the class its elite most resembles besides its own (laid out by Graphviz's sfdp: apt-get install graphviz). The page is written at once and rewritten as cells are rendered and judged: a card shows the atlas's own training figure ("not yet judged") until its elite is judged on unseen framings and by a held-out network (about a second per genome). Verdicts are appended to <output>/<atlas>/verdicts.jsonl as they are made: Ctrl-C loses none, and a re-export judges only new or changed elites.
             Examples:
               pareidolia gallery                      # every run, every record
               pareidolia gallery rock-crab-1 --best --size 2048
@@ -18,7 +18,7 @@ struct GalleryCommand: ParsableCommand {
             """)
 
     @Argument(help: "Runs to export (default: all).") var runs: [String] = []
-    @Option(name: [.short, .long], help: "Gallery directory.") var out = "gallery"
+    @Option(name: [.customShort("o"), .customLong("output")], help: "Gallery directory.") var out = "gallery"
     @Option(parsing: .unconditional, help: "Side of the full-size renders in pixels.") var size = 1024
     @Option(parsing: .unconditional, help: "Anti-aliasing: k×k samples per pixel.") var aa = 3
     @Option(help: ArgumentHelp("Atlas elites to judge: all, none, or N (the N cells of highest training confidence).",

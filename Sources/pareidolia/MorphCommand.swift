@@ -27,25 +27,33 @@ struct Morph: ParsableCommand {
     var seedFrom = "random"
     @OptionGroup var breed: BreedOptions
     @OptionGroup var database: DatabaseOptions
+    @Flag(help: "Print the plan the run would store (JSON) and exit; nothing is created.") var dryRun = false
 
     func validate() throws {
         guard (2...64).contains(frames) else { throw ValidationError("--frames must be 2…64, got \(frames)") }
         guard (1...1000).contains(generationsPerFrame) else {
             throw ValidationError("--generations-per-frame must be 1…1000, got \(generationsPerFrame)")
         }
-        for end in [from, to] where end.contains("(") { _ = try ObjectiveText(parsing: end) }
         if let runName { try RunStore.validateName(runName) }
     }
 
-    /// A morph end as objective text: an objective as written, or class(NAME).
+    /// A morph end as objective text: class(NAME) when `end` names a class (a class name may
+    /// hold brackets, "crane (bird)"), else an objective as written; when it is neither, the
+    /// error says both what the class lookup and the objective parser found.
     static func text(_ end: String, names: ImageNetClasses) throws -> ObjectiveText {
-        if end.contains("(") { return try ObjectiveText(parsing: end) }
-        let short = try names.shortName(of: try names.index(ofArgument: end))
-        return ObjectiveText(terms: [.init(atom: .classes([short]))])
+        let classError: Error
+        do {
+            let short = try names.shortName(of: try names.index(ofArgument: end))
+            return ObjectiveText(terms: [.init(atom: .classes([short]))])
+        } catch { classError = error }
+        do { return try ObjectiveText(parsing: end) } catch {
+            throw CLIError.invalidValue(option: "morph end", value: end,
+                                        expected: "a class (\(classError)) or an objective text (\(error))")
+        }
     }
 
     func run() throws {
-        let names = try ImageNetClasses.bundled(), cache = ModelCache()
+        let names = try ImageNetClasses.bundled(), cache = breed.plan.threads.cache()
         let a = try Self.text(from, names: names), b = try Self.text(to, names: names)
         let given = breed.givenModels
         let networks = Target.networks(given: Target.networks(given: given, objective: a), objective: b)
@@ -53,8 +61,9 @@ struct Morph: ParsableCommand {
         let end = try ObjectiveOption.target(b, classes: [], networks: networks, cache: cache, names: names)
         let morph = MorphSchedule(from: start.objective, to: end.objective, fromName: start.name, toName: end.name,
                                   frames: frames, generationsPerFrame: generationsPerFrame)
-        let settings = breed.settings(morph.objective(frame: 0), networks: networks,
-                                      stop: StopCondition(generation: morph.generations), morph: morph, seededFrom: seedFrom)
+        let settings = try breed.settings(morph.objective(frame: 0), networks: networks,
+                                          stop: StopCondition(generation: morph.generations), morph: morph, seededFrom: seedFrom)
+        if dryRun { return print(try settings.json()) }
         let store = try database.open()
         let seeds = try GenomeFiles.seeds(seedFrom, store: store)
         let name = try runName ?? Evolve.defaultRunName(target: "morph \(start.leadName(names: names)) \(end.leadName(names: names))",

@@ -20,6 +20,7 @@ struct Opposite: ParsableCommand {
     @Option(parsing: .unconditional, help: "Random seed of every run.") var seed: UInt64 = 1
     @OptionGroup var breed: BreedOptions
     @OptionGroup var database: DatabaseOptions
+    @Flag(help: "Print the plan of each run it would make (JSON, one per line) and exit; nothing is created.") var dryRun = false
 
     func validate() throws {
         guard !classes.isEmpty else { throw ValidationError("give at least one class, e.g. pareidolia opposite \"border collie\"") }
@@ -27,17 +28,18 @@ struct Opposite: ParsableCommand {
     }
 
     func run() throws {
-        let names = try ImageNetClasses.bundled(), cache = ModelCache()
+        let names = try ImageNetClasses.bundled(), cache = breed.plan.threads.cache()
         let indices = try classes.map(names.index(ofArgument:))
+        if dryRun {
+            for index in indices { print(try settings(index, names: names, cache: cache).settings.json()) }
+            return
+        }
         let store = try database.open()
         var terminal = Terminal()
         var rows: [[String]] = []
         for index in indices where !Interrupt.requested {
             let short = try names.shortName(of: index)
-            let text = try ObjectiveText(parsing: "-logit(\(ObjectiveText.argument(short)))")
-            let networks = Target.networks(given: breed.givenModels, objective: text)
-            let target = try ObjectiveOption.target(text, classes: [], networks: networks, cache: cache, names: names)
-            let settings = breed.settings(target.objective, networks: networks, stop: StopCondition(minutes: minutes))
+            let (settings, target) = try settings(index, names: names, cache: cache)
             let name = try Evolve.defaultRunName(target: "opposite \(short)", store: store)
             terminal.log("run \(name): minimising the logit of \(short) with \(settings.modelName) for \(minutes) min")
             var run = try SearchRun.start(store: store, name: name, target: target.name, settings: settings, seed: seed,
@@ -67,5 +69,14 @@ struct Opposite: ParsableCommand {
             try text.write(toFile: path, atomically: true, encoding: .utf8)
         }
         print("appended to \(path)")
+    }
+
+    /// The settings of class `index`'s run (its logit minimised) and its target.
+    func settings(_ index: Int, names: ImageNetClasses, cache: ModelCache) throws -> (settings: RunSettings, target: Target) {
+        let short = try names.shortName(of: index)
+        let text = try ObjectiveText(parsing: "-logit(\(ObjectiveText.argument(short)))")
+        let networks = Target.networks(given: breed.givenModels, objective: text)
+        let target = try ObjectiveOption.target(text, classes: [], networks: networks, cache: cache, names: names)
+        return (try breed.settings(target.objective, networks: networks, stop: StopCondition(minutes: minutes)), target)
     }
 }

@@ -19,7 +19,7 @@ struct PolishCommand: ParsableCommand {
             The source is a run (its best record; the polished genome is stored in the run as a polished record), a .genome file, or a PNG (written by pareidolia for constants mode; any PNG for pixels mode).
             It prints the objective before → after, measured on the network-size image with 8-bit samples (what classify --objective reads from a 224² render of either genome, e.g. render --size 224 --aa 1), with the unrounded figures it climbed; then the confidence, only when the objective seeks or avoids a class (an inner channel has none); then the naturalness.
             Examples:
-              pareidolia polish rock-crab-1 --steps 40 -o crab-polished.png
+              pareidolia polish rock-crab-1 --polish-steps 40 -o crab-polished.png
               pareidolia polish genomes/library/marble.genome --class "coral reef" -o reef.genome
               pareidolia polish photo.png --class goldfish --mode pixels --gate 0.05 -o fish.png
               pareidolia polish photo.png --objective "dream(block10)" --mode pixels -o dream.png
@@ -32,26 +32,29 @@ struct PolishCommand: ParsableCommand {
     var classes: [String] = []
     @Option(parsing: .unconditional, help: ObjectiveOption.help) var objective: String?
     @Option(help: "constants or pixels.") var mode: Mode = .constants
-    @Option(parsing: .unconditional, help: "Gradient steps.") var steps = PolishDefaults.standaloneSteps
-    @Option(parsing: .unconditional, help: "Adam learning rate (default: \(PolishDefaults.constantLearningRate) for constants, \(PolishDefaults.pixelLearningRate) for pixels).") var lr: Float?
+    @Option(name: .customLong("polish-steps"), parsing: .unconditional, help: "Gradient steps (the same setting as evolve's --polish-steps).")
+    var steps = PolishDefaults.standaloneSteps
+    @Option(name: .customLong("polish-lr"), parsing: .unconditional, help: "Adam learning rate (default: \(PolishDefaults.constantLearningRate) for constants, \(PolishDefaults.pixelLearningRate) for pixels; evolve's --polish-lr).")
+    var lr: Float?
     @Option(parsing: .unconditional, help: "Weight of the total-variation regulariser (default: the run's own, else \(FitnessFunction.defaultTVWeight)).") var tv: Float?
     @Option(parsing: .unconditional, help: "Pixels mode: largest denoise distance allowed (naturalness gate).") var gate: Float?
-    @Option(parsing: .unconditional, help: "Constants mode: ascend the mean objective over this many views (shifted, slightly zoomed renders), so the result does not hinge on one framing.")
-    var robust = 1
+    @Option(parsing: .unconditional, help: "Constants mode: ascend the mean objective over this many views (shifted, slightly zoomed renders), so the result does not hinge on one framing (evolve's --views).")
+    var views = 1
     @Option(help: "Classifier: lite0, lite1 or lite2 (default for a run: the run's model).") var model: String?
     @Option(name: .shortAndLong, help: "Output: .png (render with the genome embedded) or .genome (constants mode).")
     var output: String
     @OptionGroup var database: DatabaseOptions
+    @OptionGroup var threads: ThreadsOption
 
     func validate() throws {
         let text = try ObjectiveOption.parse(objective, shorthands: classes)
         if let text, text.models.count > 1 || (model != nil && !text.models.isEmpty && text.models != [model!.lowercased()]) {
             throw ValidationError("polish runs on one network, but the objective names \(text.models.joined(separator: " and "))" + (model.map { " and --model is \($0)" } ?? "") + "; polish on one network, or evolve with several")
         }
-        guard (1...10_000).contains(steps) else { throw ValidationError("--steps must be 1…10000, got \(steps)") }
-        if let lr, !(lr > 0) { throw ValidationError("--lr must be positive, got \(lr)") }
+        guard (1...10_000).contains(steps) else { throw ValidationError("--polish-steps must be 1…10000, got \(steps)") }
+        if let lr, !(lr > 0) { throw ValidationError("--polish-lr must be positive, got \(lr)") }
         if let tv, !(tv >= 0 && tv.isFinite) { throw ValidationError("--tv must be 0 or more, got \(tv)") }
-        guard (1...16).contains(robust) else { throw ValidationError("--robust must be 1…16, got \(robust)") }
+        guard (1...16).contains(views) else { throw ValidationError("--views must be 1…16, got \(views)") }
         let lower = output.lowercased()
         guard lower.hasSuffix(".png") || (lower.hasSuffix(".genome") && mode == .constants) else {
             throw ValidationError("-o must end in .png" + (mode == .constants ? " or .genome" : "") + ", got '\(output)'")
@@ -63,7 +66,7 @@ struct PolishCommand: ParsableCommand {
         let names = try ImageNetClasses.bundled()
         let text = try ObjectiveOption.parse(objective, shorthands: classes)
         let network = model?.lowercased() ?? text?.models.first ?? source?.settings.model ?? RunSettings.defaultModel
-        let cache = ModelCache()
+        let cache = threads.cache()
         let scorer = try cache.scorer([network])
         let goal: Objective, targetName: String
         if text != nil || !classes.isEmpty {
@@ -77,7 +80,7 @@ struct PolishCommand: ParsableCommand {
         let tvWeight = tv ?? source?.settings.fitness.tvWeight ?? FitnessFunction.defaultTVWeight
         let (result, polishedGenome) = try PolishJob.run(
             start, mode: mode, objective: goal, scorer: scorer,
-            settings: PolishJob.Settings(steps: steps, learningRate: lr, tvWeight: tvWeight, gate: gate, views: robust),
+            settings: PolishJob.Settings(steps: steps, learningRate: lr, tvWeight: tvWeight, gate: gate, views: views),
             path: self.source)
         try write(result, genome: polishedGenome, target: targetName, objective: goal)
         if let source, let genome = polishedGenome {

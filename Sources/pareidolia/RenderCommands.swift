@@ -53,14 +53,14 @@ struct RandomCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Random seed (same seed, same genomes).") var seed: UInt64 = 7
     @Option(parsing: .unconditional, help: "Render size in pixels.") var size = 256
     @Option(parsing: .unconditional, help: "Anti-aliasing: k×k samples per pixel.") var aa = 2
-    @Option(parsing: .unconditional, help: "Smallest depth of the ramped half-and-half trees.") var minDepth = 2
-    @Option(parsing: .unconditional, help: "Largest depth of the ramped half-and-half trees.") var maxDepth = 6
+    @Option(parsing: .unconditional, help: "Smallest depth of the ramped half-and-half trees (evolution's initial trees; evolve's --max-depth is the limit genomes may grow to).") var initialMinDepth = 2
+    @Option(parsing: .unconditional, help: "Largest depth of the ramped half-and-half trees.") var initialMaxDepth = 6
     @Option(name: .shortAndLong, help: "Output directory.") var output: String
 
     func validate() throws {
         guard count > 0 else { throw ValidationError("--count must be at least 1") }
-        guard (1...12).contains(minDepth), (minDepth...12).contains(maxDepth) else {
-            throw ValidationError("need 1 ≤ --min-depth ≤ --max-depth ≤ 12")
+        guard (1...12).contains(initialMinDepth), (initialMinDepth...12).contains(initialMaxDepth) else {
+            throw ValidationError("need 1 ≤ --initial-min-depth ≤ --initial-max-depth ≤ 12")
         }
         guard (1...Genome.maxLayers(within: Self.layeredLimits)).contains(layers) else {
             throw ValidationError("--layers must be 1…\(Genome.maxLayers(within: Self.layeredLimits)), got \(layers)")
@@ -73,7 +73,7 @@ struct RandomCommand: ParsableCommand {
     /// `count` genomes of the chosen family.
     func genomes(using rng: inout SeededGenerator) -> [Genome] {
         switch family {
-        case .trees: return Genome.rampedHalfAndHalf(count: count, depths: minDepth...maxDepth, using: &rng)
+        case .trees: return Genome.rampedHalfAndHalf(count: count, depths: initialMinDepth...initialMaxDepth, using: &rng)
         case .waves:
             let limits = (try? Limits(maxDepth: 12, maxNodes: 400)) ?? .standard
             return (0..<count).map { _ in Genome.waves(terms: 24, frequency: 8, limits: limits, using: &rng) }

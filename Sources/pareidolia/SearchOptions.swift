@@ -5,10 +5,10 @@ import Polish
 import Scoring
 import Search
 
-/// The search's knobs on the command line (shared by `evolve` and `bench evolve`).
-struct SearchOptions: ParsableArguments {
-    @Option(parsing: .unconditional, help: "Population size (μ; also the number of children per generation, λ).") var population = 32
-    @Option(parsing: .unconditional, help: "Contestants per parent tournament.") var tournament = 3
+/// How children are made and what random genomes look like: the breeding knobs every kind of run
+/// reads (`evolve`, `morph`, `opposite`, `atlas` and their benchmarks).
+struct BreedingOptions: ParsableArguments {
+    @Option(parsing: .unconditional, help: "Population size (μ; also the number of children per generation, λ; an atlas's batch size).") var population = 32
     @Option(parsing: .unconditional, help: "Probability that a child comes from crossover (else from one mutation).") var crossoverRate = 0.3
     @Option(parsing: .unconditional, help: "Largest genome, in nodes.") var maxNodes = 400
     @Option(parsing: .unconditional, help: "Largest genome depth (default 12; 16 with --family layered or cppn).")
@@ -16,9 +16,6 @@ struct SearchOptions: ParsableArguments {
     @Option(help: "Genome family of random genomes (initial population, immigrants, restarts): waves (sums of coloured plane waves), layered (soft shapes composited on a ground, bred by layer crossover and layer mutations), cppn (a small network of sin/gauss/tanh/abs units over x, y, r feeding a two-colour palette, bred by unit crossover and unit mutations) or trees (ramped half-and-half expression trees).")
     var family: GenomeFamily = .waves
     @Option(parsing: .unconditional, help: "Layered family: shapes per random genome.") var layers = LayerSeeding().layers
-    @Option(parsing: .unconditional, help: "Selection penalty per node (against bloat).") var parsimony: Float = 0.0005
-    @Option(parsing: .unconditional, help: "Generations without improvement before the population is reseeded around its elite.")
-    var restartAfter = 30
     @Option(parsing: .unconditional, help: "Sine terms in each random wave genome, Σ colour·sin(u·x + v·y + φ) (0: random trees only).")
     var waves = 24
     @Option(parsing: .unconditional, help: "Share of random genomes (initial population, immigrants, restarts) that are wave genomes.")
@@ -44,15 +41,12 @@ struct SearchOptions: ParsableArguments {
     var depth: Int { maxDepth ?? (family == .layered || family == .cppn ? 16 : 12) }
 
     func validate() throws {
-        guard (4...SearchOptions.maxPopulation).contains(population) else {
-            throw ValidationError("--population must be 4…\(SearchOptions.maxPopulation) (each member and child keeps its render in memory, about 1 MB), got \(population)")
+        guard (4...BreedingOptions.maxPopulation).contains(population) else {
+            throw ValidationError("--population must be 4…\(BreedingOptions.maxPopulation) (each member and child keeps its render in memory, about 1 MB), got \(population)")
         }
-        guard tournament >= 1 else { throw ValidationError("--tournament must be at least 1, got \(tournament)") }
         guard (0...1).contains(crossoverRate) else { throw ValidationError("--crossover-rate must be in [0, 1], got \(crossoverRate)") }
         guard (3...2000).contains(maxNodes) else { throw ValidationError("--max-nodes must be 3…2000, got \(maxNodes)") }
         guard (2...64).contains(depth) else { throw ValidationError("--max-depth must be 2…64, got \(depth)") }
-        guard parsimony >= 0 else { throw ValidationError("--parsimony must be 0 or more, got \(parsimony)") }
-        guard restartAfter >= 1 else { throw ValidationError("--restart-after must be at least 1, got \(restartAfter)") }
         guard waves >= 0 else { throw ValidationError("--waves must be 0 or more, got \(waves)") }
         guard (0...1).contains(waveShare) else { throw ValidationError("--wave-share must be in [0, 1], got \(waveShare)") }
         guard waveFrequency > 0, waveFrequency.isFinite else {
@@ -86,12 +80,9 @@ struct SearchOptions: ParsableArguments {
         var c = EvolutionConfig()
         c.populationSize = population
         c.offspringPerGeneration = population
-        c.tournamentSize = tournament
         c.crossoverRate = crossoverRate
         c.maxNodes = maxNodes
         c.maxDepth = depth
-        c.parsimony = parsimony
-        c.restartAfter = restartAfter
         if family == .layered {
             c.layers = LayerSeeding(share: 1, layers: layers)
             return c
@@ -111,6 +102,30 @@ struct SearchOptions: ParsableArguments {
     }
 }
 
+/// Selection in a population: what only a (μ+λ) population reads (an atlas keeps one elite per
+/// cell and draws parents by cell).
+struct SelectionOptions: ParsableArguments {
+    @Option(parsing: .unconditional, help: "Contestants per parent tournament.") var tournament = 3
+    @Option(parsing: .unconditional, help: "Selection penalty per node (against bloat).") var parsimony: Float = 0.0005
+    @Option(parsing: .unconditional, help: "Generations without improvement before the population is reseeded around its elite.")
+    var restartAfter = 30
+
+    func validate() throws {
+        guard tournament >= 1 else { throw ValidationError("--tournament must be at least 1, got \(tournament)") }
+        guard parsimony >= 0, parsimony.isFinite else { throw ValidationError("--parsimony must be 0 or more, got \(parsimony)") }
+        guard restartAfter >= 1 else { throw ValidationError("--restart-after must be at least 1, got \(restartAfter)") }
+    }
+
+    /// `config` with these selection knobs.
+    func apply(to config: EvolutionConfig) -> EvolutionConfig {
+        var c = config
+        c.tournamentSize = tournament
+        c.parsimony = parsimony
+        c.restartAfter = restartAfter
+        return c
+    }
+}
+
 /// How a run searches: GP with constant polish (memetic), GP alone, or polish alone (every child
 /// a fresh random genome, the best polished: restarts plus polish, no crossover or mutation).
 enum SearchMode: String, ExpressibleByArgument, CaseIterable {
@@ -121,8 +136,11 @@ enum SearchMode: String, ExpressibleByArgument, CaseIterable {
     /// README, "Evolution against polish alone").
     static let `default` = SearchMode.polish
 
-    /// The evolution config and polish schedule of this mode, from the options' own.
-    func apply(_ evolution: EvolutionConfig, polish: PolishSchedule?) -> (EvolutionConfig, PolishSchedule?) {
+    /// Whether this mode polishes (gp is the only one that does not).
+    var polishes: Bool { self != .gp }
+
+    /// The evolution config and polish schedule of this mode.
+    func apply(_ evolution: EvolutionConfig, polish: PolishSchedule) -> (EvolutionConfig, PolishSchedule?) {
         var evolution = evolution
         switch self {
         case .memetic: return (evolution, polish)
@@ -132,106 +150,95 @@ enum SearchMode: String, ExpressibleByArgument, CaseIterable {
             return (evolution, polish)
         }
     }
-
-    /// `--search polish` with `--polish none` would be random search: refused.
-    func validate(polish: EvolvePolish) throws {
-        if self == .polish, polish == .none {
-            throw ValidationError("--search polish needs the polish: drop --polish none, or use --search gp (no polish) or --search memetic")
-        }
-    }
 }
 
-/// `--search` for the commands that make one run (`evolve`, `morph`, `opposite`).
+/// `--search`, for every kind of run.
 struct SearchModeOption: ParsableArguments {
-    @Option(name: .customLong("search"), help: "polish (the default: every child a fresh random genome, the best polished; measured best on the held-out network), memetic (GP with constant polish) or gp (crossover and mutation, no polish; the default with --polish none).")
+    @Option(name: .customLong("search"), help: "polish (every child a fresh random genome, the best polished; the default for a population, measured best on the held-out network), memetic (GP with constant polish; the default for an atlas) or gp (crossover and mutation, never polished).")
     var given: SearchMode?
 
-    /// The mode in force: as given, else gp with `--polish none`, else the default.
-    func mode(polish: EvolvePolish) throws -> SearchMode {
-        guard let given else { return polish == .none ? .gp : .default }
-        try given.validate(polish: polish)
-        return given
-    }
+    /// The mode in force for a population: as given, else the default.
+    var mode: SearchMode { given ?? .default }
 }
-
-/// Gradient polish during evolution.
-enum EvolvePolish: String, ExpressibleByArgument, CaseIterable { case none, constants }
 
 extension FramingSettings.Renewal: ExpressibleByArgument {}
 
-/// Constant polish during a run (shared by `evolve` and `bench evolve`).
+/// Constant polish during a run (every kind of run; `--search gp` has none, and then refuses
+/// these options rather than ignore them).
 struct RunPolishOptions: ParsableArguments {
-    @Option(help: "Gradient polish during evolution: none, or constants (polish the best genome's constants every --polish-every generations and feed it back).")
-    var polish: EvolvePolish = .constants
-    @Option(parsing: .unconditional, help: "Generations between constant polishes.") var polishEvery = PolishSchedule.defaultEvery
-    @Option(parsing: .unconditional, help: "Gradient steps per constant polish (doubled for each polish interval without progress, up to 8×).")
-    var polishSteps = PolishDefaults.constantSteps
-    @Option(parsing: .unconditional, help: "Adam learning rate of the constant polish (halved for each polish interval without progress, down to 1/8).")
-    var polishLr: Float = PolishDefaults.constantLearningRate
-    @Option(help: "Colour basis of the constant polish: rgb, or decorrelated (steps along ImageNet's colour axes, brightness first).")
-    var polishColour: PolishColour = .rgb
-    @Option(parsing: .unconditional, help: "Spectral falloff ω₀ of the constant polish: a wave term of frequency |ω| > ω₀ changes colour ω₀/|ω| as fast (0: off).")
-    var polishFalloff: Float = 0
-    @Option(help: "Framings each polish step ascends (framed runs): run (the run's own) or fresh (new random ones every step, the best of start and end kept by the run's own).")
-    var polishFramings: PolishFramings = .fresh
+    @Option(parsing: .unconditional, help: "Generations (an atlas: batches) between constant polishes (default \(PolishSchedule.defaultEvery)).")
+    var polishEvery: Int?
+    @Option(parsing: .unconditional, help: "Gradient steps per constant polish (doubled for each polish interval without progress, up to 8×; default \(PolishDefaults.constantSteps)).")
+    var polishSteps: Int?
+    @Option(parsing: .unconditional, help: "Adam learning rate of the constant polish (halved for each polish interval without progress, down to 1/8; default \(PolishDefaults.constantLearningRate)).")
+    var polishLr: Float?
+    @Option(help: "Colour basis of the constant polish: rgb (the default), or decorrelated (steps along ImageNet's colour axes, brightness first).")
+    var polishColour: PolishColour?
+    @Option(parsing: .unconditional, help: "Spectral falloff ω₀ of the constant polish: a wave term of frequency |ω| > ω₀ changes colour ω₀/|ω| as fast (0, the default: off).")
+    var polishFalloff: Float?
+    @Option(help: "Framings each polish step ascends (framed runs): fresh (the default: new random ones every step, the best of start and end kept by the run's own) or run (the run's own).")
+    var polishFramings: PolishFramings?
 
     enum PolishFramings: String, ExpressibleByArgument, CaseIterable { case run, fresh }
 
     enum PolishColour: String, ExpressibleByArgument, CaseIterable { case rgb, decorrelated }
 
     func validate() throws {
-        guard polishFalloff >= 0, polishFalloff.isFinite else {
+        if let polishFalloff, !(polishFalloff >= 0 && polishFalloff.isFinite) {
             throw ValidationError("--polish-falloff must be 0 (off) or positive, got \(polishFalloff)")
         }
-        guard polishEvery >= 1 else { throw ValidationError("--polish-every must be at least 1, got \(polishEvery)") }
-        guard polishSteps >= 1 else { throw ValidationError("--polish-steps must be at least 1, got \(polishSteps)") }
-        guard polishLr > 0, polishLr.isFinite else { throw ValidationError("--polish-lr must be positive, got \(polishLr)") }
+        if let polishEvery, polishEvery < 1 { throw ValidationError("--polish-every must be at least 1, got \(polishEvery)") }
+        if let polishSteps, polishSteps < 1 { throw ValidationError("--polish-steps must be at least 1, got \(polishSteps)") }
+        if let polishLr, !(polishLr > 0 && polishLr.isFinite) { throw ValidationError("--polish-lr must be positive, got \(polishLr)") }
     }
 
-    /// The polish schedule (nil with --polish none).
-    var schedule: PolishSchedule? {
+    /// The options given, by name: a search that never polishes refuses them.
+    var given: [String] {
+        [("--polish-every", polishEvery != nil), ("--polish-steps", polishSteps != nil), ("--polish-lr", polishLr != nil),
+         ("--polish-colour", polishColour != nil), ("--polish-falloff", polishFalloff != nil),
+         ("--polish-framings", polishFramings != nil)].filter(\.1).map(\.0)
+    }
+
+    /// Refuses polish options under a search that never polishes.
+    func validate(mode: SearchMode) throws {
+        guard !mode.polishes, let first = given.first else { return }
+        throw ValidationError("\(first) sets the constant polish, and --search gp never polishes: drop \(given.joined(separator: " ")), or use --search memetic (GP with polish)")
+    }
+
+    /// The polish schedule.
+    var schedule: PolishSchedule {
         let basis = Preconditioning(decorrelatedColour: polishColour == .decorrelated,
-                                    falloff: polishFalloff > 0 ? polishFalloff : nil)
-        return polish == .constants
-            ? PolishSchedule(every: polishEvery, steps: polishSteps, learningRate: polishLr,
-                             preconditioning: basis.isIdentity ? nil : basis,
-                             freshFramings: polishFramings == .fresh ? true : nil) : nil
+                                    falloff: (polishFalloff ?? 0) > 0 ? polishFalloff : nil)
+        return PolishSchedule(every: polishEvery ?? PolishSchedule.defaultEvery, steps: polishSteps ?? PolishDefaults.constantSteps,
+                              learningRate: polishLr ?? PolishDefaults.constantLearningRate,
+                              preconditioning: basis.isIdentity ? nil : basis,
+                              freshFramings: (polishFramings ?? .fresh) == .fresh ? true : nil)
     }
 }
 
-/// How images are scored (shared by `evolve` and `bench evolve`).
-struct FitnessOptions: ParsableArguments {
+/// How images are scored, for every kind of run: penalties, networks and random framings.
+struct ScoringOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Weight λ of the total-variation penalty.") var tv: Float = FitnessFunction.defaultTVWeight
     @Option(parsing: .unconditional, help: "Naturalness gate: largest TV-denoise distance (Chambolle, weight 0.2) allowed, e.g. 0.05.")
     var gate: Float?
     @Option(name: .customLong("model"), help: "Classifier: lite0, lite1 or lite2; repeat for an ensemble (the objective is the networks' mean; default lite0).")
     var modelNames: [String] = []
-    @Option(parsing: .unconditional, help: "Random framings per image and network (crops 70–100 %, ±10°, mirror) whose mean score is bred for; 0: the exact render only.")
-    var framings = FramingSettings.defaultCount
-    @Option(help: "Framings: fixed (one set per run, drawn from its seed) or generation (fresh each generation, parents re-scored on them).")
-    var framingRenewal: FramingSettings.Renewal = .fixed
-    @Option(parsing: .unconditional, help: "Without framings: average the score over this many views (shifted, slightly zoomed renders).")
-    var robust = 1
+    @Option(parsing: .unconditional, help: "Random framings per image and network (crops 70–100 %, ±10°, mirror) whose mean score is bred for (default \(FramingSettings.defaultCount); a population may give 0: the exact render only).")
+    var framings: Int?
 
     func validate() throws {
         guard tv >= 0, tv.isFinite else { throw ValidationError("--tv must be 0 or more, got \(tv)") }
         if let g = gate, !(g > 0 && g.isFinite) { throw ValidationError("--gate must be a positive number, got \(g)") }
-        guard (1...16).contains(robust) else { throw ValidationError("--robust must be 1…16, got \(robust)") }
-        guard (0...64).contains(framings) else { throw ValidationError("--framings must be 0…64, got \(framings)") }
-        guard framings == 0 || robust == 1 else {
-            throw ValidationError("--robust and --framings are two ways to score several views: give one of them")
-        }
+        if let framings, !(0...64).contains(framings) { throw ValidationError("--framings must be 0…64, got \(framings)") }
         for name in models { _ = try ModelCache.variant(name) }
         guard Set(models).count == models.count else { throw ValidationError("--model lists a network twice: \(models)") }
     }
 
     /// The networks, lower-cased; lite0 when none is given.
-    var models: [String] { modelNames.isEmpty ? [RunSettings.defaultModel] : modelNames.map { $0.lowercased() } }
+    var models: [String] { modelNames.isEmpty ? [RunSettings.defaultModel] : givenModels }
 
-    /// The framing settings (nil for --framings 0).
-    var framingSettings: FramingSettings? {
-        framings > 0 ? FramingSettings(count: framings, renewal: framingRenewal) : nil
-    }
+    /// The `--model` list as given (lower-cased; empty when none).
+    var givenModels: [String] { modelNames.map { $0.lowercased() } }
 
     /// The fitness function for `objective`.
     func function(_ objective: Objective) -> FitnessFunction {
@@ -239,24 +246,73 @@ struct FitnessOptions: ParsableArguments {
     }
 }
 
-/// Fitness, search and polish options together, for the commands that breed toward objectives
-/// of their own making (`morph`, `opposite`).
-struct BreedOptions: ParsableArguments {
-    @OptionGroup(title: "Fitness") var fitness: FitnessOptions
-    @OptionGroup(title: "Search") var search: SearchOptions
-    @OptionGroup(title: "Search") var mode: SearchModeOption
-    @OptionGroup(title: "Polish") var polish: RunPolishOptions
+/// Scoring that only a population has: fresh framings each generation, or fixed views instead
+/// of framings (an atlas keeps one set of framings to compare elites across batches).
+struct PopulationScoringOptions: ParsableArguments {
+    @Option(help: "Framings: fixed (one set per run, drawn from its seed) or generation (fresh each generation, parents re-scored on them).")
+    var framingRenewal: FramingSettings.Renewal?
+    @Option(parsing: .unconditional, help: "Score the exact render and this many fixed views (shifted, slightly zoomed renders) instead of random framings: --views 4 means --framings 0 and 4 views.")
+    var views: Int?
 
-    func validate() throws { _ = try mode.mode(polish: polish.polish) }
+    func validate() throws {
+        if let views, !(1...16).contains(views) { throw ValidationError("--views must be 1…16, got \(views)") }
+    }
+
+    /// How a population scores, from these options and the shared `scoring` ones.
+    func scoring(_ scoring: ScoringOptions) throws -> (views: Int, framings: FramingSettings?) {
+        if let views, views > 1 {
+            if let framings = scoring.framings, framings > 0 {
+                throw ValidationError("--views \(views) and --framings \(framings) are two ways to score several views of an image: give one of them")
+            }
+            if framingRenewal != nil { throw ValidationError("--framing-renewal is for random framings; --views scores fixed views: drop one") }
+            return (views, nil)
+        }
+        let count = scoring.framings ?? FramingSettings.defaultCount
+        if count == 0, framingRenewal != nil {
+            throw ValidationError("--framing-renewal needs framings, and --framings is 0: drop one")
+        }
+        return (1, count > 0 ? FramingSettings(count: count, renewal: framingRenewal ?? .fixed) : nil)
+    }
+}
+
+/// Everything that makes a population's plan (`evolve`, `morph`, `opposite`, `bench evolve`):
+/// one group, so one spelling per setting.
+struct PopulationPlanOptions: ParsableArguments {
+    @OptionGroup(title: "Scoring") var scoring: ScoringOptions
+    @OptionGroup(title: "Scoring") var population: PopulationScoringOptions
+    @OptionGroup(title: "Breeding") var breeding: BreedingOptions
+    @OptionGroup(title: "Breeding") var selection: SelectionOptions
+    @OptionGroup(title: "Polish") var polish: RunPolishOptions
+    @OptionGroup var threads: ThreadsOption
+
+    func validate() throws { _ = try population.scoring(scoring) }
+
+    /// The settings of a population toward `objective` on `networks` searched by `mode`.
+    func settings(_ objective: Objective, networks: [String], mode: SearchMode, stop: StopCondition,
+                  morph: MorphSchedule? = nil, seededFrom: String = "random") throws -> RunSettings {
+        try polish.validate(mode: mode)
+        let (views, framings) = try population.scoring(scoring)
+        let (evolution, schedule) = mode.apply(selection.apply(to: breeding.config), polish: polish.schedule)
+        return RunSettings(evolution: evolution, fitness: scoring.function(objective), models: networks, views: views,
+                           framings: framings, polish: schedule, stop: stop, seededFrom: seededFrom, morph: morph,
+                           threads: threads.count)
+    }
+}
+
+/// The plan options with `--search`, for the commands that breed toward objectives of their own
+/// making (`morph`, `opposite`).
+struct BreedOptions: ParsableArguments {
+    @OptionGroup var plan: PopulationPlanOptions
+    @OptionGroup(title: "Breeding") var mode: SearchModeOption
+
+    func validate() throws { try plan.polish.validate(mode: mode.mode) }
 
     /// The `--model` list as given (lower-cased; empty when none).
-    var givenModels: [String] { fitness.modelNames.map { $0.lowercased() } }
+    var givenModels: [String] { plan.scoring.givenModels }
 
     /// The settings of a run from random genomes toward `objective` on `networks`.
     func settings(_ objective: Objective, networks: [String], stop: StopCondition, morph: MorphSchedule? = nil,
-                  seededFrom: String = "random") -> RunSettings {
-        let (evolution, schedule) = ((try? mode.mode(polish: polish.polish)) ?? .default).apply(search.config, polish: polish.schedule)
-        return RunSettings(evolution: evolution, fitness: fitness.function(objective), models: networks, views: fitness.robust,
-                           framings: fitness.framingSettings, polish: schedule, stop: stop, seededFrom: seededFrom, morph: morph)
+                  seededFrom: String = "random") throws -> RunSettings {
+        try plan.settings(objective, networks: networks, mode: mode.mode, stop: stop, morph: morph, seededFrom: seededFrom)
     }
 }

@@ -10,7 +10,7 @@ final class AtlasCLITests: XCTestCase {
 
     func testKilledAtlasKeepsEveryCommittedBatchAndResumes() throws {
         let h = try CLIHarness()
-        let (process, _, _) = try h.start(["atlas"] + common + ["--run", "killed", "--batches", "100000", "--db", h.database])
+        let (process, _, _) = try h.start(["atlas"] + common + ["--run", "killed", "--generations", "100000", "--db", h.database])
         h.waitForRun("killed", generations: 3, while: process, timeout: 180)
         XCTAssertTrue(process.isRunning, "the atlas ended before it could be killed")
         let seen = try RunStore(path: h.database, readOnly: true)
@@ -34,7 +34,7 @@ final class AtlasCLITests: XCTestCase {
                           "cell \(after.cell) lost its committed elite")
         }
 
-        let resumed = try h.run(["atlas", "--run", "killed", "--batches", "2", "--db", h.database])
+        let resumed = try h.run(["atlas", "--run", "killed", "--generations", "2", "--db", h.database])
         XCTAssertEqual(resumed.status, 0, resumed.stderr)
         XCTAssertEqual(try RunStore(path: h.database).run(named: "killed").generations, run.generations + 2)
         let again = try h.run(["resume", "killed", "--generations", "1", "--db", h.database])

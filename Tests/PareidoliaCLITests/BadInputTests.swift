@@ -55,11 +55,13 @@ final class BadInputTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: h.database))
     }
 
-    /// Polish alone without the polish would be random search; atlas options out of range.
+    /// Polish settings under a search that never polishes; atlas options out of range.
     func testContradictorySearchAndAtlasOptionsAreRefused() throws {
         let h = try CLIHarness()
-        assertFails(try h.run(["evolve", "--class", "goldfish", "--search", "polish", "--polish", "none", "--db", h.database]),
-                    mentioning: ["--search polish", "--polish none", "--search gp"])
+        assertFails(try h.run(["evolve", "--class", "goldfish", "--search", "gp", "--polish-lr", "0.1", "--db", h.database]),
+                    mentioning: ["--polish-lr", "--search gp", "--search memetic"])
+        assertFails(try h.run(["evolve", "--class", "goldfish", "--views", "4", "--framings", "8", "--db", h.database]),
+                    mentioning: ["--views 4", "--framings 8"])
         assertFails(try h.run(["atlas", "--classes", "goldfsh", "--db", h.database]), mentioning: ["goldfsh", "goldfish"])
         assertFails(try h.run(["atlas", "--classes", "@no-such-list.txt", "--db", h.database]),
                     mentioning: ["--classes", "no-such-list.txt"])

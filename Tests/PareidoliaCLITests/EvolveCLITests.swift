@@ -16,7 +16,7 @@ final class EvolveCLITests: XCTestCase {
     /// The same with constant polish every two generations (gradients through the classifier
     /// and the renderer must be deterministic too), and polished records are marked.
     func testResumeWithConstantPolishEqualsUninterruptedRun() throws {
-        let records = try assertResumeEqualsUninterruptedRun(extra: ["--polish", "constants", "--polish-every", "2"])
+        let records = try assertResumeEqualsUninterruptedRun(extra: ["--polish-every", "2"])
         XCTAssertTrue(records.allSatisfy { !$0.polished || $0.generation % 2 == 0 })
     }
 

@@ -27,7 +27,7 @@ final class ObjectiveInputCLITests: XCTestCase {
 
         let out = h.directory.appendingPathComponent("opposite.genome").path
         let polish = try h.run(["polish", h.libraryPath + "/marble.genome", "--objective", "-logit(tench)",
-                                "--steps", "1", "-o", out])
+                                "--polish-steps", "1", "-o", out])
         XCTAssertEqual(polish.status, 0, polish.stderr)
         XCTAssertTrue(polish.stdout.contains("objective -logit(tench): "), polish.stdout)
 

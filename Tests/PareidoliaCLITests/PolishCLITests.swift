@@ -9,7 +9,7 @@ final class PolishCLITests: XCTestCase {
         let h = try CLIHarness()
         let out = h.directory.appendingPathComponent("reef.genome").path
         let r = try h.run(["polish", h.libraryPath + "/marble.genome", "--class", "coral reef",
-                           "--steps", "10", "-o", out])
+                           "--polish-steps", "10", "-o", out])
         XCTAssertEqual(r.status, 0, r.stderr)
         let line = try XCTUnwrap(r.stdout.split(separator: "\n").first { $0.hasPrefix("confidence") })
         // "confidence A% → B%, …": B ≥ A.
@@ -26,7 +26,7 @@ final class PolishCLITests: XCTestCase {
         let h = try CLIHarness()
         let objective = "channel(block12, 57)"
         let start = h.libraryPath + "/marble.genome", out = h.directory.appendingPathComponent("channel.genome").path
-        let r = try h.run(["polish", start, "--objective", objective, "--steps", "5", "-o", out])
+        let r = try h.run(["polish", start, "--objective", objective, "--polish-steps", "5", "-o", out])
         XCTAssertEqual(r.status, 0, r.stderr)
         let lines = r.stdout.split(separator: "\n").map(String.init)
         XCTAssertFalse(lines.contains { $0.contains("confidence") }, "no confidence for a channel: \(r.stdout)")
@@ -59,7 +59,7 @@ final class PolishCLITests: XCTestCase {
                                 "--run", "crab", "--db", h.database])
         XCTAssertEqual(evolve.status, 0, evolve.stderr)
         let out = h.directory.appendingPathComponent("crab-polished.png").path
-        let r = try h.run(["polish", "crab", "--steps", "5", "-o", out, "--db", h.database])
+        let r = try h.run(["polish", "crab", "--polish-steps", "5", "-o", out, "--db", h.database])
         XCTAssertEqual(r.status, 0, r.stderr)
         let store = try RunStore(path: h.database)
         let records = try store.records(run: try store.run(named: "crab").id)

@@ -17,7 +17,7 @@ final class ServerStopCLITests: XCTestCase {
             ("x", ["evolve", "--class", "goldfish", "--run", "x", "--population", "8", "--framings", "1", "--waves", "4",
                    "--minutes", "10"]),
             ("w", ["atlas", "--worker", "--run", "w", "--classes", "goldfish", "--classes", "rock crab",
-                   "--population", "4", "--framings", "1", "--polish", "none"]),
+                   "--population", "4", "--framings", "1", "--search", "gp"]),
         ]
         for (name, command) in runs {
             let (process, _, err) = try h.start(command + ["--db", server.url])
@@ -37,7 +37,7 @@ final class ServerStopCLITests: XCTestCase {
             XCTAssertGreaterThanOrEqual(before, committed, "\(name): nothing committed was lost")
             let again = name == "x"
                 ? try h.run(["resume", "x", "--generations", "1", "--db", server.url])
-                : try h.run(command + ["--batches", "1", "--db", server.url])
+                : try h.run(command + ["--generations", "1", "--db", server.url])
             XCTAssertEqual(again.status, 0, "\(name): \(again.stderr)")
             XCTAssertTrue(again.stderr.contains(name == "x" ? "resuming at generation \(before - 1)" : "joined at batch \(before)"),
                           "\(name) continues from its last committed generation (\(before)): \(again.stderr)")

@@ -28,7 +28,7 @@ final class StartTogetherCLITests: XCTestCase {
             let h = try CLIHarness()
             let database = try backend.freshDatabase(in: h.directory)
             if backend == .sqlite { XCTAssertFalse(FileManager.default.fileExists(atPath: database.location)) }
-            let worker = ["atlas", "--worker", "--run", "w", "--batches", "1", "--population", "4",
+            let worker = ["atlas", "--worker", "--run", "w", "--generations", "1", "--population", "4",
                           "--db", database.location] + atlas
             let results = try together(h, Array(repeating: worker, count: 4))
             for (i, result) in results.enumerated() {
@@ -48,7 +48,7 @@ final class StartTogetherCLITests: XCTestCase {
             let database = try backend.freshDatabase(in: h.directory)
             // A first batch of 64 children on 4 framings takes seconds: the second process finds
             // the atlas while the first is still creating it.
-            let lone = ["atlas", "--run", "pg", "--batches", "2", "--population", "64", "--db", database.location]
+            let lone = ["atlas", "--run", "pg", "--generations", "2", "--population", "64", "--db", database.location]
                 + atlas + ["--framings", "4"]
             let results = try together(h, [lone, lone])
             let failed = results.filter { $0.status != 0 }

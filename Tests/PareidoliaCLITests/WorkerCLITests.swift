@@ -11,7 +11,7 @@ import XCTest
 final class WorkerCLITests: XCTestCase {
     let common = ["atlas", "--worker", "--run", "shared", "--classes", "goldfish", "--classes", "rock crab",
                   "--classes", "tabby cat", "--population", "4", "--framings", "2", "--polish-steps", "2",
-                  "--polish-every", "2", "--batches", "100000"]
+                  "--polish-every", "2", "--generations", "100000"]
 
     func testThreeWorkersNeverRegressACellAndAKilledWorkerLosesNothing() throws {
         for backend in StoreBackend.allCases {
@@ -83,7 +83,7 @@ final class WorkerCLITests: XCTestCase {
         XCTAssertEqual(run.status, .paused, "\(backend): the last worker to leave paused it")
         XCTAssertGreaterThan(snapshots.count, 10, backend)
         // A lone process can continue the atlas now that no worker is alive.
-        let alone = try h.run(["atlas", "--run", "shared", "--batches", "1", "--db", location])
+        let alone = try h.run(["atlas", "--run", "shared", "--generations", "1", "--db", location])
         XCTAssertEqual(alone.status, 0, "\(backend): \(alone.stderr)")
         XCTAssertEqual(try open().run(named: "shared").generations, run.generations + 1, backend)
     }

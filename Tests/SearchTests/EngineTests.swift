@@ -9,7 +9,7 @@ import XCTest
 /// The run engine in-process, on the real Lite0: exact resume (also of a run stopped in the
 /// middle and resumed with no options), and a pinned short run.
 final class EngineTests: XCTestCase {
-    static let models = ModelCache()
+    static let models = ModelCache(threads: 2)
     var directory = ""
 
     override func setUpWithError() throws {
@@ -33,12 +33,35 @@ final class EngineTests: XCTestCase {
     }
 
     func start(_ name: String, store: RunStore, generations: Int, framings: FramingSettings? = nil,
+               models: ModelCache = EngineTests.models,
                configure: (inout RunSettings) -> Void = { _ in }) throws -> SearchRun {
         var settings = settings(generations: generations)
         settings.framings = framings
         configure(&settings)
         return try SearchRun.start(store: store, name: name, target: "rock crab", settings: settings,
-                            seed: 11, seeds: [], recordDirectory: directory + "/" + name, models: Self.models)
+                            seed: 11, seeds: [], recordDirectory: directory + "/" + name, models: models)
+    }
+
+    /// The thread count moves the last bits of the classifier's sums, and through them a run's
+    /// choices, so it is part of the plan: a framed, polished run on 3 threads stopped after one
+    /// generation and resumed from a cache whose default is 1 thread equals the straight 3-thread
+    /// run (a resume on 1 thread would not: the polished constants differ in their last digits).
+    func testThreadsArePartOfThePlan() throws {
+        let store = try RunStore.inMemory()
+        var straight = try start("straight", store: store, generations: 3, framings: FramingSettings(count: 3)) { $0.threads = 3 }
+        XCTAssertEqual(straight.evaluator.scorer.threads, 3)
+        XCTAssertEqual(try straight.run(), .reachedGenerations)
+        var first = try start("split", store: store, generations: 1, framings: FramingSettings(count: 3)) { $0.threads = 3 }
+        XCTAssertEqual(try first.run(), .reachedGenerations)
+        try first.finish(.reachedGenerations)
+        var rest = try SearchRun.resume(store: store, name: "split", recordDirectory: directory + "/split",
+                                        models: ModelCache(threads: 1)) {
+            StopCondition.relative(generations: 2, confidence: nil, minutes: nil, from: $0, elapsedSeconds: $1)
+        }
+        XCTAssertEqual(rest.evaluator.scorer.threads, 3, "the stored threads, not the cache's")
+        XCTAssertEqual(try rest.run(), .reachedGenerations)
+        try assertSameRun("straight", "split", store: store)
+        XCTAssertEqual(try RunSettings.decode(try store.run(named: "split").config, run: "split").threads, 3)
     }
 
     func assertSameRun(_ a: String, _ b: String, store: RunStore, file: StaticString = #filePath, line: UInt = #line) throws {

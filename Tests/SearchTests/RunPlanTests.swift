@@ -47,7 +47,13 @@ final class RunPlanTests: XCTestCase {
                            strategy: .population(.init(seededFrom: "random", island: IslandSettings(archipelago: "crab", island: 2, migrateEvery: 5))),
                            polish: PolishSchedule(every: 2, steps: 20, learningRate: 0.03, freshFramings: true),
                            stop: StopCondition(confidence: 0.99, minutes: 10))
-        XCTAssertEqual(try plan.json(), #"{"evolution":{"crossoverRate":0.3,"immigrantRate":0.05,"initialMaxDepth":6,"initialMinDepth":2,"maxDepth":12,"maxNodes":80,"mutation":{"constantJitter":0.35,"hoist":0.05,"point":0.2,"shrink":0.1,"subtree":0.3},"offspringPerGeneration":32,"parsimony":0.002,"populationSize":32,"restartAfter":30,"restartKeep":4,"tournamentSize":3,"waves":{"frequency":8,"share":1,"terms":24}},"fitness":{"gate":0.05,"gateSlope":100,"objective":{"sum":{"_0":{"classes":{"_0":[119]}},"_1":{"on":{"_1":{"scaled":{"_0":0.5,"_1":{"logit":{"_0":1}}}},"network":"lite1"}}}},"tvWeight":0.3},"models":["lite0","lite1"],"polish":{"every":2,"freshFramings":true,"learningRate":0.03,"steps":20},"scoring":{"framings":{"count":8,"detail":0.8,"ranges":{"degrees":10,"mirror":0.5,"scale":[0.7,1]},"renewal":"fixed"}},"stop":{"confidence":0.99,"minutes":10},"strategy":{"population":{"island":{"archipelago":"crab","island":2,"migrateEvery":5},"seededFrom":"random"}},"version":2}"#)
+        XCTAssertEqual(try plan.json(), #"{"evolution":{"crossoverRate":0.3,"immigrantRate":0.05,"initialMaxDepth":6,"initialMinDepth":2,"maxDepth":12,"maxNodes":80,"mutation":{"constantJitter":0.35,"hoist":0.05,"point":0.2,"shrink":0.1,"subtree":0.3},"offspringPerGeneration":32,"parsimony":0.002,"populationSize":32,"restartAfter":30,"restartKeep":4,"tournamentSize":3,"waves":{"frequency":8,"share":1,"terms":24}},"fitness":{"gate":0.05,"gateSlope":100,"objective":{"sum":{"_0":{"classes":{"_0":[119]}},"_1":{"on":{"_1":{"scaled":{"_0":0.5,"_1":{"logit":{"_0":1}}}},"network":"lite1"}}}},"tvWeight":0.3},"models":["lite0","lite1"],"polish":{"every":2,"freshFramings":true,"learningRate":0.03,"steps":20},"scoring":{"framings":{"count":8,"detail":0.8,"ranges":{"degrees":10,"mirror":0.5,"scale":[0.7,1]},"renewal":"fixed"}},"stop":{"confidence":0.99,"minutes":10},"strategy":{"population":{"island":{"archipelago":"crab","island":2,"migrateEvery":5},"seededFrom":"random"}},"threads":2,"version":2}"#)
+        // Plans stored before the thread count was: the 2 threads every run had then.
+        let withoutThreads = try plan.json().replacingOccurrences(of: #","threads":2"#, with: "")
+        XCTAssertEqual(try RunPlan.decode(withoutThreads, run: "p"), plan)
+        var seven = plan
+        seven.threads = 7
+        XCTAssertTrue(try seven.json().contains(#""threads":7"#))
         let atlas = RunPlan(models: [.lite0], scoring: .framings(FramingSettings(count: 4)),
                             fitness: FitnessFunction(objective: .classes([1]), tvWeight: 0.3), evolution: EvolutionConfig(),
                             strategy: .atlas(.init(classes: [7, 1])), polish: nil, stop: StopCondition(generation: 40))
@@ -67,6 +73,7 @@ final class RunPlanTests: XCTestCase {
         XCTAssertEqual(plan.fitness.objective, .classes([119]))
         XCTAssertEqual(plan.polish, PolishSchedule(every: 2, steps: 20, learningRate: 0.03, freshFramings: true))
         XCTAssertEqual(plan.strategy, .population(.init(seededFrom: "random")))
+        XCTAssertEqual(plan.threads, RunPlan.storedBeforeThreads)
         XCTAssertEqual(try RunSettings.decode(run, run: "old"), try StoredJSON.decode(RunSettings.self, from: run, run: "old"))
 
         let atlas = #"{"classes":[1,119],"evolution":{"crossoverRate":0.3,"immigrantRate":0.05,"initialMaxDepth":6,"initialMinDepth":2,"maxDepth":12,"maxNodes":400,"mutation":{"constantJitter":0.35,"hoist":0.05,"point":0.2,"shrink":0.1,"subtree":0.3},"offspringPerGeneration":32,"parsimony":0.0005,"populationSize":32,"restartAfter":30,"restartKeep":4,"tournamentSize":3},"framings":{"count":8,"detail":0.8,"ranges":{"degrees":10,"mirror":0.5,"scale":[0.7,1]},"renewal":"fixed"},"models":["lite0"],"polish":{"every":4,"freshFramings":true,"learningRate":0.03,"steps":20},"recentBatches":20,"recentShare":0.5,"stop":{"minutes":30},"tvWeight":0.3}"#
@@ -157,7 +164,7 @@ final class RunPlanTests: XCTestCase {
                             minutes: Bool.random(using: &rng) ? Double.random(in: 0.1...600, using: &rng) : nil)
             : nil
         return RunPlan(models: models, scoring: finalScoring, fitness: fitness, evolution: evolution, strategy: strategy,
-                       polish: polish, stop: stop)
+                       polish: polish, stop: stop, threads: Int.random(in: 1...256, using: &rng))
     }
 
     static func float(_ rng: inout SeededGenerator, _ range: ClosedRange<Float>) -> Float {
