@@ -57,7 +57,7 @@ public struct FreshFramings: Sendable, Equatable {
 
     /// The `count` framings of step `step`.
     public func framings(step: Int, count: Int) -> [Framing] {
-        var rng = SplitMix64(state: seed ^ (0x9E37_79B9_7F4A_7C15 &* UInt64(step + 1)))
+        var rng = SplitMix64(state: SeedStream.polishSteps.seed(seed, item: step + 1))
         return (0..<count).map { _ in Framing.random(ranges, using: &rng) }
     }
 }

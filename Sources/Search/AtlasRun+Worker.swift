@@ -1,6 +1,7 @@
 import Evolution
 import Foundation
 import Genome
+import Imaging
 import Store
 
 /// Workers: many `atlas --worker` processes, on any number of machines, sharing one atlas in
@@ -33,7 +34,7 @@ extension AtlasRun {
         // machine's threads, not the creator's.
         stored.threads = settings.threads
         let worker = try store.joinAtlas(run: run.id)
-        let rng = SeededGenerator(seed: run.seed ^ (0x9E37_79B9_7F4A_7C15 &* UInt64(worker.number)))
+        let rng = SeededGenerator(seed: SeedStream.workers.seed(run.seed, item: worker.number))
         var atlas = AtlasRun(store: store, run: run, settings: stored,
                              state: AtlasState(archive: AtlasArchive(cells: stored.classes),
                                                counters: .init(batch: 0, rng: rng, evaluations: 0)),

@@ -1,6 +1,7 @@
 import Evolution
 import Foundation
 import Genome
+import Imaging
 import Polish
 import Scoring
 import Store
@@ -224,7 +225,7 @@ public struct AtlasRun {
                                                     preconditioning: schedule.preconditioning ?? .none)
         if schedule.freshFramings == true {
             polishSettings.freshFramings = FreshFramings(
-                ranges: settings.framings.ranges, seed: run.seed ^ (0xD1B5_4A32_D192_ED03 &* UInt64(batch + 1)))
+                ranges: settings.framings.ranges, seed: SeedStream.polishFramings.seed(run.seed, item: batch + 1))
         }
         guard let framed = evaluator.framed else { preconditionFailure("an atlas scores over framings") }
         let polished = try ConstantPolish.run(genome: elite.genome, objective: .classes([cell]), framed: framed,

@@ -85,7 +85,7 @@ public struct RunEvaluator: Evaluator {
     /// The framings of `generation` (all generations share generation 0's when fixed).
     static func framings(_ settings: FramingSettings, seed: UInt64, generation: Int) -> [Framing] {
         let round = settings.renewal == .fixed ? 0 : generation
-        var rng = SeededGenerator(seed: seed ^ (0xF7A3_1C6B_55E2_9D01 &* UInt64(round + 1)))
+        var rng = SeededGenerator(seed: SeedStream.framings.seed(seed, item: round + 1))
         return (0..<settings.count).map { _ in Framing.random(settings.ranges, using: &rng) }
     }
 

@@ -1,6 +1,7 @@
 import Evolution
 import Foundation
 import Genome
+import Imaging
 import Polish
 import Scoring
 import Store
@@ -195,7 +196,7 @@ public struct SearchRun {
                                                     preconditioning: schedule.preconditioning ?? .none)
         if schedule.freshFramings == true, let framing = settings.framings {
             polishSettings.freshFramings = FreshFramings(
-                ranges: framing.ranges, seed: evaluator.seed ^ (0xD1B5_4A32_D192_ED03 &* UInt64(state.generation + 1)))
+                ranges: framing.ranges, seed: SeedStream.polishFramings.seed(evaluator.seed, item: state.generation + 1))
         }
         let polished = try evaluator.framed.map {
             try ConstantPolish.run(genome: best.genome, objective: evaluator.fitness.objective, framed: $0,
