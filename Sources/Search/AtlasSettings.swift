@@ -1,5 +1,6 @@
 import Evolution
 import Foundation
+import Net
 import Polish
 import Scoring
 
@@ -17,7 +18,7 @@ public struct AtlasSettings: Decodable, Equatable, Sendable {
     /// Naturalness gate (nil: none).
     public var gate: Float?
     /// The networks that score the children: each cell's quality is their mean.
-    public var models: [String]
+    public var models: [ModelVariant]
     /// The random framings every child is scored over (fixed for the atlas).
     public var framings: FramingSettings
     /// Batches that count as recent for parent selection, and the share of parents drawn from
@@ -37,7 +38,7 @@ public struct AtlasSettings: Decodable, Equatable, Sendable {
     }
 
     public init(classes: [Int], evolution: EvolutionConfig, tvWeight: Float = FitnessFunction.defaultTVWeight,
-                gate: Float? = nil, models: [String] = [RunSettings.defaultModel],
+                gate: Float? = nil, models: [ModelVariant] = [RunSettings.defaultModel],
                 framings: FramingSettings = FramingSettings(), recentBatches: Int = AtlasSettings.defaultRecentBatches,
                 recentShare: Double = AtlasSettings.defaultRecentShare,
                 polish: PolishSchedule? = PolishSchedule(every: AtlasSettings.defaultPolishEvery, freshFramings: true),
@@ -67,10 +68,10 @@ public struct AtlasSettings: Decodable, Equatable, Sendable {
     }
 
     /// The models joined for display and the run's `model` column: `lite0+lite1`.
-    public var modelName: String { models.joined(separator: "+") }
+    public var modelName: String { models.map(\.rawValue).joined(separator: "+") }
 
     /// The network that judges this atlas: one it never used.
-    public var heldOutModel: String { ModelCache.heldOut(for: models) }
+    public var heldOutModel: String { ModelCache.heldOut(for: models).rawValue }
 
     /// The run's `target` text: `atlas of 1000 classes`.
     public var targetText: String { "atlas of \(classes.count) class\(classes.count == 1 ? "" : "es")" }

@@ -23,9 +23,13 @@ public final class ModelCache: @unchecked Sendable {
         return variant
     }
 
-    /// The classifier called `name`, loaded on first use.
-    public func model(_ name: String) throws -> EfficientNetLite {
-        let variant = try Self.variant(name)
+    /// The classifier a user named (`--model`, any case), loaded on first use.
+    ///
+    /// - Throws: `SearchError.unknownModel` naming it.
+    public func model(_ name: String) throws -> EfficientNetLite { try model(Self.variant(name)) }
+
+    /// The classifier `variant`, loaded on first use.
+    public func model(_ variant: ModelVariant) throws -> EfficientNetLite {
         lock.lock()
         defer { lock.unlock() }
         if let m = models[variant] { return m }
@@ -34,15 +38,17 @@ public final class ModelCache: @unchecked Sendable {
         return m
     }
 
-    /// A scorer over the classifiers called `names`, on `threads` threads (default: the cache's).
-    public func scorer(_ names: [String], threads: Int? = nil) throws -> Scorer {
-        try Scorer(models: names.map(model), threads: threads ?? self.threads)
+    /// A scorer over the classifiers `variants`, on `threads` threads (default: the cache's).
+    public func scorer(_ variants: [ModelVariant], threads: Int? = nil) throws -> Scorer {
+        try Scorer(models: variants.map(model), threads: threads ?? self.threads)
     }
 
     /// The network that judges a run that used `models`: Lite2, or Lite1 when the run uses Lite2
     /// (a network the run never scored with).
-    public static func heldOut(for models: [String]) -> String {
-        let used = Set(models.map { $0.lowercased() })
-        return ["lite2", "lite1", "lite0"].first { !used.contains($0) } ?? "lite2"
+    public static func heldOut(for models: [ModelVariant]) -> ModelVariant {
+        [ModelVariant.lite2, .lite1, .lite0].first { !models.contains($0) } ?? .lite2
     }
+
+    /// The variants called `names` (any case), in order.
+    public static func variants(_ names: [String]) throws -> [ModelVariant] { try names.map(variant) }
 }

@@ -108,7 +108,7 @@ public struct RunPlan: Equatable, Sendable {
 extension RunPlan {
     /// The plan of a population run.
     public init(_ settings: RunSettings) throws {
-        self.init(models: try Self.variants(settings.models), scoring: settings.framings.map(Scoring.framings)
+        self.init(models: settings.models, scoring: settings.framings.map(Scoring.framings)
                     ?? .exact(views: settings.views),
                   fitness: settings.fitness, evolution: settings.evolution,
                   strategy: .population(Population(seededFrom: settings.seededFrom, island: settings.island,
@@ -118,7 +118,7 @@ extension RunPlan {
 
     /// The plan of an atlas.
     public init(_ settings: AtlasSettings) throws {
-        self.init(models: try Self.variants(settings.models), scoring: .framings(settings.framings),
+        self.init(models: settings.models, scoring: .framings(settings.framings),
                   fitness: settings.fitness, evolution: settings.evolution,
                   strategy: .atlas(Atlas(classes: settings.classes, recentBatches: settings.recentBatches,
                                          recentShare: settings.recentShare)),
@@ -130,7 +130,7 @@ extension RunPlan {
     /// - Throws: `SearchError.isAnAtlas` for an atlas's plan.
     public func runSettings(run: String) throws -> RunSettings {
         guard case .population(let population) = strategy else { throw SearchError.isAnAtlas(run: run) }
-        var settings = RunSettings(evolution: evolution, fitness: fitness, models: models.map(\.rawValue), views: 1,
+        var settings = RunSettings(evolution: evolution, fitness: fitness, models: models, views: 1,
                                    framings: nil, polish: polish, stop: stop, seededFrom: population.seededFrom,
                                    morph: population.morph)
         switch scoring {
@@ -150,7 +150,7 @@ extension RunPlan {
             throw SearchError.notAnAtlas(run: run)
         }
         return AtlasSettings(classes: atlas.classes, evolution: evolution, tvWeight: fitness.tvWeight, gate: fitness.gate,
-                             models: models.map(\.rawValue), framings: framings, recentBatches: atlas.recentBatches,
+                             models: models, framings: framings, recentBatches: atlas.recentBatches,
                              recentShare: atlas.recentShare, polish: polish, stop: stop ?? StopCondition(minutes: 10),
                              threads: threads)
     }

@@ -1,5 +1,6 @@
 import Evolution
 import Foundation
+import Net
 import Imaging
 import Polish
 import Scoring
@@ -13,7 +14,7 @@ public struct RunSettings: Decodable, Equatable, Sendable {
     public var fitness: FitnessFunction
     /// The networks that score the images (`lite0`, `lite1`, `lite2`): the objective is their
     /// mean. Never empty.
-    public var models: [String]
+    public var models: [ModelVariant]
     /// Views averaged per image in runs without random framings (`ScoringView`; 1 = the plain
     /// render only). Kept for runs made before framings.
     public var views: Int
@@ -32,7 +33,7 @@ public struct RunSettings: Decodable, Equatable, Sendable {
     /// Worker threads of renders and classifiers (`RunPlan.threads`; releases before it used 2).
     public var threads = RunPlan.storedBeforeThreads
 
-    public init(evolution: EvolutionConfig, fitness: FitnessFunction, models: [String] = [RunSettings.defaultModel],
+    public init(evolution: EvolutionConfig, fitness: FitnessFunction, models: [ModelVariant] = [RunSettings.defaultModel],
                 views: Int = 1, framings: FramingSettings? = nil, polish: PolishSchedule? = PolishSchedule(),
                 stop: StopCondition? = .default, seededFrom: String = "random", morph: MorphSchedule? = nil,
                 threads: Int = RunPlan.storedBeforeThreads) {
@@ -55,16 +56,19 @@ public struct RunSettings: Decodable, Equatable, Sendable {
     }
 
     /// The classifier a run uses unless told otherwise.
-    public static let defaultModel = "lite0"
+    public static let defaultModel = ModelVariant.lite0
 
-    /// The first network (the one old runs had), shown where one name is needed.
-    public var model: String { models[0] }
+    /// The first network (the one old runs had), where one is needed.
+    public var model: ModelVariant { models[0] }
 
     /// The models joined for display and the run's `model` column: `lite0+lite1`.
-    public var modelName: String { models.joined(separator: "+") }
+    public var modelName: String { models.map(\.rawValue).joined(separator: "+") }
 
     /// The network that judges this run: one it never used.
-    public var heldOutModel: String { ModelCache.heldOut(for: models) }
+    public var heldOut: ModelVariant { ModelCache.heldOut(for: models) }
+
+    /// Its name, for display.
+    public var heldOutModel: String { heldOut.rawValue }
 
     enum CodingKeys: String, CodingKey {
         case evolution, fitness, model, models, views, framings, polishEvery, polishSteps, polishLearningRate
@@ -78,7 +82,7 @@ public struct RunSettings: Decodable, Equatable, Sendable {
         evolution = try c.decode(EvolutionConfig.self, forKey: .evolution)
         fitness = try c.decode(FitnessFunction.self, forKey: .fitness)
         let first = try c.decode(String.self, forKey: .model)
-        models = try c.decodeIfPresent([String].self, forKey: .models) ?? [first]
+        models = try ModelCache.variants(try c.decodeIfPresent([String].self, forKey: .models) ?? [first])
         views = try c.decodeIfPresent(Int.self, forKey: .views) ?? 1
         framings = try c.decodeIfPresent(FramingSettings.self, forKey: .framings)
         polish = try c.decodeIfPresent(Int.self, forKey: .polishEvery).map { every in

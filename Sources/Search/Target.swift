@@ -36,10 +36,13 @@ public struct Target: Sendable, Equatable {
     /// The networks a run needs: `given` (the user's `--model` list; lite0 when empty), plus the
     /// networks an objective text names by prefix; with no `--model` and every term on a named
     /// network, just those networks.
-    public static func networks(given: [String], objective: ObjectiveText?) -> [String] {
-        if given.isEmpty, let objective, objective.terms.allSatisfy({ $0.model != nil }) { return objective.models }
+    ///
+    /// - Throws: `SearchError.unknownModel` for a network the objective names that does not exist.
+    public static func networks(given: [ModelVariant], objective: ObjectiveText?) throws -> [ModelVariant] {
+        let named = try ModelCache.variants(objective?.models ?? [])
+        if given.isEmpty, let objective, objective.terms.allSatisfy({ $0.model != nil }) { return named }
         let models = given.isEmpty ? [RunSettings.defaultModel] : given
-        return models + (objective?.models ?? []).filter { !models.contains($0) }
+        return models + named.filter { !models.contains($0) }
     }
 
     /// The first class's short name (for default run names), else the whole name.

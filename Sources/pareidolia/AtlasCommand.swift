@@ -127,7 +127,7 @@ struct AtlasPlanOptions: ParsableArguments {
     func settings(cells: [Int], stop: StopCondition) throws -> AtlasSettings {
         let (evolution, schedule) = mode.apply(breeding.config, polish: polish.schedule)
         return AtlasSettings(classes: cells, evolution: evolution, tvWeight: scoring.tv, gate: scoring.gate,
-                      models: scoring.models,
+                      models: try scoring.models(),
                       framings: FramingSettings(count: scoring.framings ?? FramingSettings.defaultCount, renewal: .fixed),
                       recentBatches: atlas.recentBatches, recentShare: atlas.recentShare, polish: schedule, stop: stop,
                       threads: threads.count)

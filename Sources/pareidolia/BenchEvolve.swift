@@ -50,7 +50,7 @@ struct BenchEvolve: ParsableCommand {
     }
 
     /// The run settings of one seed.
-    func settings(_ target: Target, networks: [String], mode: SearchMode) throws -> RunSettings {
+    func settings(_ target: Target, networks: [ModelVariant], mode: SearchMode) throws -> RunSettings {
         var settings = try plan.settings(target.objective, networks: networks, mode: mode,
                                          stop: StopCondition(confidence: until, minutes: minutes), seededFrom: seedFrom)
         settings.fitness.gate = plan.scoring.gate ?? 0.05
@@ -62,14 +62,16 @@ struct BenchEvolve: ParsableCommand {
         let names = try ImageNetClasses.bundled()
         var terminal = Terminal()
         var lines: [String] = []
-        let given = plan.scoring.givenModels
+        let given = try plan.scoring.givenModels()
         // Each job: its target, its networks, and the label its runs and image folders are named by.
-        let classTargets = try (classes.isEmpty && objective.isEmpty ? ["rock crab"] : classes).map { name in
+        typealias Job = (target: Target, networks: [ModelVariant], label: String)
+        let classTargets = try (classes.isEmpty && objective.isEmpty ? ["rock crab"] : classes).map { name -> Job in
             let target = try Target(classes: [name], names: names)
-            return (target, Target.networks(given: given, objective: nil), String(target.classes[0]))
+            return (target, try Target.networks(given: given, objective: nil), String(target.classes[0]))
         }
-        let objectiveTargets = try objective.enumerated().map { k, written in
-            let text = try ObjectiveText(parsing: written), networks = Target.networks(given: given, objective: text)
+        let objectiveTargets = try objective.enumerated().map { k, written -> Job in
+            let text = try ObjectiveText(parsing: written)
+            let networks = try Target.networks(given: given, objective: text)
             return (try ObjectiveOption.target(text, classes: [], networks: networks, cache: models, names: names),
                     networks, "objective\(k + 1)")
         }
@@ -101,7 +103,7 @@ struct BenchEvolve: ParsableCommand {
     }
 
     /// One seed of one search: runs it, judges its best image, and returns the report line.
-    func measure(_ target: Target, label: String, networks: [String], seed: UInt64, mode: SearchMode, context: Context,
+    func measure(_ target: Target, label: String, networks: [ModelVariant], seed: UInt64, mode: SearchMode, context: Context,
                  terminal: inout Terminal) throws -> String {
         let index = target.classes.first ?? -1
         let settings = try settings(target, networks: networks, mode: mode)

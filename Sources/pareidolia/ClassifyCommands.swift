@@ -21,7 +21,7 @@ struct Classify: ParsableCommand {
             """)
 
     @Argument(help: "A PNG image (8- or 16-bit; grey, RGB, RGBA or palette).") var image: String
-    @Option(help: "Classifier: lite0, lite1 or lite2.") var model = RunSettings.defaultModel
+    @Option(help: "Classifier: lite0, lite1 or lite2.") var model = RunSettings.defaultModel.rawValue
     @Option(parsing: .unconditional, help: "How many classes to list.") var top = 5
     @Flag(help: "Print every class's logit and probability as JSON.") var json = false
     @Option(parsing: .unconditional, help: "Also print this objective's value on the image (the language of evolve --help; weights 1e-6…1e6 in magnitude; a leading - is part of it).")
@@ -37,7 +37,7 @@ struct Classify: ParsableCommand {
 
     func run() throws {
         let decoded = try PNGFile.read(image)
-        let scorer = try threads.cache().scorer([model])
+        let scorer = try threads.cache().scorer([ModelCache.variant(model)])
         let logits = try scorer.logits(of: decoded.image)
         let probabilities = Probabilities.softmax(logits)
         let classes = try ImageNetClasses.bundled()

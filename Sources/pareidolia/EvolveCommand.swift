@@ -59,7 +59,7 @@ struct Evolve: ParsableCommand {
     /// The run's settings and seed (an island's is derived), and the target they breed toward.
     func settings(cache: ModelCache, names: ImageNetClasses) throws -> (RunSettings, UInt64, Target) {
         let text = try ObjectiveOption.parse(objective, shorthands: classes + opposite)
-        let networks = Target.networks(given: plan.scoring.givenModels, objective: text)
+        let networks = try Target.networks(given: try plan.scoring.givenModels(), objective: text)
         let target = try ObjectiveOption.target(text, classes: classes, opposites: opposite, networks: networks,
                                                 cache: cache, names: names)
         var settings = try plan.settings(target.objective, networks: networks, mode: mode.mode,

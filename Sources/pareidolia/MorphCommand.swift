@@ -55,8 +55,7 @@ struct Morph: ParsableCommand {
     func run() throws {
         let names = try ImageNetClasses.bundled(), cache = breed.plan.threads.cache()
         let a = try Self.text(from, names: names), b = try Self.text(to, names: names)
-        let given = breed.givenModels
-        let networks = Target.networks(given: Target.networks(given: given, objective: a), objective: b)
+        let networks = try Target.networks(given: try Target.networks(given: try breed.givenModels(), objective: a), objective: b)
         let start = try ObjectiveOption.target(a, classes: [], networks: networks, cache: cache, names: names)
         let end = try ObjectiveOption.target(b, classes: [], networks: networks, cache: cache, names: names)
         let morph = MorphSchedule(from: start.objective, to: end.objective, fromName: start.name, toName: end.name,

@@ -19,7 +19,7 @@ enum ObjectiveOption {
     }
 
     /// The target: the objective resolved on `networks` (loaded through `cache`), or the shorthands.
-    static func target(_ objective: ObjectiveText?, classes: [String], opposites: [String] = [], networks: [String],
+    static func target(_ objective: ObjectiveText?, classes: [String], opposites: [String] = [], networks: [ModelVariant],
                        cache: ModelCache, names: ImageNetClasses) throws -> Target {
         guard let objective else { return try Target(classes: classes, opposites: opposites, names: names) }
         return try Target(objective: objective, names: names, scorer: try cache.scorer(networks))

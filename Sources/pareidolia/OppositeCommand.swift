@@ -75,7 +75,7 @@ struct Opposite: ParsableCommand {
     func settings(_ index: Int, names: ImageNetClasses, cache: ModelCache) throws -> (settings: RunSettings, target: Target) {
         let short = try names.shortName(of: index)
         let text = try ObjectiveText(parsing: "-logit(\(ObjectiveText.argument(short)))")
-        let networks = Target.networks(given: breed.givenModels, objective: text)
+        let networks = try Target.networks(given: try breed.givenModels(), objective: text)
         let target = try ObjectiveOption.target(text, classes: [], networks: networks, cache: cache, names: names)
         return (try breed.settings(target.objective, networks: networks, stop: StopCondition(minutes: minutes)), target)
     }

@@ -65,7 +65,8 @@ struct PolishCommand: ParsableCommand {
         let (start, source) = try loadSource()
         let names = try ImageNetClasses.bundled()
         let text = try ObjectiveOption.parse(objective, shorthands: classes)
-        let network = model?.lowercased() ?? text?.models.first ?? source?.settings.model ?? RunSettings.defaultModel
+        let network = try model.map(ModelCache.variant) ?? text?.models.first.map(ModelCache.variant) ?? source?.settings.model
+            ?? RunSettings.defaultModel
         let cache = threads.cache()
         let scorer = try cache.scorer([network])
         let goal: Objective, targetName: String

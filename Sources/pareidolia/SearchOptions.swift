@@ -1,6 +1,7 @@
 import ArgumentParser
 import Evolution
 import Genome
+import Net
 import Polish
 import Scoring
 import Search
@@ -230,15 +231,15 @@ struct ScoringOptions: ParsableArguments {
         guard tv >= 0, tv.isFinite else { throw ValidationError("--tv must be 0 or more, got \(tv)") }
         if let g = gate, !(g > 0 && g.isFinite) { throw ValidationError("--gate must be a positive number, got \(g)") }
         if let framings, !(0...64).contains(framings) { throw ValidationError("--framings must be 0…64, got \(framings)") }
-        for name in models { _ = try ModelCache.variant(name) }
-        guard Set(models).count == models.count else { throw ValidationError("--model lists a network twice: \(models)") }
+        let models = try models()
+        guard Set(models).count == models.count else { throw ValidationError("--model lists a network twice: \(modelNames)") }
     }
 
-    /// The networks, lower-cased; lite0 when none is given.
-    var models: [String] { modelNames.isEmpty ? [RunSettings.defaultModel] : givenModels }
+    /// The networks; lite0 when none is given.
+    func models() throws -> [ModelVariant] { modelNames.isEmpty ? [RunSettings.defaultModel] : try givenModels() }
 
-    /// The `--model` list as given (lower-cased; empty when none).
-    var givenModels: [String] { modelNames.map { $0.lowercased() } }
+    /// The `--model` list as given (empty when none).
+    func givenModels() throws -> [ModelVariant] { try ModelCache.variants(modelNames) }
 
     /// The fitness function for `objective`.
     func function(_ objective: Objective) -> FitnessFunction {
@@ -288,7 +289,7 @@ struct PopulationPlanOptions: ParsableArguments {
     func validate() throws { _ = try population.scoring(scoring) }
 
     /// The settings of a population toward `objective` on `networks` searched by `mode`.
-    func settings(_ objective: Objective, networks: [String], mode: SearchMode, stop: StopCondition,
+    func settings(_ objective: Objective, networks: [ModelVariant], mode: SearchMode, stop: StopCondition,
                   morph: MorphSchedule? = nil, seededFrom: String = "random") throws -> RunSettings {
         try polish.validate(mode: mode)
         let (views, framings) = try population.scoring(scoring)
@@ -307,11 +308,11 @@ struct BreedOptions: ParsableArguments {
 
     func validate() throws { try plan.polish.validate(mode: mode.mode) }
 
-    /// The `--model` list as given (lower-cased; empty when none).
-    var givenModels: [String] { plan.scoring.givenModels }
+    /// The `--model` list as given (empty when none).
+    func givenModels() throws -> [ModelVariant] { try plan.scoring.givenModels() }
 
     /// The settings of a run from random genomes toward `objective` on `networks`.
-    func settings(_ objective: Objective, networks: [String], stop: StopCondition, morph: MorphSchedule? = nil,
+    func settings(_ objective: Objective, networks: [ModelVariant], stop: StopCondition, morph: MorphSchedule? = nil,
                   seededFrom: String = "random") throws -> RunSettings {
         try plan.settings(objective, networks: networks, mode: mode.mode, stop: stop, morph: morph, seededFrom: seededFrom)
     }

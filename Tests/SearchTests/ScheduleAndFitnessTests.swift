@@ -1,4 +1,5 @@
 import Foundation
+import Net
 import ImageIO
 import Imaging
 import Scoring
@@ -86,7 +87,7 @@ final class ScheduleAndFitnessTests: XCTestCase {
         s.evolution.termOperators = .measured
         s.evolution.waves?.warp = 1
         s.island = IslandSettings(archipelago: "crab", island: 3, migrateEvery: 2)
-        s.models = ["lite0", "lite1"]
+        s.models = [.lite0, .lite1]
         s.framings = FramingSettings(count: 4, renewal: .generation)
         XCTAssertEqual(try RunSettings.decode(try s.json(), run: "new"), s)
         XCTAssertTrue(try s.json().contains(#""island":{"archipelago":"crab","island":3,"migrateEvery":2}"#))

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The three EfficientNet-Lite checkpoints Pareidolia knows, with their input resolutions.
-public enum ModelVariant: String, CaseIterable, Sendable, CustomStringConvertible {
+public enum ModelVariant: String, CaseIterable, Codable, Sendable, CustomStringConvertible {
     case lite0, lite1, lite2
 
     /// Input side in pixels: the network sees `resolution × resolution` RGB images.
