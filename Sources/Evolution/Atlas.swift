@@ -144,19 +144,11 @@ public struct AtlasBreeder: Sendable {
     /// the configured share of random immigrants, the rest bred from archive parents, structural
     /// duplicates of elites and of each other retried a bounded number of times.
     public func children(of archive: AtlasArchive, batch: Int, using rng: inout SeededGenerator) throws -> [Genome] {
-        let breeding = try Breeding(config: config)
         let count = config.offspringPerGeneration
-        var children = breeding.randomGenomes(Int((Double(count) * config.immigrantRate).rounded()), using: &rng)
-        var seen = Set(archive.elites.values.map(\.genome))
-        seen.formUnion(children)
-        var attempts = 0
-        while children.count < count {
-            let (child, _) = breeding.child(parents: { rng in
-                archive.parent(batch: batch, recentBatches: recentBatches, recentShare: recentShare, using: &rng)
-            }, using: &rng)
-            attempts += 1
-            if seen.insert(child).inserted || attempts > 8 * count { children.append(child) }
-        }
-        return children
+        return try Breeding(config: config).children(
+            count, immigrants: Int((Double(count) * config.immigrantRate).rounded()),
+            known: Set(archive.elites.values.map(\.genome)),
+            parents: { rng in archive.parent(batch: batch, recentBatches: recentBatches, recentShare: recentShare, using: &rng) },
+            using: &rng).map(\.genome)
     }
 }

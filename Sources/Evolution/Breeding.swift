@@ -37,12 +37,27 @@ struct Breeding {
                                                   limits: limits, using: &rng)
     }
 
-    /// One child from the population: crossover of two tournament winners, or one mutation.
-    func child(of population: [Individual], using rng: inout SeededGenerator) -> (Genome, Origin) {
-        child(parents: { rng in
-            Selection.tournament(population, size: config.tournamentSize,
-                                 parsimony: config.parsimony, using: &rng).genome
-        }, using: &rng)
+    /// `count` children and what made each: `immigrants` random genomes first, then children of
+    /// parents drawn by `pick`. A structural duplicate of a genome in `known` or of an earlier
+    /// child would only cost an evaluation, so it is drawn again, up to 8·`count` draws in all.
+    /// A population and an atlas both breed through this.
+    func children(_ count: Int, immigrants: Int, known: Set<Genome>, parents pick: (inout SeededGenerator) -> Genome,
+                  using rng: inout SeededGenerator) -> [(genome: Genome, origin: Origin)] {
+        var children = randomGenomes(min(immigrants, count), using: &rng).map { (genome: $0, origin: Origin.immigrant) }
+        var seen = known
+        seen.formUnion(children.map(\.genome))
+        var attempts = 0
+        while children.count < count {
+            let (child, origin) = child(parents: pick, using: &rng)
+            attempts += 1
+            if seen.insert(child).inserted || attempts > 8 * count { children.append((child, origin)) }
+        }
+        return children
+    }
+
+    /// A population's parent: the winner of a tournament (fitness less the parsimony penalty).
+    func tournamentWinner(_ population: [Individual], using rng: inout SeededGenerator) -> Genome {
+        Selection.tournament(population, size: config.tournamentSize, parsimony: config.parsimony, using: &rng).genome
     }
 
     /// One child, and whether crossover or mutation made it: crossover of two parents drawn by

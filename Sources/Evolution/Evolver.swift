@@ -49,20 +49,9 @@ public struct Evolver: Sendable {
         let immigrants = restarted
             ? config.offspringPerGeneration / 2
             : Int((Double(config.offspringPerGeneration) * config.immigrantRate).rounded())
-        var children = breeding.randomGenomes(immigrants, using: &state.rng)
-        var origins = [Origin](repeating: .immigrant, count: children.count)
-        var seenGenomes = Set(parents.map(\.genome))
-        seenGenomes.formUnion(children)
-        var attempts = 0
-        while children.count < config.offspringPerGeneration {
-            let (child, origin) = breeding.child(of: parents, using: &state.rng)
-            attempts += 1
-            // Structural duplicates would only cost an evaluation; retry a bounded number of times.
-            if seenGenomes.insert(child).inserted || attempts > 8 * config.offspringPerGeneration {
-                children.append(child)
-                origins.append(origin)
-            }
-        }
+        let bred = breeding.children(config.offspringPerGeneration, immigrants: immigrants, known: Set(parents.map(\.genome)),
+                                     parents: { rng in breeding.tournamentWinner(parents, using: &rng) }, using: &state.rng)
+        let children = bred.map(\.genome), origins = bred.map(\.origin)
 
         let known = state.knownEvaluations
         // (μ+λ) keeps the μ best distinct phenotypes, so a child worse than every current member
