@@ -128,7 +128,7 @@ struct AtlasPlanOptions: ParsableArguments {
         let (evolution, schedule) = mode.apply(breeding.config, polish: polish.schedule)
         return AtlasSettings(classes: cells, evolution: evolution, tvWeight: scoring.tv, gate: scoring.gate,
                       models: try scoring.models(),
-                      framings: FramingSettings(count: scoring.framings ?? FramingSettings.defaultCount, renewal: .fixed),
+                      framings: scoring.framingSettings(count: scoring.framings ?? FramingSettings.defaultCount, renewal: .fixed),
                       recentBatches: atlas.recentBatches, recentShare: atlas.recentShare, polish: schedule, stop: stop,
                       threads: threads.count)
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Evolution
 import Genome
+import Imaging
 import Net
 import Polish
 import Scoring
@@ -226,8 +227,26 @@ struct ScoringOptions: ParsableArguments {
     var modelNames: [String] = []
     @Option(parsing: .unconditional, help: "Random framings per image and network (crops 70–100 %, ±10°, mirror) whose mean score is bred for (default \(FramingSettings.defaultCount); a population may give 0: the exact render only).")
     var framings: Int?
+    @Option(help: "Input diversity of each framing beyond crop, turn and mirror: none, or mild (shrunk onto grey by up to 25 %, a keystone up to 0.15, blur up to σ 1 px, ±10 % colour, noise up to σ 0.03; each drawn from the run's seed).")
+    var framingDiversity: DiversityLevel?
+
+    enum DiversityLevel: String, ExpressibleByArgument, CaseIterable {
+        case none, mild
+
+        var ranges: FramingDiversity.Ranges { self == .mild ? .mild : .init() }
+    }
+
+    /// The framing settings of `count` framings renewed as `renewal`, with the diversity asked for.
+    func framingSettings(count: Int, renewal: FramingSettings.Renewal) -> FramingSettings {
+        var ranges = Framing.Ranges.standard
+        ranges.diversity = (framingDiversity ?? .none).ranges
+        return FramingSettings(count: count, renewal: renewal, ranges: ranges)
+    }
 
     func validate() throws {
+        if framingDiversity != nil, framings == 0 {
+            throw ValidationError("--framing-diversity varies the framings, and --framings is 0: drop one")
+        }
         guard tv >= 0, tv.isFinite else { throw ValidationError("--tv must be 0 or more, got \(tv)") }
         if let g = gate, !(g > 0 && g.isFinite) { throw ValidationError("--gate must be a positive number, got \(g)") }
         if let framings, !(0...64).contains(framings) { throw ValidationError("--framings must be 0…64, got \(framings)") }
@@ -266,13 +285,16 @@ struct PopulationScoringOptions: ParsableArguments {
                 throw ValidationError("--views \(views) and --framings \(framings) are two ways to score several views of an image: give one of them")
             }
             if framingRenewal != nil { throw ValidationError("--framing-renewal is for random framings; --views scores fixed views: drop one") }
+            if scoring.framingDiversity != nil {
+                throw ValidationError("--framing-diversity is for random framings; --views scores fixed views: drop one")
+            }
             return (views, nil)
         }
         let count = scoring.framings ?? FramingSettings.defaultCount
         if count == 0, framingRenewal != nil {
             throw ValidationError("--framing-renewal needs framings, and --framings is 0: drop one")
         }
-        return (1, count > 0 ? FramingSettings(count: count, renewal: framingRenewal ?? .fixed) : nil)
+        return (1, count > 0 ? scoring.framingSettings(count: count, renewal: framingRenewal ?? .fixed) : nil)
     }
 }
 

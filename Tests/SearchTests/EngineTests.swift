@@ -1,6 +1,7 @@
 import Evolution
 import Foundation
 import Genome
+import Imaging
 import Scoring
 import Search
 import Store
@@ -165,6 +166,27 @@ final class EngineTests: XCTestCase {
         try assertSameRun("straight", "split", store: store)
         // Re-scoring the parents each generation counts as evaluations: 6 initial + 3 × (6 + 6).
         XCTAssertEqual(straight.state.evaluations, 6 + 3 * 12)
+    }
+
+    /// Framings with every kind of input diversity (renewed each generation, and fresh in each
+    /// polish step) resume exactly: the shrink, keystone, blur, colour and noise all come from
+    /// the run's seed.
+    func testDiverseFramingsResumeExactly() throws {
+        let store = try RunStore.inMemory()
+        var ranges = Framing.Ranges.standard
+        ranges.diversity = .mild
+        let framings = FramingSettings(count: 2, renewal: .generation, ranges: ranges)
+        var straight = try start("straight", store: store, generations: 3, framings: framings) {
+            $0.polish?.freshFramings = true
+        }
+        XCTAssertEqual(try straight.run(), .reachedGenerations)
+        var split = try start("split", store: store, generations: 3, framings: framings) { $0.polish?.freshFramings = true }
+        var checks = 0
+        XCTAssertEqual(try split.run(shouldStop: { checks += 1; return checks > 1 }), .interrupted)
+        var resumed = try SearchRun.resume(store: store, name: "split", recordDirectory: directory + "/s", models: Self.models)
+        XCTAssertEqual(resumed.settings.framings?.ranges.diversity, .mild, "the diversity is part of the stored plan")
+        XCTAssertEqual(try resumed.run(), .reachedGenerations)
+        try assertSameRun("straight", "split", store: store)
     }
 
     /// The `evolve` defaults' search (term crossover and mutation, polish on fresh framings each
