@@ -31,6 +31,8 @@ struct BenchEvolve: ParsableCommand {
     var firstSeed: UInt64 = 1
     @Option(parsing: .unconditional, help: "Training confidence that ends a seed early.") var until: Float = 0.99
     @Option(parsing: .unconditional, help: "Time limit per seed, minutes.") var minutes: Double = 10
+    @Option(parsing: .unconditional, help: "Generation limit per seed (with a large --minutes: a comparison that the machine's load cannot move).")
+    var generations: Int?
     @Option(name: [.customShort("o"), .customLong("output")], help: "Directory for the final images.") var out = "bench-evolve"
     @Option(help: "Initial population: random (random genomes only) or library (genomes/library, topped up with random ones).")
     var seedFrom = "random"
@@ -46,13 +48,15 @@ struct BenchEvolve: ParsableCommand {
             throw ValidationError("--first-seed must be at least 1, got \(firstSeed)")
         }
         guard minutes > 0, minutes.isFinite else { throw ValidationError("--minutes must be a positive number, got \(minutes)") }
+        if let generations, generations < 1 { throw ValidationError("--generations must be at least 1, got \(generations)") }
         if !modes.contains(where: \.polishes) { try plan.polish.validate(mode: .gp) }
     }
 
     /// The run settings of one seed.
     func settings(_ target: Target, networks: [ModelVariant], mode: SearchMode) throws -> RunSettings {
         var settings = try plan.settings(target.objective, networks: networks, mode: mode,
-                                         stop: StopCondition(confidence: until, minutes: minutes), seededFrom: seedFrom)
+                                         stop: StopCondition(generation: generations, confidence: until, minutes: minutes),
+                                         seededFrom: seedFrom)
         settings.fitness.gate = plan.scoring.gate ?? 0.05
         return settings
     }
