@@ -171,6 +171,9 @@ final class CommandLineVocabularyTests: XCTestCase {
 
     struct Option { let longNames: [String]; let isPositional: Bool; let valueCount: Int }
 
+    /// Plans already printed, by arguments (most options share their command's base plan).
+    private var plans: [[String]: [String: String]] = [:]
+
     /// Every command path and its options, from the dump.
     func commands(_ h: CLIHarness) throws -> [(path: [String], options: [Option])] {
         let dump = try h.run(["--experimental-dump-help"])
@@ -220,6 +223,7 @@ final class CommandLineVocabularyTests: XCTestCase {
     /// The plan `arguments` print with `--dry-run`, as leaf paths to values (one plan per line
     /// for the commands that make several; their leaves are prefixed by the line number).
     func plan(_ h: CLIHarness, _ arguments: [String]) throws -> [String: String] {
+        if let known = plans[arguments] { return known }
         let r = try h.run(arguments + ["--dry-run"])
         guard r.status == 0 else {
             XCTFail("pareidolia \(arguments.joined(separator: " ")) --dry-run failed: \(r.stderr)")
@@ -238,6 +242,7 @@ final class CommandLineVocabularyTests: XCTestCase {
             let object = try JSONSerialization.jsonObject(with: Data(line.utf8))
             flatten(object, lines.count > 1 ? "\(n)" : "")
         }
+        plans[arguments] = leaves
         return leaves
     }
 
