@@ -17,6 +17,17 @@ public struct FramedScore: Sendable, Equatable {
 /// framing resamples it to each network's own resolution, and each network classifies all its
 /// images in batches. The gradient runs the same way backwards: through each network, then
 /// each framing's adjoint, into the source picture.
+///
+/// A statistics prior term (`.stats`, net weight `w_k` on network `k`) is computed over each
+/// picture's `f` framings on network `k` as one batch, never over several pictures (that would
+/// couple them), and averaged over the networks like the rest of the objective:
+///
+///     V(x) = (1/K) Σ_k [ (1/f) Σ_j o_k(A_kj x) − w_k · P_k({A_kj x}_j) ]
+///
+/// with `A_kj` framing `j` resampled for network `k` and `o_k` the rest of the objective. Its
+/// gradient is `(1/(f·K)) Σ_k Σ_j A_kjᵀ ∂/∂y_kj [Σ_j o_k(y_kj) − (w_k · f) · P_k(y_k·)]`: each
+/// network's pass runs with prior weight `λ_k = w_k · f` (`Scorer.gradient` with
+/// `priorBatch: f`) and is scaled by `1/(f·K)` like the objective's.
 public struct FramedScoring {
     public let scorer: Scorer
     public let framings: [Framing]
@@ -53,7 +64,7 @@ public struct FramedScoring {
         var values = [Float](repeating: 0, count: n), confidences = [[Float]](repeating: [], count: n)
         for k in scorer.sessions.indices {
             let framed = sources.flatMap { self.images($0, network: k) }
-            let scores = try scorer.evaluate(framed, objective: objective, network: k)
+            let scores = try scorer.evaluate(framed, objective: objective, network: k, priorBatch: f)
             for i in 0..<n {
                 let mine = scores[(i * f)..<((i + 1) * f)]
                 values[i] += mine.reduce(0) { $0 + $1.value } / Float(f)
@@ -90,13 +101,15 @@ public struct FramedScoring {
         return result
     }
 
-    /// The framed objective of `source` and its gradient with respect to the source's pixels.
+    /// The framed objective of `source` and its gradient with respect to the source's pixels
+    /// (with a `.stats` term, see the type's formula).
     public func gradient(_ source: Image, objective: Objective) throws -> (value: Float, gradient: Image) {
         let weight = 1 / Float(framings.count * scorer.sessions.count)
         var gradient = [Float](repeating: 0, count: source.pixels.count)
         var value: Float = 0
         for k in scorer.sessions.indices {
-            let (values, gradients) = try scorer.gradient(images(source, network: k), objective: objective, network: k)
+            let (values, gradients) = try scorer.gradient(images(source, network: k), objective: objective, network: k,
+                                                          priorBatch: framings.count)
             value += values.reduce(0, +) * weight
             for (sampler, g) in zip(samplers[k], gradients) {
                 var scaled = g

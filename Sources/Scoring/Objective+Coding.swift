@@ -7,9 +7,11 @@ import Foundation
 /// byte for byte): one key naming the case, holding an object whose keys are the associated
 /// values' labels, `_0`, `_1` for unlabelled ones:
 /// `{"classes":{"_0":[119]}}`, `{"scaled":{"_0":0.5,"_1":{…}}}`, `{"on":{"network":"lite1","_1":{…}}}`.
+/// The statistics prior, added later, follows the same shape:
+/// `{"stats":{"_0":{"from":"stem","through":"head"}}}` (see `PriorLayers`).
 extension Objective: Codable {
     enum Case: String, CodingKey, CaseIterable {
-        case classes, opposite, sum, scaled, logit, layer, match, style, on
+        case classes, opposite, sum, scaled, logit, layer, match, style, on, stats
     }
 
     enum Value: String, CodingKey {
@@ -34,6 +36,7 @@ extension Objective: Codable {
         case .match: self = .match(try c.decode(FeatureReference.self, forKey: .first))
         case .style: self = .style(try c.decode(StyleReference.self, forKey: .first))
         case .on: self = .on(network: try c.decode(String.self, forKey: .network), try c.decode(Objective.self, forKey: .second))
+        case .stats: self = .stats(try c.decode(PriorLayers.self, forKey: .first))
         }
     }
 
@@ -70,6 +73,9 @@ extension Objective: Codable {
             var c = outer.nestedContainer(keyedBy: Value.self, forKey: .on)
             try c.encode(network, forKey: .network)
             try c.encode(objective, forKey: .second)
+        case .stats(let layers):
+            var c = outer.nestedContainer(keyedBy: Value.self, forKey: .stats)
+            try c.encode(layers, forKey: .first)
         }
     }
 }

@@ -8,8 +8,10 @@ import Net
 /// summed probability of the four crabs (a merged target); `.opposite(285)` is log(1 − p), which
 /// rises as the image stops looking like an Egyptian cat. Others read the raw logits, an inner
 /// block's activations (`.layer`), the pooled features (`.match`) or Gram matrices (`.style`);
-/// `.on` restricts an objective to one network of an ensemble. They combine linearly:
-/// `.classes([119]) + 0.5 * .opposite(285)`. `ObjectiveText` is the written form.
+/// `.on` restricts an objective to one network of an ensemble. `.stats` is the network's
+/// feature-statistics prior, a quantity of a batch rather than of one image (see the case).
+/// They combine linearly: `.classes([119]) + 0.5 * .opposite(285) + 0.05 * .stats(.all)`.
+/// `ObjectiveText` is the written form.
 public indirect enum Objective: Sendable, Equatable {
     /// log Σ p(c) over the listed classes.
     case classes([Int])
@@ -29,6 +31,16 @@ public indirect enum Objective: Sendable, Equatable {
     case style(StyleReference)
     /// An objective measured on one network only (by variant name, `lite1`); zero on the others.
     case on(network: String, Objective)
+    /// −P, the network's feature-statistics prior (DeepInversion; `StatisticsPrior` gives P) over
+    /// the layers of the range, so that a positive weight penalises statistics unlike the
+    /// training images': `0.05 * .stats(.all)` is worth `−0.05 · P`.
+    ///
+    /// P couples the images of a batch, so it is not read off one image's features: the
+    /// `Scorer` computes it over each *prior batch* (one picture's framings in `FramedScoring`,
+    /// a single image by default) and adds the same `−w · P` to the value of every image of that
+    /// batch. `value(features:…)` and `value(logProbabilities:)` never see it; the scorer strips
+    /// the term first (`withoutStatistics`). Net weights must be finite and ≥ 0.
+    case stats(PriorLayers)
 
     public static func + (a: Objective, b: Objective) -> Objective { .sum(a, b) }
     public static func * (k: Float, a: Objective) -> Objective { .scaled(k, a) }
@@ -39,7 +51,7 @@ public indirect enum Objective: Sendable, Equatable {
         case .classes, .opposite: return true
         case .sum(let a, let b): return a.readsLogSoftmaxOnly && b.readsLogSoftmaxOnly
         case .scaled(_, let a): return a.readsLogSoftmaxOnly
-        case .logit, .layer, .match, .style, .on: return false
+        case .logit, .layer, .match, .style, .on, .stats: return false
         }
     }
 
@@ -57,7 +69,7 @@ public indirect enum Objective: Sendable, Equatable {
             return a.value(logProbabilities: lp) + b.value(logProbabilities: lp)
         case .scaled(let k, let a):
             return k * a.value(logProbabilities: lp)
-        case .logit, .layer, .match, .style, .on:
+        case .logit, .layer, .match, .style, .on, .stats:
             preconditionFailure("\(self) reads more than the log-softmax; use value(features:network:)")
         }
     }
@@ -90,7 +102,7 @@ public indirect enum Objective: Sendable, Equatable {
             b.accumulateGradient(logProbabilities: lp, scale: scale, into: &gradient)
         case .scaled(let k, let a):
             a.accumulateGradient(logProbabilities: lp, scale: scale * k, into: &gradient)
-        case .logit, .layer, .match, .style, .on:
+        case .logit, .layer, .match, .style, .on, .stats:
             preconditionFailure("\(self) reads more than the log-softmax; use derivative(features:network:)")
         }
     }
@@ -112,7 +124,7 @@ public indirect enum Objective: Sendable, Equatable {
         case .logit(let c): return signed(p[c])
         case .match(let reference):
             return reference.topClass(network: network).map { signed(p[$0]) }
-        case .layer, .style: return nil
+        case .layer, .style, .stats: return nil
         case .sum(let a, let b):
             return a.classConfidence(probabilities: p, network: network, negated: negated)
                 ?? b.classConfidence(probabilities: p, network: network, negated: negated)
@@ -153,7 +165,7 @@ public indirect enum Objective: Sendable, Equatable {
         switch self {
         case .classes, .logit, .match: return !negated
         case .opposite: return false
-        case .layer, .style: return nil
+        case .layer, .style, .stats: return nil
         case .sum(let a, let b): return a.leadsWithClass(negated: negated) ?? b.leadsWithClass(negated: negated)
         case .scaled(let k, let a): return a.leadsWithClass(negated: k < 0 ? !negated : negated)
         case .on(_, let a): return a.leadsWithClass(negated: negated)
@@ -164,7 +176,7 @@ public indirect enum Objective: Sendable, Equatable {
     public var targetClasses: [Int] {
         switch self {
         case .classes(let i): return i
-        case .opposite, .layer, .style: return []
+        case .opposite, .layer, .style, .stats: return []
         case .logit(let c): return [c]
         case .match(let reference): return reference.topClass(network: nil).map { [$0] } ?? []
         case .sum(let a, let b): return a.targetClasses + b.targetClasses
@@ -176,7 +188,7 @@ public indirect enum Objective: Sendable, Equatable {
     /// The networks named by `.on` terms, in order of appearance.
     public var networks: [String] {
         switch self {
-        case .classes, .opposite, .logit, .layer, .match, .style: return []
+        case .classes, .opposite, .logit, .layer, .match, .style, .stats: return []
         case .sum(let a, let b):
             let first = a.networks
             return first + b.networks.filter { !first.contains($0) }

@@ -201,6 +201,7 @@ extension Objective {
         case .classes, .opposite, .logit, .match: output = true
         case .layer(let f): blocks.append(f.block)
         case .style(let reference): blocks += reference.blocks[network] ?? []
+        case .stats: break
         case .sum(let a, let b):
             a.collectTaps(network: network, blocks: &blocks, output: &output)
             b.collectTaps(network: network, blocks: &blocks, output: &output)
@@ -263,6 +264,9 @@ extension Objective {
                 if derive { d!.blocks[tap] = slot }
             }
             return total
+        case .stats:
+            // A batch quantity: the scorer computes the prior in the engine pass (see `.stats`).
+            return 0
         case .sum(let a, let b):
             return a.accumulate(f, taps: taps, network: network, scale: scale, into: &d)
                 + b.accumulate(f, taps: taps, network: network, scale: scale, into: &d)

@@ -24,6 +24,11 @@ public enum ObjectiveError: Error, CustomStringConvertible, Equatable {
     case pictureNotAFile(path: String, kind: String)
     /// Terms that cancel out: every image would score the same.
     case constant(text: String)
+    /// A statistics prior whose (net) weight is negative or not finite; `term` as written or
+    /// as the objective holds it (`stats(0.05, stem...block7)`).
+    case priorWeight(weight: Float, term: String)
+    /// Statistics priors over different layer ranges on one network (one pass computes one).
+    case severalPriors(layers: [String])
 
     public var description: String {
         switch self {
@@ -43,6 +48,10 @@ public enum ObjectiveError: Error, CustomStringConvertible, Equatable {
             return "cannot use picture '\(path)' in the objective: it is \(kind), not a regular file; give the path of a PNG file"
         case .constant(let text):
             return "objective \"\(text)\" is constant: its terms cancel out, so every image would score the same; remove the cancelling terms or change their weights"
+        case let .priorWeight(weight, term):
+            return "the statistics prior \(term) has weight \(weight), but its weight must be a finite number ≥ 0 (it is a penalty; a negative weight would reward statistics unlike the training images'); add it with a positive weight, e.g. class(goldfish) + stats(0.05)"
+        case .severalPriors(let layers):
+            return "the objective has statistics priors over different layers (\(layers.joined(separator: ", "))) on one network, but one pass computes one prior; keep a single stats term per network, e.g. stats(0.05, \(layers[0]))"
         }
     }
 }
@@ -79,6 +88,9 @@ extension ObjectiveText {
                 guard run.contains(model) else { throw ObjectiveError.modelNotInRun(name: model, run: run) }
                 networks = [model]
             }
+            if case .stats = term.atom, !(term.weight >= 0) {
+                throw ObjectiveError.priorWeight(weight: term.weight, term: Self.text(of: term.atom, weight: term.weight.magnitude))
+            }
             var objective = try resolve(term.atom, networks: networks, names: names, scorer: scorer, loadPicture: loadPicture)
             if let model = term.model?.lowercased() { objective = .on(network: model, objective) }
             if term.weight != 1 { objective = term.weight * objective }
@@ -86,6 +98,10 @@ extension ObjectiveText {
         }
         guard let total else { throw ObjectiveTextError(text: description, column: 1, expected: "an objective", found: "nothing") }
         guard !Self.cancels(total) else { throw ObjectiveError.constant(text: description) }
+        // Several stats terms over different ranges on one network are refused here, before a run.
+        for k in scorer.sessions.indices {
+            _ = try total.statisticsPrior(network: scorer.networkName(k), architecture: scorer.sessions[k].model.architecture)
+        }
         return total
     }
 
@@ -148,6 +164,9 @@ extension ObjectiveText {
         case let .channel(layer, channel): return .layer(LayerFeature(.channel, block: try block(layer, channel: channel), channel: channel))
         case let .neuron(layer, channel): return .layer(LayerFeature(.neuron, block: try block(layer, channel: channel), channel: channel))
         case .dream(let layer): return .layer(LayerFeature(.dream, block: try block(layer, channel: nil)))
+        case .stats(let layers):
+            for b in layers.namedBlocks { _ = try block("block\(b)", channel: nil) }
+            return .stats(layers)
         case .match(let path), .style(let path):
             // A FIFO or a device would block or never end a read: refuse them before opening.
             if let kind = Self.fileKind(path), kind != S_IFREG {

@@ -13,7 +13,15 @@ import Net
 ///     match(photo.png)                      cosine of pooled features with the photo's
 ///     style(painting.png)                   Gram matrices of a few layers against the painting's
 ///     lite1:class(go-kart)                  on another network
+///     stats(0.05)                           −0.05 · P, the network's feature-statistics prior
+///     stats(0.05, block8...head)            the prior over a range of layers, both ends included
 ///     0.5 * class(goldfish) - lite1:class(go-kart) + 2 dream(block10)
+///
+/// `stats` is a penalty: its number is its weight, the same as a weight before it
+/// (`stats(0.05)` is `0.05 * stats`, and prints as `stats(0.05)`), and bare `stats` weighs 1.
+/// Its layer range runs in forward order over `stem`, `block0` … `blockN`, `head` (default
+/// `stem...head`, every batch-normalised convolution). A negative weight parses, so that the
+/// error can name it, but does not resolve (`ObjectiveError.priorWeight`).
 ///
 /// Terms are summed with their weights (`+`, `-`, a number with or without `*`). Arguments are
 /// the text up to the closing parenthesis, trimmed, or a "quoted string" (for paths with `)`).
@@ -45,9 +53,11 @@ public struct ObjectiveText: Sendable, Equatable, CustomStringConvertible {
         case dream(layer: String)
         case match(path: String)
         case style(path: String)
+        /// The feature-statistics prior over a range of layers (its weight is the term's).
+        case stats(PriorLayers)
 
         /// The function names, in the order the parser lists them when it expects one.
-        public static let names = ["class", "not", "logit", "channel", "neuron", "dream", "match", "style"]
+        public static let names = ["class", "not", "logit", "channel", "neuron", "dream", "match", "style", "stats"]
     }
 
     public var terms: [Term]
@@ -101,7 +111,7 @@ public struct ObjectiveText: Sendable, Equatable, CustomStringConvertible {
             switch term.atom {
             case .classes, .logit, .match: return term.weight > 0 ? .sought : .absence
             case .not: return .absence
-            case .channel, .neuron, .dream, .style: continue
+            case .channel, .neuron, .dream, .style, .stats: continue
             }
         }
         return .topOne
@@ -117,6 +127,12 @@ public struct ObjectiveText: Sendable, Equatable, CustomStringConvertible {
             } else {
                 out += weight < 0 ? " - " : " + "
                 weight = weight.magnitude
+            }
+            if case .stats = term.atom {
+                // The prior's weight prints inside its parentheses: stats(0.05).
+                if let model = term.model { out += model + ":" }
+                out += Self.text(of: term.atom, weight: weight)
+                continue
             }
             if weight != 1 { out += "\(Self.number(weight)) * " }
             if let model = term.model { out += model + ":" }
@@ -139,7 +155,18 @@ public struct ObjectiveText: Sendable, Equatable, CustomStringConvertible {
         case .dream(let layer): return "dream(\(layer))"
         case .match(let path): return "match(\(argument(path)))"
         case .style(let path): return "style(\(argument(path)))"
+        case .stats(let layers): return text(of: .stats(layers), weight: 1)
         }
+    }
+
+    /// A term's text with `weight` written inside a `stats(…)` (other atoms ignore it): `stats`,
+    /// `stats(0.05)`, `stats(0.05, stem...block7)`, `stats(block8...head)`.
+    static func text(of atom: Atom, weight: Float) -> String {
+        guard case .stats(let layers) = atom else { return text(of: atom) }
+        var arguments: [String] = []
+        if weight != 1 { arguments.append(number(weight)) }
+        if layers != .all { arguments.append(layers.description) }
+        return arguments.isEmpty ? "stats" : "stats(\(arguments.joined(separator: ", ")))"
     }
 
     /// An argument as the parser reads it back: bare when it can be, else quoted.
@@ -232,6 +259,15 @@ struct ObjectiveParser {
         guard ObjectiveText.Atom.names.contains(name) else {
             throw error("one of " + ObjectiveText.Atom.names.joined(separator: ", "), at: nameStart)
         }
+        if name == "stats" {
+            let (factor, layers) = try parseStatsArguments()
+            let product = Double(weight) * Double(factor)
+            guard ObjectiveText.weightMagnitudes.contains(product.magnitude) else {
+                throw ObjectiveTextError(text: text, column: nameStart + 1, expected: ObjectiveText.weightRangeText + " for the prior's weight times the term's",
+                                         found: "\(product)")
+            }
+            return ObjectiveText.Term(weight: Float(product), model: model, atom: .stats(layers))
+        }
         try expect("(")
         let atom: ObjectiveText.Atom
         switch name {
@@ -252,6 +288,53 @@ struct ObjectiveParser {
         }
         try expect(")")
         return ObjectiveText.Term(weight: weight, model: model, atom: atom)
+    }
+
+    /// stats := 'stats' ['(' (number [',' range] | range) ')'], range := layer '...' layer; the
+    /// weight (1 when absent) and the layers (`PriorLayers.all` when absent).
+    mutating func parseStatsArguments() throws -> (weight: Float, layers: PriorLayers) {
+        guard take("(") else { return (1, .all) }
+        skipSpaces()
+        let start = position
+        var weight: Float = 1, layers = PriorLayers.all
+        if let number = try parseNumber() {
+            weight = number
+            if take(",") { layers = try parseLayerRange() }
+        } else if position < characters.count, characters[position].isLetter {
+            layers = try parseLayerRange()
+        } else {
+            throw error("a weight or a layer range (e.g. stats(0.05) or stats(0.05, stem...block7))", at: start)
+        }
+        try expect(")")
+        return (weight, layers)
+    }
+
+    /// layer '...' layer, in forward order (`stem...block7`, `block8...head`).
+    mutating func parseLayerRange() throws -> PriorLayers {
+        func layer() throws -> PriorLayers.Bound {
+            skipSpaces()
+            let start = position
+            guard let bound = PriorLayers.Bound(parseIdentifier()) else {
+                throw error("a layer: stem, head or blockN (e.g. stem...block7)", at: start)
+            }
+            return bound
+        }
+        let from = try layer()
+        skipSpaces()
+        let dots = position
+        guard position + 3 <= characters.count, characters[position..<(position + 3)].allSatisfy({ $0 == "." }) else {
+            throw error("'...' between the first and the last layer (e.g. stem...block7)", at: dots)
+        }
+        position += 3
+        skipSpaces()
+        let throughStart = position
+        let through = try layer()
+        guard from <= through else {
+            throw ObjectiveTextError(text: text, column: throughStart + 1,
+                                     expected: "a last layer at or after \(from) (layers run stem, block0 … blockN, head)",
+                                     found: "\(through)")
+        }
+        return PriorLayers(from: from, through: through)
     }
 
     mutating func parseIdentifier() -> String {

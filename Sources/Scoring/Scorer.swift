@@ -72,7 +72,18 @@ public final class Scorer {
     }
 
     /// The objective's value and confidence for each of `images` (at network `k`'s resolution).
-    public func evaluate(_ images: [Image], objective: Objective, network k: Int = 0) throws -> [ObjectiveScore] {
+    ///
+    /// A statistics prior term (`.stats`) is computed over each *prior batch*: consecutive runs
+    /// of `priorBatch` images (`images.count` must be a multiple), by default each image alone.
+    /// Every image of a prior batch gets the same `−w · P` added to the rest of its objective,
+    /// so the batch's mean value is its mean objective − w · P. Batch together only views of
+    /// one picture (its framings): pictures in one prior batch would share, and couple through,
+    /// one P. Without a `.stats` term `priorBatch` plays no part.
+    public func evaluate(_ images: [Image], objective: Objective, network k: Int = 0,
+                         priorBatch: Int = 1) throws -> [ObjectiveScore] {
+        if objective.readsStatistics {
+            return try evaluateWithPrior(images, objective: objective, network: k, priorBatch: priorBatch)
+        }
         if objective.readsLogSoftmaxOnly {
             return try logProbabilities(images, network: k).map { objective.score(logProbabilities: $0) }
         }
@@ -102,8 +113,16 @@ public final class Scorer {
 
     /// The objective's value for each image and its gradient with respect to each image's
     /// pixels (planar, in [0, 1] pixel units), in one forward and backward batch on network `k`.
-    public func gradient(_ images: [Image], objective: Objective,
-                         network k: Int = 0) throws -> (values: [Float], gradients: [Image]) {
+    ///
+    /// `gradients[n]` is ∂(Σ_m values[m])/∂images[n]. Without a `.stats` term each value
+    /// depends on its own image only; with one, the values of a prior batch (`priorBatch`
+    /// consecutive images, as in `evaluate`) share `−w · P` of the whole batch, so the engine
+    /// runs each prior batch with prior weight `w · priorBatch` (see `gradientWithPrior`).
+    public func gradient(_ images: [Image], objective: Objective, network k: Int = 0,
+                         priorBatch: Int = 1) throws -> (values: [Float], gradients: [Image]) {
+        if objective.readsStatistics {
+            return try gradientWithPrior(images, objective: objective, network: k, priorBatch: priorBatch)
+        }
         let session = sessions[k]
         let input = try Preprocess.batch(images, resolution: session.model.resolution)
         let values: [Float], gradient: [Float]
@@ -133,7 +152,7 @@ public final class Scorer {
     }
 
     /// Runs one classifier call on `count` images and counts it.
-    private func timed<T>(_ count: Int, _ body: () throws -> T) rethrows -> T {
+    func timed<T>(_ count: Int, _ body: () throws -> T) rethrows -> T {
         let clock = ContinuousClock(), start = clock.now
         defer {
             classifierSeconds += (clock.now - start).seconds

@@ -71,6 +71,19 @@ extension InferenceSession {
         return collected.all()
     }
 
+    /// The tapped features of each image and the statistics prior's value over the whole batch,
+    /// from one forward pass (the prior's weight plays no part): what scoring an objective with
+    /// a prior term needs, without a second pass for the prior.
+    public func features(_ input: [Float], batch: Int, taps: FeatureTaps,
+                         prior: StatisticsPrior) throws -> (features: [NetworkFeatures], prior: PriorValue) {
+        let collected = FeatureCollector(count: batch)
+        let result = try pass(input, batch: batch, taps: taps, prior: prior, backward: false, logits: nil) { n, features in
+            collected.store(features, at: n)
+            return FeatureDerivative(value: 0)
+        }
+        return (collected.all(), result.prior ?? PriorValue(terms: []))
+    }
+
     /// The statistics prior's value over `batch` preprocessed images and its per-layer terms,
     /// from one forward pass (the prior's weight plays no part).
     public func statisticsPrior(_ input: [Float], batch: Int, prior: StatisticsPrior = StatisticsPrior()) throws -> PriorValue {
