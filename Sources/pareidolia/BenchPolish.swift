@@ -47,7 +47,7 @@ struct BenchPolish: ParsableCommand {
               text.terms.contains(where: { if case .stats = $0.atom { return false } else { return true } }) else {
             throw ValidationError("--objective \"\(objective)\" must have a stats term and another term to compare with, e.g. \"class(goldfish) + stats(0.05)\"")
         }
-        let scorer = try ModelCache().scorer(models)
+        let scorer = try ModelCache().scorer(ModelCache.variants(models))
         let target = try Target(objective: text, names: try ImageNetClasses.bundled(), scorer: scorer)
         let cost = try PriorBenchmark.run(objective: target.objective, scorer: scorer, framings: framings,
                                           pictures: pictures, runs: runs)

@@ -60,6 +60,7 @@ final class CommandLineVocabularyTests: XCTestCase {
         "polish-framings": "framings a polish step ascends",
         "polish-lr": "polish learning rate",
         "polish-steps": "polish gradient steps",
+        "pictures": "pictures per benchmarked evaluation",
         "population": "population size",
         "recent-batches": "atlas batches that count as recent",
         "recent-share": "share of atlas parents from recent cells",
