@@ -13,7 +13,8 @@ public struct FramedScore: Sendable, Equatable {
 }
 
 /// Scores pictures as the mean over a set of framings and over an ensemble of networks
-/// (expectation over transformations): each picture is rendered once at `sourceSize`², every
+/// (expectation over transformations; `worst(…)` terms take the minimum over the networks
+/// instead, see `FramedScoring+Worst.swift`): each picture is rendered once at `sourceSize`², every
 /// framing resamples it to each network's own resolution, and each network classifies all its
 /// images in batches. The gradient runs the same way backwards: through each network, then
 /// each framing's adjoint, into the source picture.
@@ -60,6 +61,7 @@ public struct FramedScoring {
 
     /// The framed score of each source picture (each `sourceSize`²).
     public func evaluate(_ sources: [Image], objective: Objective) throws -> [FramedScore] {
+        if scorer.sessions.count > 1, objective.readsWorstNetwork { return try evaluateWorst(sources, objective: objective) }
         let f = framings.count, n = sources.count
         var values = [Float](repeating: 0, count: n), confidences = [[Float]](repeating: [], count: n)
         for k in scorer.sessions.indices {
@@ -104,6 +106,7 @@ public struct FramedScoring {
     /// The framed objective of `source` and its gradient with respect to the source's pixels
     /// (with a `.stats` term, see the type's formula).
     public func gradient(_ source: Image, objective: Objective) throws -> (value: Float, gradient: Image) {
+        if scorer.sessions.count > 1, objective.readsWorstNetwork { return try gradientWorst(source, objective: objective) }
         let weight = 1 / Float(framings.count * scorer.sessions.count)
         var gradient = [Float](repeating: 0, count: source.pixels.count)
         var value: Float = 0

@@ -8,10 +8,11 @@ import Foundation
 /// values' labels, `_0`, `_1` for unlabelled ones:
 /// `{"classes":{"_0":[119]}}`, `{"scaled":{"_0":0.5,"_1":{…}}}`, `{"on":{"network":"lite1","_1":{…}}}`.
 /// The statistics prior, added later, follows the same shape:
-/// `{"stats":{"_0":{"from":"stem","through":"head"}}}` (see `PriorLayers`).
+/// `{"stats":{"_0":{"from":"stem","through":"head"}}}` (see `PriorLayers`); so do the margin and
+/// the worst network: `{"margin":{"_0":119}}`, `{"worst":{"_0":{…}}}`.
 extension Objective: Codable {
     enum Case: String, CodingKey, CaseIterable {
-        case classes, opposite, sum, scaled, logit, layer, match, style, on, stats
+        case classes, opposite, sum, scaled, logit, layer, match, style, on, stats, margin, worst
     }
 
     enum Value: String, CodingKey {
@@ -37,6 +38,8 @@ extension Objective: Codable {
         case .style: self = .style(try c.decode(StyleReference.self, forKey: .first))
         case .on: self = .on(network: try c.decode(String.self, forKey: .network), try c.decode(Objective.self, forKey: .second))
         case .stats: self = .stats(try c.decode(PriorLayers.self, forKey: .first))
+        case .margin: self = .margin(try c.decode(Int.self, forKey: .first))
+        case .worst: self = .worst(try c.decode(Objective.self, forKey: .first))
         }
     }
 
@@ -76,6 +79,12 @@ extension Objective: Codable {
         case .stats(let layers):
             var c = outer.nestedContainer(keyedBy: Value.self, forKey: .stats)
             try c.encode(layers, forKey: .first)
+        case .margin(let index):
+            var c = outer.nestedContainer(keyedBy: Value.self, forKey: .margin)
+            try c.encode(index, forKey: .first)
+        case .worst(let objective):
+            var c = outer.nestedContainer(keyedBy: Value.self, forKey: .worst)
+            try c.encode(objective, forKey: .first)
         }
     }
 }

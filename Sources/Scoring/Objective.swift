@@ -41,6 +41,18 @@ public indirect enum Objective: Sendable, Equatable {
     /// batch. `value(features:…)` and `value(logProbabilities:)` never see it; the scorer strips
     /// the term first (`withoutStatistics`). Net weights must be finite and ≥ 0.
     case stats(PriorLayers)
+    /// The margin of a class: its logit minus the largest other logit (Zhao et al.'s logit
+    /// loss with the runner-up subtracted; C&W's margin without a cap). Positive exactly when
+    /// the class is the network's top-1 answer, and, unlike log p, it keeps rewarding a lead
+    /// after p saturates. It reads the log-softmax alone: logits differ from log-probabilities
+    /// by one constant per image, which the difference cancels.
+    case margin(Int)
+    /// The inner objective on the ensemble's worst network: on a `FramedScoring` of several
+    /// networks the minimum over the networks of the inner objective's framing mean (the rest
+    /// of an objective is averaged over the networks); on one network, the inner objective
+    /// itself. The gradient flows through the network that is worst (a subgradient at ties).
+    /// The inner objective has no `.stats`, `.on` or `.worst` terms (`ObjectiveText` refuses them).
+    case worst(Objective)
 
     public static func + (a: Objective, b: Objective) -> Objective { .sum(a, b) }
     public static func * (k: Float, a: Objective) -> Objective { .scaled(k, a) }
@@ -48,9 +60,9 @@ public indirect enum Objective: Sendable, Equatable {
     /// Whether the objective is a function of the log-softmax alone (the fast path).
     public var readsLogSoftmaxOnly: Bool {
         switch self {
-        case .classes, .opposite: return true
+        case .classes, .opposite, .margin: return true
         case .sum(let a, let b): return a.readsLogSoftmaxOnly && b.readsLogSoftmaxOnly
-        case .scaled(_, let a): return a.readsLogSoftmaxOnly
+        case .scaled(_, let a), .worst(let a): return a.readsLogSoftmaxOnly
         case .logit, .layer, .match, .style, .on, .stats: return false
         }
     }
@@ -65,10 +77,14 @@ public indirect enum Objective: Sendable, Equatable {
             // log(1 − p) computed stably: log1p(−exp(lp)) with p clamped below 1.
             let p = min(Double(exp(lp[c])), 1 - 1e-7)
             return Float(log1p(-p))
+        case .margin(let c):
+            return lp[c] - lp[Self.runnerUp(lp, excluding: c)]
         case .sum(let a, let b):
             return a.value(logProbabilities: lp) + b.value(logProbabilities: lp)
         case .scaled(let k, let a):
             return k * a.value(logProbabilities: lp)
+        case .worst(let a):
+            return a.value(logProbabilities: lp)
         case .logit, .layer, .match, .style, .on, .stats:
             preconditionFailure("\(self) reads more than the log-softmax; use value(features:network:)")
         }
@@ -97,6 +113,11 @@ public indirect enum Objective: Sendable, Equatable {
         case .opposite(let c):
             let p = min(exp(lp[c]), 1 - 1e-7)
             gradient[c] += scale * (-p / (1 - p))
+        case .margin(let c):
+            gradient[c] += scale
+            gradient[Self.runnerUp(lp, excluding: c)] -= scale
+        case .worst(let a):
+            a.accumulateGradient(logProbabilities: lp, scale: scale, into: &gradient)
         case .sum(let a, let b):
             a.accumulateGradient(logProbabilities: lp, scale: scale, into: &gradient)
             b.accumulateGradient(logProbabilities: lp, scale: scale, into: &gradient)
@@ -121,7 +142,8 @@ public indirect enum Objective: Sendable, Equatable {
         switch self {
         case .classes(let indices): return signed(min(1, indices.reduce(0) { $0 + p[$1] }))
         case .opposite(let c): return signed(1 - p[c])
-        case .logit(let c): return signed(p[c])
+        case .logit(let c), .margin(let c): return signed(p[c])
+        case .worst(let a): return a.classConfidence(probabilities: p, network: network, negated: negated)
         case .match(let reference):
             return reference.topClass(network: network).map { signed(p[$0]) }
         case .layer, .style, .stats: return nil
@@ -163,7 +185,8 @@ public indirect enum Objective: Sendable, Equatable {
 
     private func leadsWithClass(negated: Bool) -> Bool? {
         switch self {
-        case .classes, .logit, .match: return !negated
+        case .classes, .logit, .match, .margin: return !negated
+        case .worst(let a): return a.leadsWithClass(negated: negated)
         case .opposite: return false
         case .layer, .style, .stats: return nil
         case .sum(let a, let b): return a.leadsWithClass(negated: negated) ?? b.leadsWithClass(negated: negated)
@@ -177,7 +200,8 @@ public indirect enum Objective: Sendable, Equatable {
         switch self {
         case .classes(let i): return i
         case .opposite, .layer, .style, .stats: return []
-        case .logit(let c): return [c]
+        case .logit(let c), .margin(let c): return [c]
+        case .worst(let a): return a.targetClasses
         case .match(let reference): return reference.topClass(network: nil).map { [$0] } ?? []
         case .sum(let a, let b): return a.targetClasses + b.targetClasses
         case .scaled(let k, let a): return k > 0 ? a.targetClasses : []
@@ -188,13 +212,22 @@ public indirect enum Objective: Sendable, Equatable {
     /// The networks named by `.on` terms, in order of appearance.
     public var networks: [String] {
         switch self {
-        case .classes, .opposite, .logit, .layer, .match, .style, .stats: return []
+        case .classes, .opposite, .logit, .layer, .match, .style, .stats, .margin: return []
         case .sum(let a, let b):
             let first = a.networks
             return first + b.networks.filter { !first.contains($0) }
-        case .scaled(_, let a): return a.networks
+        case .scaled(_, let a), .worst(let a): return a.networks
         case .on(let name, let a): return [name] + a.networks.filter { $0 != name }
         }
+    }
+}
+
+extension Objective {
+    /// The class with the largest log-probability other than `c`.
+    static func runnerUp(_ lp: [Float], excluding c: Int) -> Int {
+        var best = c == 0 ? 1 : 0
+        for j in lp.indices where j != c && lp[j] > lp[best] { best = j }
+        return best
     }
 }
 

@@ -198,14 +198,14 @@ extension Objective {
 
     private func collectTaps(network: String, blocks: inout [Int], output: inout Bool) {
         switch self {
-        case .classes, .opposite, .logit, .match: output = true
+        case .classes, .opposite, .logit, .match, .margin: output = true
         case .layer(let f): blocks.append(f.block)
         case .style(let reference): blocks += reference.blocks[network] ?? []
         case .stats: break
         case .sum(let a, let b):
             a.collectTaps(network: network, blocks: &blocks, output: &output)
             b.collectTaps(network: network, blocks: &blocks, output: &output)
-        case .scaled(_, let a): a.collectTaps(network: network, blocks: &blocks, output: &output)
+        case .scaled(_, let a), .worst(let a): a.collectTaps(network: network, blocks: &blocks, output: &output)
         case .on(let name, let a):
             if name == network { a.collectTaps(network: network, blocks: &blocks, output: &output) }
         }
@@ -230,7 +230,7 @@ extension Objective {
                             into d: inout FeatureDerivative?) -> Float {
         let derive = d != nil
         switch self {
-        case .classes, .opposite:
+        case .classes, .opposite, .margin:
             if derive {
                 if d!.logSoftmax == nil { d!.logSoftmax = [Float](repeating: 0, count: f.logSoftmax.count) }
                 accumulateGradient(logProbabilities: f.logSoftmax, scale: scale, into: &d!.logSoftmax!)
@@ -272,6 +272,9 @@ extension Objective {
                 + b.accumulate(f, taps: taps, network: network, scale: scale, into: &d)
         case .scaled(let k, let a):
             return k * a.accumulate(f, taps: taps, network: network, scale: scale * k, into: &d)
+        case .worst(let a):
+            // One network's part; `FramedScoring` takes the minimum over an ensemble.
+            return a.accumulate(f, taps: taps, network: network, scale: scale, into: &d)
         case .on(let name, let a):
             guard name == network else { return 0 }
             return a.accumulate(f, taps: taps, network: network, scale: scale, into: &d)

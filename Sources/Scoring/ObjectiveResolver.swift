@@ -161,6 +161,9 @@ extension ObjectiveText {
         case .classes(let list): return .classes(try list.map(names.index(ofArgument:)))
         case .not(let name): return .opposite(try names.index(ofArgument: name))
         case .logit(let name): return .logit(try names.index(ofArgument: name))
+        case .margin(let name): return .margin(try names.index(ofArgument: name))
+        case .worst(let inner):
+            return .worst(try ObjectiveText(terms: inner).resolve(names: names, scorer: scorer, loadPicture: loadPicture))
         case let .channel(layer, channel): return .layer(LayerFeature(.channel, block: try block(layer, channel: channel), channel: channel))
         case let .neuron(layer, channel): return .layer(LayerFeature(.neuron, block: try block(layer, channel: channel), channel: channel))
         case .dream(let layer): return .layer(LayerFeature(.dream, block: try block(layer, channel: nil)))

@@ -7,6 +7,8 @@ import Net
 ///     class(rock crab | king crab)          log of the summed probability (a merged target)
 ///     not(tench)                            log(1 − p(tench))
 ///     logit(tench)                          the raw logit (−logit(tench) finds its opposite)
+///     margin(tench)                         its logit minus the largest other logit
+///     worst(margin(tench))                  on an ensemble, the network where it is lowest
 ///     channel(block12, 57)                  mean activation of channel 57 of block 12's output
 ///     neuron(block12, 57)                   that channel at the centre position
 ///     dream(block10)                        mean squared activation of block 10's output
@@ -22,6 +24,10 @@ import Net
 /// Its layer range runs in forward order over `stem`, `block0` … `blockN`, `head` (default
 /// `stem...head`, every batch-normalised convolution). A negative weight parses, so that the
 /// error can name it, but does not resolve (`ObjectiveError.priorWeight`).
+///
+/// `worst(…)` holds a sum of its own (class, not, logit, margin, channel, neuron, dream, match
+/// or style terms: no network prefix, stats or worst inside, and none before it): the run's
+/// other terms are averaged over its networks, this one takes the minimum.
 ///
 /// Terms are summed with their weights (`+`, `-`, a number with or without `*`). Arguments are
 /// the text up to the closing parenthesis, trimmed, or a "quoted string" (for paths with `)`).
@@ -55,9 +61,13 @@ public struct ObjectiveText: Sendable, Equatable, CustomStringConvertible {
         case style(path: String)
         /// The feature-statistics prior over a range of layers (its weight is the term's).
         case stats(PriorLayers)
+        /// A class's logit minus the largest other logit.
+        case margin(String)
+        /// A sum measured on the ensemble's worst network.
+        case worst([Term])
 
         /// The function names, in the order the parser lists them when it expects one.
-        public static let names = ["class", "not", "logit", "channel", "neuron", "dream", "match", "style", "stats"]
+        public static let names = ["class", "not", "logit", "margin", "channel", "neuron", "dream", "match", "style", "stats", "worst"]
     }
 
     public var terms: [Term]
@@ -109,8 +119,14 @@ public struct ObjectiveText: Sendable, Equatable, CustomStringConvertible {
     public var confidenceKind: Objective.ConfidenceKind {
         for term in terms {
             switch term.atom {
-            case .classes, .logit, .match: return term.weight > 0 ? .sought : .absence
+            case .classes, .logit, .match, .margin: return term.weight > 0 ? .sought : .absence
             case .not: return .absence
+            case .worst(let inner):
+                switch ObjectiveText(terms: inner).confidenceKind {
+                case .topOne: continue
+                case .sought: return term.weight > 0 ? .sought : .absence
+                case .absence: return term.weight > 0 ? .absence : .sought
+                }
             case .channel, .neuron, .dream, .style, .stats: continue
             }
         }
@@ -150,6 +166,8 @@ public struct ObjectiveText: Sendable, Equatable, CustomStringConvertible {
         case .classes(let names): return "class(\(names.map(argument).joined(separator: " | ")))"
         case .not(let name): return "not(\(argument(name)))"
         case .logit(let name): return "logit(\(argument(name)))"
+        case .margin(let name): return "margin(\(argument(name)))"
+        case .worst(let inner): return "worst(\(ObjectiveText(terms: inner).description))"
         case let .channel(layer, channel): return "channel(\(layer), \(channel))"
         case let .neuron(layer, channel): return "neuron(\(layer), \(channel))"
         case .dream(let layer): return "dream(\(layer))"
@@ -222,24 +240,26 @@ struct ObjectiveParser {
         guard take(c) else { throw error("'\(c)'") }
     }
 
-    /// sum := ['-'] term (('+' | '-') term)*
-    mutating func parseSum() throws -> [ObjectiveText.Term] {
+    /// sum := ['-'] term (('+' | '-') term)*, up to the end of the text, or up to the ')' that
+    /// closes a `worst(` when `inner` (the ')' is left for the caller).
+    mutating func parseSum(inner: Bool = false) throws -> [ObjectiveText.Term] {
         skipSpaces()
         guard position < characters.count else { throw error("an objective such as class(rock crab)") }
         var terms: [ObjectiveText.Term] = []
         var sign: Float = take("-") ? -1 : 1
         while true {
-            var term = try parseTerm()
+            var term = try parseTerm(inner: inner)
             term.weight *= sign
             terms.append(term)
             skipSpaces()
-            if position == characters.count { return terms }
-            if take("+") { sign = 1 } else if take("-") { sign = -1 } else { throw error("'+', '-' or the end") }
+            if inner, position < characters.count, characters[position] == ")" { return terms }
+            if !inner, position == characters.count { return terms }
+            if take("+") { sign = 1 } else if take("-") { sign = -1 } else { throw error(inner ? "'+', '-' or ')'" : "'+', '-' or the end") }
         }
     }
 
-    /// term := [number ['*']] [model ':'] name '(' arguments ')'
-    mutating func parseTerm() throws -> ObjectiveText.Term {
+    /// term := [number ['*']] [model ':'] name '(' arguments ')'; `inner`: a term inside `worst(…)`.
+    mutating func parseTerm(inner: Bool = false) throws -> ObjectiveText.Term {
         skipSpaces()
         var weight: Float = 1
         if let number = try parseNumber() {
@@ -259,6 +279,13 @@ struct ObjectiveParser {
         guard ObjectiveText.Atom.names.contains(name) else {
             throw error("one of " + ObjectiveText.Atom.names.joined(separator: ", "), at: nameStart)
         }
+        if inner, name == "stats" || name == "worst" || model != nil {
+            throw error("a class or feature term without a network prefix inside worst(…) (stats, worst and lite1: are measured per network; put them outside)",
+                        at: nameStart)
+        }
+        if name == "worst", model != nil {
+            throw error("worst(…) without a network prefix (it compares the run's networks)", at: nameStart)
+        }
         if name == "stats" {
             let (factor, layers) = try parseStatsArguments()
             let product = Double(weight) * Double(factor)
@@ -277,6 +304,8 @@ struct ObjectiveParser {
             atom = .classes(names)
         case "not": atom = .not(try parseArgument(stop: ")"))
         case "logit": atom = .logit(try parseArgument(stop: ")"))
+        case "margin": atom = .margin(try parseArgument(stop: ")"))
+        case "worst": atom = .worst(try parseSum(inner: true))
         case "channel", "neuron":
             let layer = try parseArgument(stop: ",)")
             try expect(",")
