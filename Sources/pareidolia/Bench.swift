@@ -9,5 +9,5 @@ struct Bench: ParsableCommand {
               swift run -c release pareidolia bench net --batch 16
               swift run -c release pareidolia bench render
             """,
-        subcommands: [BenchNet.self, BenchRender.self, BenchEvolve.self, BenchPolish.self, BenchAtlas.self])
+        subcommands: [BenchNet.self, BenchRender.self, BenchEvolve.self, BenchPolish.self, BenchPixels.self, BenchAtlas.self])
 }
