@@ -31,9 +31,7 @@ public struct FramedPixelPolishSettings: Sendable, Equatable {
     }
 
     func validate() throws {
-        func check(_ ok: Bool, _ name: String, _ value: Double, _ allowed: String) throws {
-            guard ok else { throw PolishError.invalidSetting(name: name, value: value, allowed: allowed) }
-        }
+        let check = PolishError.require
         try check(steps >= 1, "steps", Double(steps), "≥ 1")
         try check(learningRate > 0 && learningRate.isFinite, "learningRate", Double(learningRate), "> 0")
         try check(tvWeight >= 0 && tvWeight.isFinite, "tvWeight", Double(tvWeight), "≥ 0")

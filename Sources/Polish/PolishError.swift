@@ -20,3 +20,11 @@ public enum PolishError: Error, CustomStringConvertible, Equatable, Sendable {
         }
     }
 }
+
+extension PolishError {
+    /// Throws `.invalidSetting(name, value, allowed)` unless `ok`: the one check every polish's
+    /// settings make of each value.
+    static func require(_ ok: Bool, _ name: String, _ value: Double, _ allowed: String) throws {
+        guard ok else { throw PolishError.invalidSetting(name: name, value: value, allowed: allowed) }
+    }
+}

@@ -12,32 +12,18 @@ import XCTest
 /// (ε = 1e-6; float finite differences of a deep ReLU6 net are unreliable, see GradientTests).
 final class EnsembleGradientTests: XCTestCase {
     func testFramedEnsembleGradientMatchesFiniteDifferences() throws {
-        let variants: [(ModelVariant, Int)] = [(.lite0, 64), (.lite1, 72)]
-        var models: [EfficientNetLite] = [], references: [ReferenceNet] = []
-        for (variant, side) in variants {
-            let checkpoint = try TorchCheckpoint(contentsOf: try ModelLocator.locate(variant))
-            models.append(try EfficientNetLite(checkpoint: checkpoint, resolution: side))
-            references.append(ReferenceNet(checkpoint: checkpoint))
-        }
-        let scorer = Scorer(sessions: try models.map { try InferenceSession(model: $0) })
+        let ensemble = try SmallEnsemble()
         var rng = SeededGenerator(31)
         let framings = (0..<2).map { _ in Framing.random(using: &rng) }
-        let source = 90
-        let framed = FramedScoring(scorer: scorer, framings: framings, sourceSize: source)
-        // The photo, squeezed into [0.05, 0.95] so that preprocessing never clamps.
-        let photo = Fixture.resize(try Fixture.chelseaRGB(), from: 224, to: source)
-        var x = Image(width: source, height: source)
-        for c in 0..<3 {
-            for p in 0..<(source * source) { x.pixels[c * source * source + p] = 0.05 + 0.9 * Float(photo[p * 3 + c]) / 255 }
-        }
+        let source = SmallEnsemble.source, x = ensemble.photo
+        let framed = FramedScoring(scorer: ensemble.scorer, framings: framings, sourceSize: source)
         let objective: Objective = .classes([282, 285])
         let (value, gradient) = try framed.gradient(x, objective: objective)
         let d = Image(width: source, height: source, pixels: randomFloats(3 * source * source, -1...1, &rng))
         let analytic = zip(gradient.pixels, d.pixels).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
 
         func g(_ k: Int, _ y: [Double]) -> Double {
-            let side = models[k].resolution
-            let z = references[k].logits(y.map { $0 * Double(Preprocess.scale) + Double(Preprocess.offset) }, side: side)
+            let z = ensemble.referenceLogits(k, y)
             let m = z.max() ?? 0
             let lse = m + log(z.reduce(0.0) { $0 + exp($1 - m) })
             return log(exp(z[282] - lse) + exp(z[285] - lse))

@@ -9,23 +9,11 @@ import XCTest
 /// networks: the class term averaged over the networks, the margin's minimum over them.
 final class WorstMarginGradientTests: XCTestCase {
     func testWorstMarginGradientMatchesFiniteDifferences() throws {
-        let variants: [(ModelVariant, Int)] = [(.lite0, 64), (.lite1, 72)]
-        var models: [EfficientNetLite] = [], references: [ReferenceNet] = []
-        for (variant, side) in variants {
-            let checkpoint = try TorchCheckpoint(contentsOf: try ModelLocator.locate(variant))
-            models.append(try EfficientNetLite(checkpoint: checkpoint, resolution: side))
-            references.append(ReferenceNet(checkpoint: checkpoint))
-        }
-        let scorer = Scorer(sessions: try models.map { try InferenceSession(model: $0) })
+        let ensemble = try SmallEnsemble()
         var rng = SeededGenerator(37)
         let framings = (0..<2).map { _ in Framing.random(using: &rng) }
-        let source = 90
-        let framed = FramedScoring(scorer: scorer, framings: framings, sourceSize: source)
-        let photo = Fixture.resize(try Fixture.chelseaRGB(), from: 224, to: source)
-        var x = Image(width: source, height: source)
-        for c in 0..<3 {
-            for p in 0..<(source * source) { x.pixels[c * source * source + p] = 0.05 + 0.9 * Float(photo[p * 3 + c]) / 255 }
-        }
+        let source = SmallEnsemble.source, x = ensemble.photo
+        let framed = FramedScoring(scorer: ensemble.scorer, framings: framings, sourceSize: source)
         let (tabby, egyptian) = (281, 285)
         let objective: Objective = 0.5 * .classes([tabby]) + .worst(.margin(egyptian))
         let (value, gradient) = try framed.gradient(x, objective: objective)
@@ -34,8 +22,7 @@ final class WorstMarginGradientTests: XCTestCase {
 
         /// Network k's (log p(tabby), margin of the Egyptian cat) at input y.
         func terms(_ k: Int, _ y: [Double]) -> (Double, Double) {
-            let side = models[k].resolution
-            let z = references[k].logits(y.map { $0 * Double(Preprocess.scale) + Double(Preprocess.offset) }, side: side)
+            let z = ensemble.referenceLogits(k, y)
             let m = z.max() ?? 0
             let lse = m + log(z.reduce(0.0) { $0 + exp($1 - m) })
             let other = z.indices.filter { $0 != egyptian }.map { z[$0] }.max() ?? 0
