@@ -15,7 +15,7 @@ struct BenchEvolve: ParsableCommand {
         commandName: "evolve",
         abstract: "Search quality: per class and seed, how the best image holds up after --minutes (or once it reaches --until).",
         discussion: """
-            Each seed is a fresh run in a throw-away database; the final best image of each is written to --output. The gate defaults to 0.05 here. Per seed it prints: the objective's value before penalties (objective=, over the run's framings), what its confidences are (confidence_is=target_p, one_minus_p, or image_top1_p for an objective of inner features, whose confidences are only the image's top-1 probability), the training confidence (what the search bred for), the robust confidence (the run's networks on 16 random framings of the 448² anti-aliased render that no run scores), the held-out network's confidence and how many of those framings it calls the target (top-1), the feature-statistics prior P of the render on those framings (prior=, lower is more like the training images), the old exact-framing figure (Lite0 on the gallery's centre crop), evaluations, evaluations/s and how busy the classifier was.
+            Each seed is a fresh run in a throw-away database; the final best image of each is written to --output. The gate defaults to 0.05 here. Per seed it prints: the objective's value before penalties (objective=, over the run's framings), what its confidences are (confidence_is=target_p, one_minus_p, or image_top1_p for an objective of inner features, whose confidences are only the image's top-1 probability), the training confidence (what the search bred for), the robust confidence (the run's networks on 16 random framings of the 448² anti-aliased render that no run scores), the held-out network's confidence and how many of those framings it calls the target (top-1), the feature-statistics prior P of the render on those framings (prior=, lower is more like the training images), who made the records (records_by= per origin, variation_records= the share made by crossover or mutation, variation_gain= their share of the fitness gained from record to record), the old exact-framing figure (Lite0 on the gallery's centre crop), evaluations, evaluations/s and how busy the classifier was.
             --search compares the engine with its parts at equal wall time: polish (the default, as in evolve: no crossover or mutation, every child a fresh random genome, the best polished), memetic (GP with constant polish) and gp (no polish). Repeat it to run each seed once per search (the ablation rows).
             Examples:
               swift run -c release pareidolia bench evolve --class "rock crab" --class goldfish --seeds 3 --minutes 10
@@ -99,7 +99,7 @@ struct BenchEvolve: ParsableCommand {
     }
 
     /// What every seed shares: class names, loaded networks, the seed library, and Lite0 for
-    /// the old exact-framing figure.
+    /// who made the records (records_by= per origin, variation_records= the share made by crossover or mutation, variation_gain= their share of the fitness gained from record to record), the old exact-framing figure.
     struct Context {
         let names: ImageNetClasses
         let models: ModelCache
@@ -136,12 +136,15 @@ struct BenchEvolve: ParsableCommand {
         var judgeFramings = SplitMix64(state: Judge.seed)
         let prior = -(try FramedScoring(scorer: scorer, framings: (0..<Judge.framingCount).map { _ in Framing.random(using: &judgeFramings) },
                                         sourceSize: exported.width).evaluate([exported], objective: .stats(.all))[0].value)
+        // Who made the progress: records per origin, and the share of the fitness gained from
+        // record to record that crossover and mutation made.
+        let share = VariationShare(rows: try run.store.records(run: run.run.id))
         let confidenceIs = switch target.objective.confidenceKind {
         case .sought: "target_p"
         case .absence: "one_minus_p"
         case .topOne: "image_top1_p"
         }
-        let line = String(format: "bench evolve class=%d (%@) seed=%llu search=%@ models=%@ framings=%d reached=%@ seconds=%.0f evaluations=%d evals_per_s=%.1f classifier_busy=%.2f generations=%d objective=%.6g confidence_is=%@ training=%.4f robust=%.4f robust_top=%@ %@=%.4f %@_top1=%.2f %@_top=%@ gallery_view=%.4f naturalness=%.4f prior=%.1f nodes=%d image=%@",
+        let line = String(format: "bench evolve class=%d (%@) seed=%llu search=%@ models=%@ framings=%d reached=%@ seconds=%.0f evaluations=%d evals_per_s=%.1f classifier_busy=%.2f generations=%d objective=%.6g confidence_is=%@ training=%.4f robust=%.4f robust_top=%@ %@=%.4f %@_top1=%.2f %@_top=%@ gallery_view=%.4f naturalness=%.4f prior=%.1f records_by=%@ variation_records=%.2f variation_gain=%@ nodes=%d image=%@",
                           index, target.name as NSString, seed, mode.rawValue as NSString,
                           settings.modelName as NSString, settings.framings?.count ?? 0,
                           (ending == .reachedConfidence ? "yes" : "no") as NSString, seconds,
@@ -152,7 +155,9 @@ struct BenchEvolve: ParsableCommand {
                           ((try? context.names.shortName(of: j.robust[0].topClass)) ?? "?").replacingOccurrences(of: " ", with: "_") as NSString,
                           j.heldOut.model as NSString, j.heldOut.confidence, j.heldOut.model as NSString, j.heldOut.top1,
                           j.heldOut.model as NSString, ((try? context.names.shortName(of: j.heldOut.topClass)) ?? "?").replacingOccurrences(of: " ", with: "_") as NSString,
-                          galleryView, best.evaluation.naturalness, prior, best.genome.nodeCount, path as NSString)
+                          galleryView, best.evaluation.naturalness, prior, share.recordsText as NSString, share.variationRecords,
+                          (share.variationGain.map { String(format: "%.2f", $0) } ?? "none") as NSString,
+                          best.genome.nodeCount, path as NSString)
         return line
     }
 }
