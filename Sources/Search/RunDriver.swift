@@ -83,7 +83,7 @@ public enum RunDriver {
         /// How the session ends before the step after `lastStep`, if it does: `reached` says
         /// whether the run's confidence target is met (populations only).
         func ending(lastStep: Int, reachedConfidence: Bool, shouldStop: () -> Bool) -> SearchRun.Ending? {
-            if stop.confidence != nil, reachedConfidence { return .reachedConfidence }
+            if reachedConfidence { return .reachedConfidence }
             if let g = stop.generation, lastStep >= g { return .reachedGenerations }
             if let m = stop.minutes, elapsed >= m * 60 { return .outOfTime }
             if shouldStop() { return .interrupted }
