@@ -225,31 +225,57 @@ final class CommandLineVocabularyTests: XCTestCase {
     /// for the commands that make several; their leaves are prefixed by the line number).
     func plan(_ h: CLIHarness, _ arguments: [String]) throws -> [String: String] {
         if let known = plans[arguments] { return known }
-        let r = try h.run(arguments + ["--dry-run"])
-        guard r.status == 0 else {
-            XCTFail("pareidolia \(arguments.joined(separator: " ")) --dry-run failed: \(r.stderr)")
-            return [:]
+        try printPlans(h, [arguments])
+        return plans[arguments] ?? [:]
+    }
+
+    /// Prints the plans of `argumentLists` not printed yet, `Self.together` processes at a time
+    /// (each process spends most of its short life starting up), into `plans`.
+    func printPlans(_ h: CLIHarness, _ argumentLists: [[String]]) throws {
+        var pending: [[String]] = []
+        for arguments in argumentLists where plans[arguments] == nil && !pending.contains(arguments) {
+            pending.append(arguments)
         }
-        var leaves: [String: String] = [:]
-        func flatten(_ value: Any, _ path: String) {
-            if let object = value as? [String: Any] {
-                for (k, v) in object { flatten(v, path.isEmpty ? k : path + "." + k) }
-            } else {
-                leaves[path] = "\(value)"
+        while !pending.isEmpty {
+            let batch = Array(pending.prefix(Self.together))
+            pending.removeFirst(batch.count)
+            let started = try batch.map { try h.start($0 + ["--dry-run"]) }
+            for (arguments, (process, out, err)) in zip(batch, started) {
+                let stdout = out.fileHandleForReading.readDataToEndOfFile()
+                let stderr = err.fileHandleForReading.readDataToEndOfFile()
+                process.waitUntilExit()
+                guard process.terminationStatus == 0 else {
+                    XCTFail("pareidolia \(arguments.joined(separator: " ")) --dry-run failed: \(String(decoding: stderr, as: UTF8.self))")
+                    plans[arguments] = [:]
+                    continue
+                }
+                var leaves: [String: String] = [:]
+                func flatten(_ value: Any, _ path: String) {
+                    if let object = value as? [String: Any] {
+                        for (k, v) in object { flatten(v, path.isEmpty ? k : path + "." + k) }
+                    } else {
+                        leaves[path] = "\(value)"
+                    }
+                }
+                let lines = String(decoding: stdout, as: UTF8.self).split(separator: "\n")
+                for (n, line) in lines.enumerated() {
+                    let object = try JSONSerialization.jsonObject(with: Data(line.utf8))
+                    flatten(object, lines.count > 1 ? "\(n)" : "")
+                }
+                plans[arguments] = leaves
             }
         }
-        let lines = r.stdout.split(separator: "\n")
-        for (n, line) in lines.enumerated() {
-            let object = try JSONSerialization.jsonObject(with: Data(line.utf8))
-            flatten(object, lines.count > 1 ? "\(n)" : "")
-        }
-        plans[arguments] = leaves
-        return leaves
     }
+
+    /// Dry runs at once.
+    static let together = 4
 
     func testEveryOptionOfARunMakingCommandChangesWhatItsRunReads() throws {
         let h = try CLIHarness()
         let all = try commands(h)
+        /// Each option's label, name, sample value, plan arguments without and with it, and
+        /// whether its command makes an atlas.
+        var cases: [(label: String, name: String, value: [String], before: [String], after: [String], atlas: Bool)] = []
         for command in Self.planCommands {
             let options = try XCTUnwrap(all.first { $0.path == command.path }?.options, "\(command.path)")
             let label = "pareidolia " + command.path.joined(separator: " ")
@@ -264,12 +290,16 @@ final class CommandLineVocabularyTests: XCTestCase {
                 for option in sample.replaces {
                     if let i = replaced.firstIndex(of: option) { replaced.removeSubrange(i...(i + 1)) }
                 }
-                let before = try plan(h, command.path + command.base + sample.context)
-                let after = try plan(h, command.path + replaced + sample.context + [name] + sample.value)
-                var changed = Set(before.keys).union(after.keys).filter { before[$0] != after[$0] }
-                if command.atlas { changed = changed.filter { !Self.unreadByAtlas.contains($0) } }
-                XCTAssertFalse(changed.isEmpty, "\(label) \(name) \(sample.value.joined(separator: " ")) changes nothing its run reads")
+                cases.append((label, name, sample.value, command.path + command.base + sample.context,
+                              command.path + replaced + sample.context + [name] + sample.value, command.atlas))
             }
+        }
+        try printPlans(h, cases.flatMap { [$0.before, $0.after] })
+        for c in cases {
+            let before = try plan(h, c.before), after = try plan(h, c.after)
+            var changed = Set(before.keys).union(after.keys).filter { before[$0] != after[$0] }
+            if c.atlas { changed = changed.filter { !Self.unreadByAtlas.contains($0) } }
+            XCTAssertFalse(changed.isEmpty, "\(c.label) \(c.name) \(c.value.joined(separator: " ")) changes nothing its run reads")
         }
     }
 

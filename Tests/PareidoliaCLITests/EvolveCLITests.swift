@@ -2,10 +2,13 @@ import Foundation
 import Store
 import XCTest
 
-/// End-to-end tests of evolve/resume with the real classifier (small populations, few
-/// generations): resume exactness, crash safety, and what a run leaves behind.
+/// End-to-end tests of evolve/resume with the real classifier (small populations, two
+/// framings, few generations and polish steps): resume exactness, crash safety, and what a run
+/// leaves behind.
 final class EvolveCLITests: XCTestCase {
-    let common = ["--class", "rock crab", "--population", "8", "--seed", "5"]
+    let common = ["--class", "rock crab", "--population", "8", "--framings", "2", "--seed", "5"]
+    /// The polish of the tests that polish: four steps (the default is 20).
+    let polish = ["--polish-steps", "4"]
 
     /// k generations + `resume` for N − k equals N generations straight: same population, same
     /// best genome and fitness, same records.
@@ -16,7 +19,8 @@ final class EvolveCLITests: XCTestCase {
     /// The same with constant polish every two generations (gradients through the classifier
     /// and the renderer must be deterministic too), and polished records are marked.
     func testResumeWithConstantPolishEqualsUninterruptedRun() throws {
-        let records = try assertResumeEqualsUninterruptedRun(extra: ["--polish-every", "2"])
+        let records = try assertResumeEqualsUninterruptedRun(extra: polish + ["--polish-every", "2"])
+        XCTAssertTrue(records.contains { $0.polished }, "the run polished")
         XCTAssertTrue(records.allSatisfy { !$0.polished || $0.generation % 2 == 0 })
     }
 
@@ -58,7 +62,7 @@ final class EvolveCLITests: XCTestCase {
     /// `resume` completes the run.
     func testKilledRunResumesWithNothingLost() throws {
         let h = try CLIHarness()
-        let (process, _, _) = try h.start(["evolve"] + common + ["--run", "killed", "--generations", "1000",
+        let (process, _, _) = try h.start(["evolve"] + common + polish + ["--run", "killed", "--generations", "1000",
                                                                  "--db", h.database])
         h.waitForRun("killed", generations: 3, while: process, timeout: 180)
         XCTAssertTrue(process.isRunning, "the run ended before it could be killed")

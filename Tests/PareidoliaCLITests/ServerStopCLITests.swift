@@ -15,7 +15,7 @@ final class ServerStopCLITests: XCTestCase {
         defer { server.remove() }
         let runs: [(name: String, command: [String])] = [
             ("x", ["evolve", "--class", "goldfish", "--run", "x", "--population", "8", "--framings", "1", "--waves", "4",
-                   "--minutes", "10"]),
+                   "--polish-steps", "2", "--minutes", "10"]),
             ("w", ["atlas", "--worker", "--run", "w", "--classes", "goldfish", "--classes", "rock crab",
                    "--population", "4", "--framings", "1", "--search", "gp"]),
         ]

@@ -48,7 +48,7 @@ final class StartTogetherCLITests: XCTestCase {
             let database = try backend.freshDatabase(in: h.directory)
             // A first batch of 64 children on 4 framings takes seconds: the second process finds
             // the atlas while the first is still creating it.
-            let lone = ["atlas", "--run", "pg", "--generations", "2", "--population", "64", "--db", database.location]
+            let lone = ["atlas", "--run", "pg", "--generations", "1", "--population", "64", "--db", database.location]
                 + atlas + ["--framings", "4"]
             let results = try together(h, [lone, lone])
             let failed = results.filter { $0.status != 0 }
@@ -58,7 +58,7 @@ final class StartTogetherCLITests: XCTestCase {
                 XCTAssertFalse(result.stderr.contains("--delete"), "\(backend): never advice to delete a live run: \(result.stderr)")
             }
             let store = try database.open()
-            XCTAssertGreaterThanOrEqual(try store.run(named: "pg").generations, 2, "\(backend)")
+            XCTAssertGreaterThanOrEqual(try store.run(named: "pg").generations, 1, "\(backend)")
         }
     }
 

@@ -49,15 +49,15 @@ final class EngineTests: XCTestCase {
     /// run (a resume on 1 thread would not: the polished constants differ in their last digits).
     func testThreadsArePartOfThePlan() throws {
         let store = try RunStore.inMemory()
-        var straight = try start("straight", store: store, generations: 3, framings: FramingSettings(count: 3)) { $0.threads = 3 }
+        var straight = try start("straight", store: store, generations: 2, framings: FramingSettings(count: 2)) { $0.threads = 3 }
         XCTAssertEqual(straight.evaluator.scorer.threads, 3)
         XCTAssertEqual(try straight.run(), .reachedGenerations)
-        var first = try start("split", store: store, generations: 1, framings: FramingSettings(count: 3)) { $0.threads = 3 }
+        var first = try start("split", store: store, generations: 1, framings: FramingSettings(count: 2)) { $0.threads = 3 }
         XCTAssertEqual(try first.run(), .reachedGenerations)
         try first.finish(.reachedGenerations)
         var rest = try SearchRun.resume(store: store, name: "split", recordDirectory: directory + "/split",
                                         models: ModelCache(threads: 1)) {
-            StopCondition.relative(generations: 2, confidence: nil, minutes: nil, from: $0, elapsedSeconds: $1)
+            StopCondition.relative(generations: 1, confidence: nil, minutes: nil, from: $0, elapsedSeconds: $1)
         }
         XCTAssertEqual(rest.evaluator.scorer.threads, 3, "the stored threads, not the cache's")
         XCTAssertEqual(try rest.run(), .reachedGenerations)
@@ -77,28 +77,28 @@ final class EngineTests: XCTestCase {
                        file: file, line: line)
     }
 
-    /// Straight 3 generations = 1 generation, then a resume told to run 2 more.
+    /// Straight 2 generations = 1 generation, then a resume told to run 1 more.
     func testResumeWithNewStopEqualsStraightRun() throws {
         let store = try RunStore.inMemory()
-        var straight = try start("straight", store: store, generations: 3)
+        var straight = try start("straight", store: store, generations: 2)
         XCTAssertEqual(try straight.run(), .reachedGenerations)
         var first = try start("split", store: store, generations: 1)
         XCTAssertEqual(try first.run(), .reachedGenerations)
         try first.finish(.reachedGenerations)
         var rest = try SearchRun.resume(store: store, name: "split", recordDirectory: directory + "/split", models: Self.models) {
-            StopCondition.relative(generations: 2, confidence: nil, minutes: nil, from: $0, elapsedSeconds: $1)
+            StopCondition.relative(generations: 1, confidence: nil, minutes: nil, from: $0, elapsedSeconds: $1)
         }
         XCTAssertEqual(rest.state.generation, 1)
         XCTAssertEqual(try rest.run(), .reachedGenerations)
         try assertSameRun("straight", "split", store: store)
         // The new stop condition is stored with the run.
         let stored = try RunSettings.decode(try store.run(named: "split").config, run: "split")
-        XCTAssertEqual(stored.stop, StopCondition(generation: 3))
+        XCTAssertEqual(stored.stop, StopCondition(generation: 2))
     }
 
     /// The layered family (figures on a ground, bred by layer crossover and layer mutations) and
     /// the CPPN family (bred by unit crossover and unit mutations), constants polished: straight
-    /// 3 generations = 1, then a bare resume; and the population keeps its family's shape.
+    /// 2 generations = 1, then a bare resume; and the population keeps its family's shape.
     func testLayeredAndCPPNRunsResumeExactlyAndKeepTheirShape() throws {
         let families: [(String, (inout RunSettings) -> Void, (Genome) -> Bool)] = [
             ("layered", { $0.evolution.layers = LayerSeeding(share: 1, layers: 3) }, \.isLayered),
@@ -112,9 +112,9 @@ final class EngineTests: XCTestCase {
                 settings.evolution.crossoverRate = 0.5
                 configure(&settings)
             }
-            var straight = try start("straight", store: store, generations: 3, configure: settings)
+            var straight = try start("straight", store: store, generations: 2, configure: settings)
             XCTAssertEqual(try straight.run(), .reachedGenerations)
-            var interrupted = try start("interrupted", store: store, generations: 3, configure: settings)
+            var interrupted = try start("interrupted", store: store, generations: 2, configure: settings)
             var checks = 0
             XCTAssertEqual(try interrupted.run(shouldStop: { checks += 1; return checks > 1 }), .interrupted)
             try interrupted.finish(.interrupted)
@@ -128,13 +128,13 @@ final class EngineTests: XCTestCase {
         }
     }
 
-    /// A run asked for 3 generations, stopped after 1 (as by Ctrl-C), then resumed with no
-    /// options, finishes its 3 generations and equals the straight run.
+    /// A run asked for 2 generations, stopped after 1 (as by Ctrl-C), then resumed with no
+    /// options, finishes its 2 generations and equals the straight run.
     func testBareResumeFinishesWhatTheRunWasAskedToDo() throws {
         let store = try RunStore.inMemory()
-        var straight = try start("straight", store: store, generations: 3)
+        var straight = try start("straight", store: store, generations: 2)
         XCTAssertEqual(try straight.run(), .reachedGenerations)
-        var interrupted = try start("interrupted", store: store, generations: 3)
+        var interrupted = try start("interrupted", store: store, generations: 2)
         var checks = 0
         XCTAssertEqual(try interrupted.run(shouldStop: { checks += 1; return checks > 1 }), .interrupted)
         XCTAssertEqual(interrupted.state.generation, 1)
@@ -142,30 +142,30 @@ final class EngineTests: XCTestCase {
         var resumed = try SearchRun.resume(store: store, name: "interrupted", recordDirectory: directory + "/i",
                                            models: Self.models)
         XCTAssertEqual(try resumed.run(), .reachedGenerations)
-        XCTAssertEqual(resumed.state.generation, 3)
+        XCTAssertEqual(resumed.state.generation, 2)
         try assertSameRun("straight", "interrupted", store: store)
         // A second bare resume has nothing left to do.
         var again = try SearchRun.resume(store: store, name: "interrupted", recordDirectory: directory + "/i",
                                          models: Self.models)
         XCTAssertEqual(try again.run(), .reachedGenerations)
-        XCTAssertEqual(again.state.generation, 3)
+        XCTAssertEqual(again.state.generation, 2)
     }
 
     /// With random framings renewed each generation (parents re-scored) and polish through the
-    /// framings: straight 3 generations = 1, then a bare resume.
+    /// framings: straight 2 generations = 1, then a bare resume.
     func testFramedRunResumesExactly() throws {
         let store = try RunStore.inMemory()
         let framings = FramingSettings(count: 2, renewal: .generation)
-        var straight = try start("straight", store: store, generations: 3, framings: framings)
+        var straight = try start("straight", store: store, generations: 2, framings: framings)
         XCTAssertEqual(try straight.run(), .reachedGenerations)
-        var split = try start("split", store: store, generations: 3, framings: framings)
+        var split = try start("split", store: store, generations: 2, framings: framings)
         var checks = 0
         XCTAssertEqual(try split.run(shouldStop: { checks += 1; return checks > 1 }), .interrupted)
         var resumed = try SearchRun.resume(store: store, name: "split", recordDirectory: directory + "/s", models: Self.models)
         XCTAssertEqual(try resumed.run(), .reachedGenerations)
         try assertSameRun("straight", "split", store: store)
-        // Re-scoring the parents each generation counts as evaluations: 6 initial + 3 × (6 + 6).
-        XCTAssertEqual(straight.state.evaluations, 6 + 3 * 12)
+        // Re-scoring the parents each generation counts as evaluations: 6 initial + 2 × (6 + 6).
+        XCTAssertEqual(straight.state.evaluations, 6 + 2 * 12)
     }
 
     /// Framings with every kind of input diversity (renewed each generation, and fresh in each
@@ -176,11 +176,11 @@ final class EngineTests: XCTestCase {
         var ranges = Framing.Ranges.standard
         ranges.diversity = .mild
         let framings = FramingSettings(count: 2, renewal: .generation, ranges: ranges)
-        var straight = try start("straight", store: store, generations: 3, framings: framings) {
+        var straight = try start("straight", store: store, generations: 2, framings: framings) {
             $0.polish?.freshFramings = true
         }
         XCTAssertEqual(try straight.run(), .reachedGenerations)
-        var split = try start("split", store: store, generations: 3, framings: framings) { $0.polish?.freshFramings = true }
+        var split = try start("split", store: store, generations: 2, framings: framings) { $0.polish?.freshFramings = true }
         var checks = 0
         XCTAssertEqual(try split.run(shouldStop: { checks += 1; return checks > 1 }), .interrupted)
         var resumed = try SearchRun.resume(store: store, name: "split", recordDirectory: directory + "/s", models: Self.models)
@@ -199,18 +199,18 @@ final class EngineTests: XCTestCase {
             $0.polish?.freshFramings = true
             $0.polish?.every = 1
         }
-        var straight = try start("straight", store: store, generations: 3, framings: framings, configure: configure)
+        var straight = try start("straight", store: store, generations: 2, framings: framings, configure: configure)
         XCTAssertEqual(try straight.run(), .reachedGenerations)
-        var again = try start("again", store: store, generations: 3, framings: framings, configure: configure)
+        var again = try start("again", store: store, generations: 2, framings: framings, configure: configure)
         XCTAssertEqual(try again.run(), .reachedGenerations)
         try assertSameRun("straight", "again", store: store)
-        var split = try start("split", store: store, generations: 3, framings: framings, configure: configure)
+        var split = try start("split", store: store, generations: 2, framings: framings, configure: configure)
         var checks = 0
         XCTAssertEqual(try split.run(shouldStop: { checks += 1; return checks > 1 }), .interrupted)
         var resumed = try SearchRun.resume(store: store, name: "split", recordDirectory: directory + "/s", models: Self.models)
         XCTAssertEqual(try resumed.run(), .reachedGenerations)
         try assertSameRun("straight", "split", store: store)
-        var plain = try start("plain", store: store, generations: 3, framings: framings) {
+        var plain = try start("plain", store: store, generations: 2, framings: framings) {
             $0.evolution.termOperators = TermOperators(crossover: 1, mutation: 0.5)
             $0.polish?.every = 1
         }
