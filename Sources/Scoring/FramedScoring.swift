@@ -114,13 +114,19 @@ public struct FramedScoring {
             let (values, gradients) = try scorer.gradient(images(source, network: k), objective: objective, network: k,
                                                           priorBatch: framings.count)
             value += values.reduce(0, +) * weight
-            for (sampler, g) in zip(samplers[k], gradients) {
-                var scaled = g
-                for i in scaled.pixels.indices { scaled.pixels[i] *= weight }
-                sampler.accumulateAdjoint(scaled, into: &gradient)
-            }
+            accumulateAdjoints(gradients, network: k, weight: weight, into: &gradient)
         }
         return (value, Image(width: source.width, height: source.height, pixels: gradient))
+    }
+
+    /// Adds `weight` times the adjoint of each of network `k`'s framings, applied to that
+    /// framing's image gradient (`gradients`, in framing order), into the source's `gradient`.
+    func accumulateAdjoints(_ gradients: [Image], network k: Int, weight: Float, into gradient: inout [Float]) {
+        for (sampler, g) in zip(samplers[k], gradients) {
+            var scaled = g
+            for i in scaled.pixels.indices { scaled.pixels[i] *= weight }
+            sampler.accumulateAdjoint(scaled, into: &gradient)
+        }
     }
 }
 

@@ -64,8 +64,15 @@ public struct Judge {
                 framingCount: Int = Judge.framingCount, threads: Int = 2) throws {
         scorer = try Scorer(models: training.map(\.model) + [heldOut.model], threads: threads)
         names = training.map(\.name) + [heldOut.name]
-        var rng = SplitMix64(state: Judge.seed)
-        framings = (0..<framingCount).map { _ in Framing.random(using: &rng) }
+        framings = Self.framings(count: framingCount)
+    }
+
+    /// The judge's first `count` framings, drawn from `seed`: the same for every judge, so
+    /// other measurements (a render's statistics prior in `bench evolve`) can read the
+    /// framings the verdicts come from.
+    public static func framings(count: Int = framingCount) -> [Framing] {
+        var rng = SplitMix64(state: seed)
+        return (0..<count).map { _ in Framing.random(using: &rng) }
     }
 
     /// What each network (training networks first, the held-out one last) sees in `render`:

@@ -66,34 +66,12 @@ extension Scorer {
         values.reserveCapacity(images.count)
         gradients.reserveCapacity(images.count)
         for batch in batches {
-            let chunk = Array(images[batch]), b = batch.count
-            let input = try Preprocess.batch(chunk, resolution: session.model.resolution)
             var enginePrior = prior
-            enginePrior.weight = prior.weight * Float(b)
-            let own: [Float], gradient: [Float], priorValue: PriorValue?
-            if let rest, rest.readsLogSoftmaxOnly {
-                let result = try timed(b) {
-                    try session.inputGradient(input, batch: b, prior: enginePrior) { _, logSoftmax in
-                        (rest.value(logProbabilities: logSoftmax), rest.gradient(logProbabilities: logSoftmax))
-                    }
-                }
-                (own, gradient, priorValue) = (result.objective, result.gradient, result.prior)
-            } else {
-                let taps = rest?.taps(network: name) ?? .output
-                let result = try timed(b) {
-                    try session.featureGradient(input, batch: b, taps: taps, prior: enginePrior) { _, features in
-                        rest?.derivative(features: features, taps: taps, network: name) ?? FeatureDerivative(value: 0)
-                    }
-                }
-                (own, gradient, priorValue) = (result.values, result.gradient, result.prior)
-            }
-            let penalty = Double(prior.weight) * (priorValue?.value ?? 0)
-            values += own.map { Float(Double($0) - penalty) }
-            let size = input.count / b
-            gradients += chunk.indices.map { n in
-                Image(width: chunk[n].width, height: chunk[n].height,
-                      pixels: gradient[(n * size)..<((n + 1) * size)].map { $0 * Preprocess.pixelGradientScale })
-            }
+            enginePrior.weight = prior.weight * Float(batch.count)
+            let pass = try gradientPass(Array(images[batch]), objective: rest, network: k, prior: enginePrior)
+            let penalty = Double(prior.weight) * (pass.prior?.value ?? 0)
+            values += pass.values.map { Float(Double($0) - penalty) }
+            gradients += pass.gradients
         }
         return (values, gradients)
     }

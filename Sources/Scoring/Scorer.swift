@@ -123,32 +123,41 @@ public final class Scorer {
         if objective.readsStatistics {
             return try gradientWithPrior(images, objective: objective, network: k, priorBatch: priorBatch)
         }
+        let pass = try gradientPass(images, objective: objective, network: k, prior: nil)
+        return (pass.values, pass.gradients)
+    }
+
+    /// One forward and backward batch on network `k`: each image's value of `objective` (0 when
+    /// nil: the prior alone), the gradient of their sum plus, with `prior`, of `−prior.weight · P`
+    /// of the whole batch with respect to each image's pixels, and P's value.
+    func gradientPass(_ images: [Image], objective: Objective?, network k: Int,
+                      prior: StatisticsPrior?) throws -> (values: [Float], gradients: [Image], prior: PriorValue?) {
         let session = sessions[k]
         let input = try Preprocess.batch(images, resolution: session.model.resolution)
-        let values: [Float], gradient: [Float]
-        if objective.readsLogSoftmaxOnly {
+        let values: [Float], gradient: [Float], priorValue: PriorValue?
+        if let objective, objective.readsLogSoftmaxOnly {
             let result = try timed(images.count) {
-                try session.inputGradient(input, batch: images.count) { _, logSoftmax in
+                try session.inputGradient(input, batch: images.count, prior: prior) { _, logSoftmax in
                     (objective.value(logProbabilities: logSoftmax), objective.gradient(logProbabilities: logSoftmax))
                 }
             }
-            (values, gradient) = (result.objective, result.gradient)
+            (values, gradient, priorValue) = (result.objective, result.gradient, result.prior)
         } else {
             let name = networkName(k)
-            let taps = objective.taps(network: name)
+            let taps = objective?.taps(network: name) ?? .output
             let result = try timed(images.count) {
-                try session.featureGradient(input, batch: images.count, taps: taps) { _, features in
-                    objective.derivative(features: features, taps: taps, network: name)
+                try session.featureGradient(input, batch: images.count, taps: taps, prior: prior) { _, features in
+                    objective?.derivative(features: features, taps: taps, network: name) ?? FeatureDerivative(value: 0)
                 }
             }
-            (values, gradient) = (result.values, result.gradient)
+            (values, gradient, priorValue) = (result.values, result.gradient, result.prior)
         }
         let size = input.count / max(images.count, 1)
         let gradients = images.indices.map { n in
             Image(width: images[n].width, height: images[n].height,
                   pixels: gradient[(n * size)..<((n + 1) * size)].map { $0 * Preprocess.pixelGradientScale })
         }
-        return (values, gradients)
+        return (values, gradients, priorValue)
     }
 
     /// Runs one classifier call on `count` images and counts it.

@@ -18,7 +18,7 @@ public struct RunJudge {
 
     /// The judge of a run on `networks`: those networks and one it never used
     /// (`ModelCache.heldOut(for:)`), loaded from `models`, on `threads` threads (default: the cache's).
-    static func judge(networks: [ModelVariant], models: ModelCache, threads: Int? = nil) throws -> Judge {
+    public static func judge(networks: [ModelVariant], models: ModelCache, threads: Int? = nil) throws -> Judge {
         let heldOut = ModelCache.heldOut(for: networks)
         return try Judge(training: try networks.map { ($0.rawValue, try models.model($0)) },
                          heldOut: (heldOut.rawValue, try models.model(heldOut)), threads: threads ?? models.threads)

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import Genome
-import Imaging
 import Net
 import Render
 import Scoring
@@ -99,7 +98,7 @@ struct BenchEvolve: ParsableCommand {
     }
 
     /// What every seed shares: class names, loaded networks, the seed library, and Lite0 for
-    /// who made the records (records_by= per origin, variation_records= the share made by crossover or mutation, variation_gain= their share of the fitness gained from record to record), the old exact-framing figure.
+    /// the old exact-framing figure.
     struct Context {
         let names: ImageNetClasses
         let models: ModelCache
@@ -133,9 +132,8 @@ struct BenchEvolve: ParsableCommand {
         // The feature-statistics prior P of the record render (DeepInversion's distance from the
         // training images' statistics, whether or not the objective penalises it), over the
         // judge's 16 framings on each training network, averaged: lower is more image-like.
-        var judgeFramings = SplitMix64(state: Judge.seed)
-        let prior = -(try FramedScoring(scorer: scorer, framings: (0..<Judge.framingCount).map { _ in Framing.random(using: &judgeFramings) },
-                                        sourceSize: exported.width).evaluate([exported], objective: .stats(.all))[0].value)
+        let prior = -(try FramedScoring(scorer: scorer, framings: Judge.framings(), sourceSize: exported.width)
+            .evaluate([exported], objective: .stats(.all))[0].value)
         // Who made the progress: records per origin, and the share of the fitness gained from
         // record to record that crossover and mutation made.
         let share = VariationShare(rows: try run.store.records(run: run.run.id))

@@ -55,9 +55,7 @@ struct BenchPixels: ParsableCommand {
         let cache = threads.cache(), names = try ImageNetClasses.bundled()
         let networks = try ModelCache.variants(model.isEmpty ? ["lite0", "lite1"] : model)
         let scorer = try cache.scorer(networks)
-        let heldOut = ModelCache.heldOut(for: networks)
-        let judge = try Judge(training: try networks.map { ($0.rawValue, try cache.model($0)) },
-                              heldOut: (heldOut.rawValue, try cache.model(heldOut)), threads: cache.threads)
+        let judge = try RunJudge.judge(networks: networks, models: cache)
         var ranges = Framing.Ranges.standard
         ranges.diversity = framingDiversity.ranges
         let settings = FramedPixelPolishSettings(steps: steps, learningRate: lr, tvWeight: tv, framings: framings,

@@ -63,12 +63,7 @@ extension InferenceSession {
 
     /// The tapped features of each image (forward only, through the same stored-activation pass).
     public func features(_ input: [Float], batch: Int, taps: FeatureTaps) throws -> [NetworkFeatures] {
-        let collected = FeatureCollector(count: batch)
-        _ = try pass(input, batch: batch, taps: taps, prior: nil, backward: false, logits: nil) { n, features in
-            collected.store(features, at: n)
-            return FeatureDerivative(value: 0)
-        }
-        return collected.all()
+        try collectFeatures(input, batch: batch, taps: taps, prior: nil).features
     }
 
     /// The tapped features of each image and the statistics prior's value over the whole batch,
@@ -76,12 +71,19 @@ extension InferenceSession {
     /// a prior term needs, without a second pass for the prior.
     public func features(_ input: [Float], batch: Int, taps: FeatureTaps,
                          prior: StatisticsPrior) throws -> (features: [NetworkFeatures], prior: PriorValue) {
+        let collected = try collectFeatures(input, batch: batch, taps: taps, prior: prior)
+        return (collected.features, collected.prior ?? PriorValue(terms: []))
+    }
+
+    /// One forward pass keeping every image's tapped features, and the prior's value if asked.
+    private func collectFeatures(_ input: [Float], batch: Int, taps: FeatureTaps,
+                                 prior: StatisticsPrior?) throws -> (features: [NetworkFeatures], prior: PriorValue?) {
         let collected = FeatureCollector(count: batch)
         let result = try pass(input, batch: batch, taps: taps, prior: prior, backward: false, logits: nil) { n, features in
             collected.store(features, at: n)
             return FeatureDerivative(value: 0)
         }
-        return (collected.all(), result.prior ?? PriorValue(terms: []))
+        return (collected.all(), result.prior)
     }
 
     /// The statistics prior's value over `batch` preprocessed images and its per-layer terms,
