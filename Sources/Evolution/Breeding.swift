@@ -14,9 +14,11 @@ struct Breeding {
     /// genomes, then ramped half-and-half trees over the configured depth range.
     func randomGenomes(_ count: Int, using rng: inout SeededGenerator) -> [Genome] {
         var genomes: [Genome] = []
-        if let layers = config.layers, Genome.maxLayers(within: limits) > 0 {
+        if let layers = config.layers, Genome.maxLayers(within: limits, texture: layers.texture) > 0 {
             let n = Int((Double(count) * layers.share).rounded())
-            for _ in 0..<n { genomes.append(Genome.layered(layers: layers.layers, limits: limits, using: &rng)) }
+            for _ in 0..<n {
+                genomes.append(Genome.layered(layers: layers.layers, limits: limits, texture: layers.texture, using: &rng))
+            }
         }
         if let cppn = config.cppn {
             let n = Swift.min(Int((Double(count) * cppn.share).rounded()), count - genomes.count)
@@ -61,8 +63,26 @@ struct Breeding {
     }
 
     /// One child, and whether crossover or mutation made it: crossover of two parents drawn by
-    /// `pick`, or one mutation of one.
+    /// `pick`, or one mutation of one. When the layered family keeps its shape, a child of a
+    /// layered parent that is no longer a stack of layers (a hoist, a shrink or a subtree
+    /// crossover at the root) is replaced by a layer mutation of that parent: otherwise a
+    /// population with no class signal yet drifts to the smallest, flattest genomes, which TV
+    /// and parsimony pay best (README, "Figures on a ground").
     func child(parents pick: (inout SeededGenerator) -> Genome, using rng: inout SeededGenerator) -> (Genome, Origin) {
+        guard let layers = config.layers, layers.keepsShape == true else { return anyChild(parents: pick, using: &rng) }
+        var first: Genome?
+        let made = anyChild(parents: { rng in
+            let parent = pick(&rng)
+            if first == nil { first = parent }
+            return parent
+        }, using: &rng)
+        guard let parent = first, parent.isLayered, !made.0.isLayered else { return made }
+        let kinds = Genome.LayerMutation.allCases
+        return (parent.layerMutated(kinds[rng.below(kinds.count)], limits: limits, texture: layers.texture, using: &rng), .mutation)
+    }
+
+    /// A child by any of the configured operators.
+    private func anyChild(parents pick: (inout SeededGenerator) -> Genome, using rng: inout SeededGenerator) -> (Genome, Origin) {
         if Double.random(in: 0..<1, using: &rng) < config.crossoverRate {
             let a = pick(&rng), b = pick(&rng)
             if let layers = config.layers, a.isLayered, b.isLayered,
@@ -82,7 +102,8 @@ struct Breeding {
         let parent = pick(&rng)
         if let layers = config.layers, parent.isLayered, Double.random(in: 0..<1, using: &rng) < layers.mutation {
             let kinds = Genome.LayerMutation.allCases
-            return (parent.layerMutated(kinds[rng.below(kinds.count)], limits: limits, using: &rng), .mutation)
+            return (parent.layerMutated(kinds[rng.below(kinds.count)], limits: limits, texture: layers.texture, using: &rng),
+                    .mutation)
         }
         if let cppn = config.cppn, parent.isCPPN, Double.random(in: 0..<1, using: &rng) < cppn.mutation {
             let kinds = Genome.CPPNMutation.allCases

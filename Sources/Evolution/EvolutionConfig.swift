@@ -1,3 +1,5 @@
+import Genome
+
 /// Every knob of the search; stored as JSON with each run so `resume` continues with the same ones.
 public struct EvolutionConfig: Codable, Sendable, Equatable {
     /// Individuals kept from one generation to the next (μ).
@@ -78,12 +80,31 @@ public struct LayerSeeding: Codable, Sendable, Equatable {
     /// Share of mutations of a layered parent that are layer mutations (a new, reshaped,
     /// recoloured, reordered, added or removed layer, or a new ground) instead of tree mutations.
     public var mutation: Double
+    /// Plane waves added to the ground and to each layer's colour (`Genome.LayerTexture`), of
+    /// frequency scale `waveFrequency`; nil (configs stored before textures existed): none.
+    public var groundWaves: Int?
+    public var colourWaves: Int?
+    public var waveFrequency: Float?
+    /// Whether a child of a layered parent must be layered too (`Breeding.child`); nil or
+    /// false (configs stored before it existed): any operator's child is kept.
+    public var keepsShape: Bool?
 
-    public init(share: Double = 1, layers: Int = 4, crossover: Double = 0.5, mutation: Double = 0.5) {
+    public init(share: Double = 1, layers: Int = 4, crossover: Double = 0.5, mutation: Double = 0.5,
+                groundWaves: Int? = nil, colourWaves: Int? = nil, waveFrequency: Float? = nil, keepsShape: Bool? = nil) {
         self.share = share
         self.layers = layers
         self.crossover = crossover
         self.mutation = mutation
+        self.groundWaves = groundWaves
+        self.colourWaves = colourWaves
+        self.waveFrequency = waveFrequency
+        self.keepsShape = keepsShape
+    }
+
+    /// The texture random layers, colours and grounds are drawn with.
+    public var texture: LayerTexture {
+        LayerTexture(groundWaves: groundWaves ?? 0, colourWaves: colourWaves ?? 0,
+                     frequency: waveFrequency ?? LayerTexture.flat.frequency)
     }
 }
 

@@ -32,11 +32,12 @@ extension Genome {
     static let groundDepth = 6
     static let groundNodes = 22
 
-    /// The most layers a layered genome may have within `limits` (0 if not even one fits).
-    public static func maxLayers(within limits: Limits) -> Int {
-        let byNodes = (limits.maxNodes - groundNodes) / layerNodes
-        // Layer 1's mix sits at depth `layers`; its mask below it, the ground below all mixes.
-        let byDepth = limits.maxDepth - Swift.max(layerMaskDepth + 1, groundDepth + 1) + 1
+    /// The most layers a layered genome with `texture` may have within `limits` (0 if not
+    /// even one fits).
+    public static func maxLayers(within limits: Limits, texture: LayerTexture = .flat) -> Int {
+        let byNodes = (limits.maxNodes - texture.groundNodes) / texture.layerNodes
+        // Layer 1's mix sits at depth `layers`; its mask and colour below it, the ground below all mixes.
+        let byDepth = limits.maxDepth - Swift.max(texture.layerDepth, texture.groundDepth) + 1
         return Swift.max(0, Swift.min(byNodes, byDepth))
     }
 
@@ -68,16 +69,30 @@ extension Genome {
 
     /// A random layered genome: a ground and `layers` random layers (fewer if `limits` hold
     /// fewer; they must hold one, see `maxLayers`).
-    public static func layered(layers count: Int, limits: Limits = .standard,
+    /// With a `texture`, the ground and each layer's colour carry sums of plane waves.
+    public static func layered(layers count: Int, limits: Limits = .standard, texture: LayerTexture = .flat,
                                using rng: inout some RandomNumberGenerator) -> Genome {
-        let fitting = Swift.min(count, maxLayers(within: limits))
+        let fitting = Swift.min(count, maxLayers(within: limits, texture: texture))
         precondition(fitting >= 1, "layered: the limits do not hold one layer")
-        return layered(ground: randomGround(using: &rng), layers: (0..<fitting).map { _ in randomLayer(using: &rng) })
+        let ground = randomGround(texture: texture, using: &rng)
+        return layered(ground: ground, layers: (0..<fitting).map { _ in randomLayer(texture: texture, using: &rng) })
     }
 
     /// A random ground: a colour with a gentle gradient across the picture, half the time
-    /// with a noise texture in its blue channel.
-    public static func randomGround(using rng: inout some RandomNumberGenerator) -> Genome {
+    /// with a noise texture in its blue channel; with a `texture`, plus a sum of plane waves.
+    public static func randomGround(texture: LayerTexture = .flat, using rng: inout some RandomNumberGenerator) -> Genome {
+        let ground = flatGround(using: &rng)
+        return texture.groundWaves == 0 ? ground : textured(ground, waves: texture.groundWaves, texture.frequency, using: &rng)
+    }
+
+    /// `(add base Σ waves)`: `base` with `count` plane waves of frequency scale `frequency` on it.
+    static func textured(_ base: Genome, waves count: Int, _ frequency: Float,
+                         using rng: inout some RandomNumberGenerator) -> Genome {
+        let waves = Genome.waves(terms: count, frequency: frequency, limits: Limits(uncheckedDepth: Genome.maxDepth, nodes: Genome.maxNodes), using: &rng)
+        return Genome(validNodes: [Node(.add)] + base.nodes + waves.nodes)
+    }
+
+    static func flatGround(using rng: inout some RandomNumberGenerator) -> Genome {
         func level() -> Node { constant(1.4 * rng.unit() - 0.7) }
         var nodes: [Node] = [Node(.rgb),
                              Node(.add), level(), Node(.mul), constant(0.2 * rng.gaussian()), Node(.x),
@@ -94,13 +109,19 @@ extension Genome {
 
     /// A random layer: an ellipse somewhere in the middle of the picture (half the time turned,
     /// half the time warped into a blob), in a random colour (sometimes textured).
-    public static func randomLayer(using rng: inout some RandomNumberGenerator) -> Layer {
-        Layer(colour: randomLayerColour(using: &rng), mask: randomMask(using: &rng))
+    /// With a `texture`, the colour carries a sum of plane waves.
+    public static func randomLayer(texture: LayerTexture = .flat, using rng: inout some RandomNumberGenerator) -> Layer {
+        Layer(colour: randomLayerColour(texture: texture, using: &rng), mask: randomMask(using: &rng))
     }
 
     /// `(rgb r g b)` with channel levels in [−0.9, 0.9] (so within the output's range), 40 % of
-    /// the time with a noise texture on the red channel.
-    static func randomLayerColour(using rng: inout some RandomNumberGenerator) -> Genome {
+    /// the time with a noise texture on the red channel; with a `texture`, plus a sum of waves.
+    static func randomLayerColour(texture: LayerTexture = .flat, using rng: inout some RandomNumberGenerator) -> Genome {
+        let colour = flatLayerColour(using: &rng)
+        return texture.colourWaves == 0 ? colour : textured(colour, waves: texture.colourWaves, texture.frequency, using: &rng)
+    }
+
+    static func flatLayerColour(using rng: inout some RandomNumberGenerator) -> Genome {
         func level() -> Node { constant(1.8 * rng.unit() - 0.9) }
         var nodes: [Node] = [Node(.rgb)]
         if rng.chance(0.4) {
@@ -172,31 +193,64 @@ extension Genome {
 
     /// One layer mutation of a layered genome (of any genome: a genome without layers is a
     /// ground, and gains or changes only what it can). A child that would break `limits` is
-    /// replaced by the parent.
-    public func layerMutated(_ kind: LayerMutation, limits: Limits = .standard,
+    /// replaced by the parent. New layers, colours and grounds are drawn with `texture`.
+    public func layerMutated(_ kind: LayerMutation, limits: Limits = .standard, texture: LayerTexture = .flat,
                              using rng: inout some RandomNumberGenerator) -> Genome {
         var (ground, layers) = layerStack
         switch kind {
         case .replaceLayer where !layers.isEmpty:
-            layers[rng.below(layers.count)] = Self.randomLayer(using: &rng)
+            layers[rng.below(layers.count)] = Self.randomLayer(texture: texture, using: &rng)
         case .reshape where !layers.isEmpty:
             layers[rng.below(layers.count)].mask = Self.randomMask(using: &rng)
         case .recolour where !layers.isEmpty:
-            layers[rng.below(layers.count)].colour = Self.randomLayerColour(using: &rng)
+            layers[rng.below(layers.count)].colour = Self.randomLayerColour(texture: texture, using: &rng)
         case .reorder where layers.count >= 2:
             let k = rng.below(layers.count - 1)
             layers.swapAt(k, k + 1)
         case .removeLayer where layers.count >= 2:
             layers.remove(at: rng.below(layers.count))
         case .replaceGround:
-            ground = Self.randomGround(using: &rng)
+            ground = Self.randomGround(texture: texture, using: &rng)
         default:
             // Adding, and every kind a stack too small for falls back to adding a layer.
-            layers.append(Self.randomLayer(using: &rng))
+            layers.append(Self.randomLayer(texture: texture, using: &rng))
         }
         let child = Self.layered(ground: ground, layers: layers)
         return limits.admits(child) ? child : self
     }
+}
+
+/// Plane-wave texture inside a layered genome: the ground and each layer's colour become
+/// `(add FLAT Σ waves)`, so the figure and the ground can carry a pattern (stripes, a shell's
+/// mottling) that constant polish tunes, while the masks keep the figures. `.flat`: none.
+public struct LayerTexture: Sendable, Equatable {
+    /// Wave terms added to the ground.
+    public var groundWaves: Int
+    /// Wave terms added to each layer's colour.
+    public var colourWaves: Int
+    /// Standard deviation of the waves' frequencies (radians per unit), as `Genome.waves`.
+    public var frequency: Float
+
+    public init(groundWaves: Int, colourWaves: Int, frequency: Float) {
+        precondition(groundWaves >= 0 && colourWaves >= 0, "LayerTexture: negative wave counts")
+        self.groundWaves = groundWaves
+        self.colourWaves = colourWaves
+        self.frequency = frequency
+    }
+
+    public static let flat = LayerTexture(groundWaves: 0, colourWaves: 0, frequency: 8)
+
+    /// The largest and deepest random ground (with its waves).
+    var groundNodes: Int { Genome.groundNodes + Self.wavesNodes(groundWaves) }
+    var groundDepth: Int { Swift.max(Genome.groundDepth, Self.wavesDepth(groundWaves)) + 1 }
+    /// The most nodes and the depth below a layer's `mix` of a random layer.
+    var layerNodes: Int { Genome.layerNodes + Self.wavesNodes(colourWaves) }
+    var layerDepth: Int { Swift.max(Genome.layerMaskDepth, Self.wavesDepth(colourWaves)) + 1 }
+
+    /// Nodes of `(add … Σ waves)` beyond the flat part.
+    static func wavesNodes(_ n: Int) -> Int { n == 0 ? 0 : 1 + n * (Genome.waveTermNodes + 1) - 1 }
+    /// Depth of the `add` over a wave sum of `n` terms.
+    static func wavesDepth(_ n: Int) -> Int { n == 0 ? 0 : 1 + Genome.waveTermDepth + Genome.sumDepth(n) }
 }
 
 private extension Float {

@@ -41,6 +41,7 @@ struct RandomCommand: ParsableCommand {
             Examples:
               pareidolia random --count 16 --seed 7 -o random/
               pareidolia random --family layered --layers 5 --count 16 -o layered/
+              pareidolia random --family layered --ground-waves 8 --layer-waves 2 -o textured/
             """)
 
     /// The genome families `random` draws from.
@@ -48,6 +49,8 @@ struct RandomCommand: ParsableCommand {
 
     @Option(help: "Genome family: trees, waves, layered or cppn.") var family: Family = .trees
     @Option(parsing: .unconditional, help: "Layered family: shapes per genome (at most 7).") var layers = 4
+    @Option(parsing: .unconditional, help: "Layered family: plane waves added to the ground (0: a flat ground).") var groundWaves = 0
+    @Option(parsing: .unconditional, help: "Layered family: plane waves added to each shape's colour (0: flat colours).") var layerWaves = 0
 
     @Option(parsing: .unconditional, help: "How many genomes.") var count = 16
     @Option(parsing: .unconditional, help: "Random seed (same seed, same genomes).") var seed: UInt64 = 7
@@ -62,13 +65,24 @@ struct RandomCommand: ParsableCommand {
         guard (1...12).contains(initialMinDepth), (initialMinDepth...12).contains(initialMaxDepth) else {
             throw ValidationError("need 1 ≤ --initial-min-depth ≤ --initial-max-depth ≤ 12")
         }
-        guard (1...Genome.maxLayers(within: Self.layeredLimits)).contains(layers) else {
-            throw ValidationError("--layers must be 1…\(Genome.maxLayers(within: Self.layeredLimits)), got \(layers)")
+        guard (0...64).contains(groundWaves), (0...16).contains(layerWaves) else {
+            throw ValidationError("--ground-waves must be 0…64 and --layer-waves 0…16, got \(groundWaves) and \(layerWaves)")
+        }
+        if family != .layered, groundWaves > 0 || layerWaves > 0 {
+            throw ValidationError("--ground-waves and --layer-waves texture layered genomes; add --family layered or leave them out")
+        }
+        let fitting = Genome.maxLayers(within: Self.texturedLimits, texture: texture)
+        guard (1...fitting).contains(layers) else {
+            throw ValidationError("--layers must be 1…\(fitting) with --ground-waves \(groundWaves) and --layer-waves \(layerWaves), got \(layers)")
         }
     }
 
     /// Room for 7 layers or a CPPN: depth 16, 400 nodes.
     static let layeredLimits = (try? Limits(maxDepth: 16, maxNodes: 400)) ?? .standard
+    /// Textured layers: depth 16, 2000 nodes.
+    static let texturedLimits = (try? Limits(maxDepth: 16, maxNodes: 2000)) ?? .standard
+
+    var texture: LayerTexture { LayerTexture(groundWaves: groundWaves, colourWaves: layerWaves, frequency: 8) }
 
     /// `count` genomes of the chosen family.
     func genomes(using rng: inout SeededGenerator) -> [Genome] {
@@ -78,7 +92,8 @@ struct RandomCommand: ParsableCommand {
             let limits = (try? Limits(maxDepth: 12, maxNodes: 400)) ?? .standard
             return (0..<count).map { _ in Genome.waves(terms: 24, frequency: 8, limits: limits, using: &rng) }
         case .layered:
-            return (0..<count).map { _ in Genome.layered(layers: layers, limits: Self.layeredLimits, using: &rng) }
+            let limits = texture == .flat ? Self.layeredLimits : Self.texturedLimits
+            return (0..<count).map { _ in Genome.layered(layers: layers, limits: limits, texture: texture, using: &rng) }
         case .cppn:
             return (0..<count).compactMap { _ in Genome.cppn(limits: Self.layeredLimits, using: &rng) }
         }

@@ -18,6 +18,10 @@ struct BreedingOptions: ParsableArguments {
     @Option(help: "Genome family of random genomes (initial population, immigrants, restarts): waves (sums of coloured plane waves), layered (soft shapes composited on a ground, bred by layer crossover and layer mutations), cppn (a small network of sin/gauss/tanh/abs units over x, y, r feeding a two-colour palette, bred by unit crossover and unit mutations) or trees (ramped half-and-half expression trees).")
     var family: GenomeFamily = .waves
     @Option(parsing: .unconditional, help: "Layered family: shapes per random genome.") var layers = LayerSeeding().layers
+    @Option(parsing: .unconditional, help: "Layered family: plane waves (of --wave-frequency) added to the ground, a pattern polish can tune (0: a flat ground).")
+    var groundWaves = 0
+    @Option(parsing: .unconditional, help: "Layered family: plane waves (of --wave-frequency) added to each shape's colour (0: flat colours).")
+    var layerWaves = 0
     @Option(parsing: .unconditional, help: "Sine terms in each random wave genome, Σ colour·sin(u·x + v·y + φ) (0: random trees only).")
     var waves = 24
     @Option(parsing: .unconditional, help: "Share of random genomes (initial population, immigrants, restarts) that are wave genomes.")
@@ -41,6 +45,14 @@ struct BreedingOptions: ParsableArguments {
 
     /// The depth limit in force: as given, else 12 (16 for the layered and CPPN families).
     var depth: Int { maxDepth ?? (family == .layered || family == .cppn ? 16 : 12) }
+
+    /// The layered family's seeding (texture fields only when textured, so untextured plans
+    /// keep their stored form).
+    var layerSeeding: LayerSeeding {
+        LayerSeeding(share: 1, layers: layers, groundWaves: groundWaves > 0 ? groundWaves : nil,
+                     colourWaves: layerWaves > 0 ? layerWaves : nil,
+                     waveFrequency: groundWaves > 0 || layerWaves > 0 ? waveFrequency : nil, keepsShape: true)
+    }
 
     func validate() throws {
         guard (4...BreedingOptions.maxPopulation).contains(population) else {
@@ -67,10 +79,16 @@ struct BreedingOptions: ParsableArguments {
         if family == .cppn, maxNodes < Genome.cppnNodes || depth < Genome.cppnDepth {
             throw ValidationError("--max-nodes \(maxNodes) / --max-depth \(depth) cannot hold a CPPN genome (\(Genome.cppnNodes) nodes, depth \(Genome.cppnDepth)); raise them")
         }
+        guard groundWaves >= 0, layerWaves >= 0 else {
+            throw ValidationError("--ground-waves and --layer-waves must be 0 or more, got \(groundWaves) and \(layerWaves)")
+        }
+        if family != .layered, groundWaves > 0 || layerWaves > 0 {
+            throw ValidationError("--ground-waves and --layer-waves texture layered genomes; add --family layered or leave them out")
+        }
         if family == .layered {
-            let fitting = Genome.maxLayers(within: limits)
+            let fitting = Genome.maxLayers(within: limits, texture: layerSeeding.texture)
             guard fitting >= 1 else {
-                throw ValidationError("--max-nodes \(maxNodes) / --max-depth \(depth) cannot hold a layered genome; raise them (a layer needs depth 10 and about 54 nodes)")
+                throw ValidationError("--max-nodes \(maxNodes) / --max-depth \(depth) cannot hold a layered genome with --ground-waves \(groundWaves) and --layer-waves \(layerWaves); raise them (a flat layer needs depth 10 and about 54 nodes, each wave 16 more)")
             }
             guard (1...fitting).contains(layers) else {
                 throw ValidationError("--layers must be 1…\(fitting) within --max-depth \(depth) and --max-nodes \(maxNodes), got \(layers)")
@@ -86,7 +104,7 @@ struct BreedingOptions: ParsableArguments {
         c.maxNodes = maxNodes
         c.maxDepth = depth
         if family == .layered {
-            c.layers = LayerSeeding(share: 1, layers: layers)
+            c.layers = layerSeeding
             return c
         }
         if family == .cppn {

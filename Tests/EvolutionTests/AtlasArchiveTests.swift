@@ -73,4 +73,34 @@ final class AtlasArchiveTests: XCTestCase {
         XCTAssertEqual(first.count, 12)
         XCTAssertTrue(first.allSatisfy { $0.nodeCount <= 400 })
     }
+
+    /// A layered family that keeps its shape breeds only stacks of layers from stacks of layers,
+    /// even with operators that would cut one down (hoists and shrinks, subtree crossover);
+    /// without it, the same operators make children that are no longer layered.
+    func testALayeredFamilyThatKeepsItsShapeBreedsOnlyLayeredChildren() throws {
+        func layeredShare(keepsShape: Bool?) throws -> Double {
+            var config = EvolutionConfig()
+            config.maxNodes = 400
+            config.maxDepth = 16
+            config.offspringPerGeneration = 200
+            config.crossoverRate = 0.5
+            config.mutation.hoist = 1
+            config.mutation.shrink = 1
+            config.layers = LayerSeeding(share: 1, layers: 3, crossover: 0, mutation: 0, keepsShape: keepsShape)
+            let breeder = AtlasBreeder(config: config, recentBatches: 5, recentShare: 0.5)
+            var rng = SeededGenerator(seed: 9)
+            var archive = AtlasArchive(cells: [0, 1])
+            for (k, g) in try breeder.randomGenomes(2, using: &rng).enumerated() {
+                XCTAssertTrue(g.isLayered)
+                archive.offer(g, scores: [CellScore(quality: Float(k), confidence: 0, naturalness: 0),
+                                          CellScore(quality: Float(-k), confidence: 0, naturalness: 0)], batch: 0)
+            }
+            let children = try breeder.children(of: archive, batch: 1, using: &rng)
+            return Double(children.filter(\.isLayered).count) / Double(children.count)
+        }
+        XCTAssertEqual(try layeredShare(keepsShape: true), 1)
+        // Rare per child (2 of 200 here), but selection favours them while no layer raises the class.
+        XCTAssertLessThan(try layeredShare(keepsShape: nil), 1, "hoists, shrinks and crossovers cut stacks down when the shape is not kept")
+    }
 }
+

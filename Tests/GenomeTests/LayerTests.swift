@@ -87,4 +87,32 @@ final class LayerTests: XCTestCase {
         }
         XCTAssertEqual(layerCounts, Set(1...7))
     }
+
+    /// Textured layers: the ground and every colour carry their waves, the size bounds that
+    /// `maxLayers` assumes hold for every draw, and operators keep drawing textured parts.
+    func testTexturedLayersCarryTheirWavesAndStayWithinTheLimits() throws {
+        let texture = LayerTexture(groundWaves: 8, colourWaves: 2, frequency: 8)
+        let roomy = try Limits(maxDepth: 16, maxNodes: 600)
+        // Ground: 22 + 8·16 nodes; a layer: 54 + 2·16. (600 − 150) / 86 = 5; depth 16 − 11 + 1 = 6.
+        XCTAssertEqual(Genome.maxLayers(within: roomy, texture: texture), 5)
+        XCTAssertEqual(Genome.maxLayers(within: limits, texture: texture), 2)
+        var rng = SeededGenerator(seed: 5)
+        for i in 0..<500 {
+            let g = Genome.layered(layers: 1 + i % 5, limits: roomy, texture: texture, using: &rng)
+            XCTAssertTrue(roomy.admits(g), "\(g.nodeCount) nodes, depth \(g.depth)")
+            XCTAssertEqual(try Genome(parsing: g.description), g)
+            let stack = g.layerStack
+            XCTAssertEqual(stack.ground.nodes.filter { $0.op == .sin }.count, 8, "the ground's waves")
+            for layer in stack.layers {
+                XCTAssertEqual(layer.colour.nodes.filter { $0.op == .sin }.count, 2, "each colour's waves")
+            }
+            let kind = Genome.LayerMutation.allCases[i % Genome.LayerMutation.allCases.count]
+            let child = g.layerMutated(kind, limits: roomy, texture: texture, using: &rng)
+            XCTAssertTrue(roomy.admits(child))
+            XCTAssertTrue(child.layerStack.layers.allSatisfy { $0.colour.nodes.contains { $0.op == .sin } },
+                          "\(kind): new colours are textured too")
+        }
+        let flat = Genome.layered(layers: 3, limits: limits, using: &rng)
+        XCTAssertFalse(flat.nodes.contains { $0.op == .sin }, "untextured layers draw no waves")
+    }
 }

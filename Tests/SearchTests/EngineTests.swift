@@ -96,12 +96,14 @@ final class EngineTests: XCTestCase {
         XCTAssertEqual(stored.stop, StopCondition(generation: 2))
     }
 
-    /// The layered family (figures on a ground, bred by layer crossover and layer mutations) and
+    /// The layered family (figures on a ground, bred by layer crossover and layer mutations;
+    /// textured, so the texture is stored with the run and a resume draws the same waves) and
     /// the CPPN family (bred by unit crossover and unit mutations), constants polished: straight
     /// 2 generations = 1, then a bare resume; and the population keeps its family's shape.
     func testLayeredAndCPPNRunsResumeExactlyAndKeepTheirShape() throws {
         let families: [(String, (inout RunSettings) -> Void, (Genome) -> Bool)] = [
-            ("layered", { $0.evolution.layers = LayerSeeding(share: 1, layers: 3) }, \.isLayered),
+            ("layered", { $0.evolution.layers = LayerSeeding(share: 1, layers: 3, groundWaves: 4, colourWaves: 1, waveFrequency: 8) },
+             { $0.isLayered && $0.nodes.contains { $0.op == .sin } }),
             ("cppn", { $0.evolution.cppn = CPPNSeeding() }, \.isCPPN),
         ]
         for (family, configure, hasShape) in families {

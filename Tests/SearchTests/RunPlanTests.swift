@@ -130,6 +130,19 @@ final class RunPlanTests: XCTestCase {
                                           warp: Bool.random(using: &rng) ? float(&rng, 0...2) : nil)
         }
         if Bool.random(using: &rng) {
+            let textured = Bool.random(using: &rng)
+            evolution.layers = LayerSeeding(share: Double.random(in: 0...1, using: &rng), layers: Int.random(in: 1...8, using: &rng),
+                                            crossover: Double.random(in: 0...1, using: &rng), mutation: Double.random(in: 0...1, using: &rng),
+                                            groundWaves: textured ? Int.random(in: 0...16, using: &rng) : nil,
+                                            colourWaves: textured ? Int.random(in: 0...4, using: &rng) : nil,
+                                            waveFrequency: textured ? float(&rng, 1...16) : nil,
+                                            keepsShape: [nil, false, true].randomElement(using: &rng)!)
+        }
+        if Bool.random(using: &rng) {
+            evolution.cppn = CPPNSeeding(share: Double.random(in: 0...1, using: &rng), weight: float(&rng, 0.5...8),
+                                         crossover: Double.random(in: 0...1, using: &rng), mutation: Double.random(in: 0...1, using: &rng))
+        }
+        if Bool.random(using: &rng) {
             evolution.termOperators = TermOperators(crossover: Double.random(in: 0...1, using: &rng),
                                                     mutation: Double.random(in: 0...1, using: &rng))
         }
