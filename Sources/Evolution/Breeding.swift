@@ -63,20 +63,20 @@ struct Breeding {
     }
 
     /// One child, and whether crossover or mutation made it: crossover of two parents drawn by
-    /// `pick`, or one mutation of one. When the layered family keeps its shape, a child of a
-    /// layered parent that is no longer a stack of layers (a hoist, a shrink or a subtree
+    /// `pick`, or one mutation of one. When the layered family keeps its shape, a child with a
+    /// layered parent (either parent of a crossover) that is no longer a stack of layers (a hoist, a shrink or a subtree
     /// crossover at the root) is replaced by a layer mutation of that parent: otherwise a
     /// population with no class signal yet drifts to the smallest, flattest genomes, which TV
     /// and parsimony pay best (README, "Figures on a ground").
     func child(parents pick: (inout SeededGenerator) -> Genome, using rng: inout SeededGenerator) -> (Genome, Origin) {
         guard let layers = config.layers, layers.keepsShape == true else { return anyChild(parents: pick, using: &rng) }
-        var first: Genome?
+        var layeredParent: Genome?
         let made = anyChild(parents: { rng in
             let parent = pick(&rng)
-            if first == nil { first = parent }
+            if layeredParent == nil, parent.isLayered { layeredParent = parent }
             return parent
         }, using: &rng)
-        guard let parent = first, parent.isLayered, !made.0.isLayered else { return made }
+        guard let parent = layeredParent, !made.0.isLayered else { return made }
         let kinds = Genome.LayerMutation.allCases
         return (parent.layerMutated(kinds[rng.below(kinds.count)], limits: limits, texture: layers.texture, using: &rng), .mutation)
     }

@@ -103,7 +103,8 @@ public struct LayerSeeding: Codable, Sendable, Equatable {
 
     /// The texture random layers, colours and grounds are drawn with.
     public var texture: LayerTexture {
-        LayerTexture(groundWaves: groundWaves ?? 0, colourWaves: colourWaves ?? 0,
+        // A hand-edited plan's negative counts read as none (the CLI refuses them).
+        LayerTexture(groundWaves: Swift.max(0, groundWaves ?? 0), colourWaves: Swift.max(0, colourWaves ?? 0),
                      frequency: waveFrequency ?? LayerTexture.flat.frequency)
     }
 }

@@ -240,12 +240,14 @@ public struct LayerTexture: Sendable, Equatable {
 
     public static let flat = LayerTexture(groundWaves: 0, colourWaves: 0, frequency: 8)
 
-    /// The largest and deepest random ground (with its waves).
-    var groundNodes: Int { Genome.groundNodes + Self.wavesNodes(groundWaves) }
-    var groundDepth: Int { Swift.max(Genome.groundDepth, Self.wavesDepth(groundWaves)) + 1 }
-    /// The most nodes and the depth below a layer's `mix` of a random layer.
-    var layerNodes: Int { Genome.layerNodes + Self.wavesNodes(colourWaves) }
-    var layerDepth: Int { Swift.max(Genome.layerMaskDepth, Self.wavesDepth(colourWaves)) + 1 }
+    /// The most nodes of a random ground (with its waves), and its depth plus one (the ground
+    /// sits one level below the lowest `mix`).
+    public var groundNodes: Int { Genome.groundNodes + Self.wavesNodes(groundWaves) }
+    public var groundDepth: Int { Swift.max(Genome.groundDepth, Self.wavesDepth(groundWaves)) + 1 }
+    /// The most nodes of a random layer (its colour and mask), and the depth of the layer's
+    /// subtree including its `mix`.
+    public var layerNodes: Int { Genome.layerNodes + Self.wavesNodes(colourWaves) }
+    public var layerDepth: Int { Swift.max(Genome.layerMaskDepth, Self.wavesDepth(colourWaves)) + 1 }
 
     /// Nodes of `(add … Σ waves)` beyond the flat part.
     static func wavesNodes(_ n: Int) -> Int { n == 0 ? 0 : 1 + n * (Genome.waveTermNodes + 1) - 1 }

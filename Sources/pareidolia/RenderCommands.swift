@@ -65,13 +65,12 @@ struct RandomCommand: ParsableCommand {
         guard (1...12).contains(initialMinDepth), (initialMinDepth...12).contains(initialMaxDepth) else {
             throw ValidationError("need 1 ≤ --initial-min-depth ≤ --initial-max-depth ≤ 12")
         }
-        guard (0...64).contains(groundWaves), (0...16).contains(layerWaves) else {
-            throw ValidationError("--ground-waves must be 0…64 and --layer-waves 0…16, got \(groundWaves) and \(layerWaves)")
-        }
+        guard (0...64).contains(groundWaves) else { throw ValidationError("--ground-waves must be 0…64, got \(groundWaves)") }
+        guard (0...16).contains(layerWaves) else { throw ValidationError("--layer-waves must be 0…16, got \(layerWaves)") }
         if family != .layered, groundWaves > 0 || layerWaves > 0 {
             throw ValidationError("--ground-waves and --layer-waves texture layered genomes; add --family layered or leave them out")
         }
-        let fitting = Genome.maxLayers(within: Self.texturedLimits, texture: texture)
+        let fitting = Genome.maxLayers(within: limitsForLayers, texture: texture)
         guard (1...fitting).contains(layers) else {
             throw ValidationError("--layers must be 1…\(fitting) with --ground-waves \(groundWaves) and --layer-waves \(layerWaves), got \(layers)")
         }
@@ -83,6 +82,8 @@ struct RandomCommand: ParsableCommand {
     static let texturedLimits = (try? Limits(maxDepth: 16, maxNodes: 2000)) ?? .standard
 
     var texture: LayerTexture { LayerTexture(groundWaves: groundWaves, colourWaves: layerWaves, frequency: 8) }
+    /// The limits random layered genomes are drawn within: textured ones need more nodes.
+    var limitsForLayers: Limits { texture == .flat ? Self.layeredLimits : Self.texturedLimits }
 
     /// `count` genomes of the chosen family.
     func genomes(using rng: inout SeededGenerator) -> [Genome] {
@@ -92,8 +93,7 @@ struct RandomCommand: ParsableCommand {
             let limits = (try? Limits(maxDepth: 12, maxNodes: 400)) ?? .standard
             return (0..<count).map { _ in Genome.waves(terms: 24, frequency: 8, limits: limits, using: &rng) }
         case .layered:
-            let limits = texture == .flat ? Self.layeredLimits : Self.texturedLimits
-            return (0..<count).map { _ in Genome.layered(layers: layers, limits: limits, texture: texture, using: &rng) }
+            return (0..<count).map { _ in Genome.layered(layers: layers, limits: limitsForLayers, texture: texture, using: &rng) }
         case .cppn:
             return (0..<count).compactMap { _ in Genome.cppn(limits: Self.layeredLimits, using: &rng) }
         }

@@ -46,8 +46,8 @@ struct BreedingOptions: ParsableArguments {
     /// The depth limit in force: as given, else 12 (16 for the layered and CPPN families).
     var depth: Int { maxDepth ?? (family == .layered || family == .cppn ? 16 : 12) }
 
-    /// The layered family's seeding (texture fields only when textured, so untextured plans
-    /// keep their stored form).
+    /// The layered family's seeding: texture fields only when textured; the shape kept (a child
+    /// of a layered parent is layered; README, "Figures on a ground, textured").
     var layerSeeding: LayerSeeding {
         LayerSeeding(share: 1, layers: layers, groundWaves: groundWaves > 0 ? groundWaves : nil,
                      colourWaves: layerWaves > 0 ? layerWaves : nil,
@@ -79,19 +79,19 @@ struct BreedingOptions: ParsableArguments {
         if family == .cppn, maxNodes < Genome.cppnNodes || depth < Genome.cppnDepth {
             throw ValidationError("--max-nodes \(maxNodes) / --max-depth \(depth) cannot hold a CPPN genome (\(Genome.cppnNodes) nodes, depth \(Genome.cppnDepth)); raise them")
         }
-        guard groundWaves >= 0, layerWaves >= 0 else {
-            throw ValidationError("--ground-waves and --layer-waves must be 0 or more, got \(groundWaves) and \(layerWaves)")
-        }
+        guard (0...64).contains(groundWaves) else { throw ValidationError("--ground-waves must be 0…64, got \(groundWaves)") }
+        guard (0...16).contains(layerWaves) else { throw ValidationError("--layer-waves must be 0…16, got \(layerWaves)") }
         if family != .layered, groundWaves > 0 || layerWaves > 0 {
             throw ValidationError("--ground-waves and --layer-waves texture layered genomes; add --family layered or leave them out")
         }
         if family == .layered {
-            let fitting = Genome.maxLayers(within: limits, texture: layerSeeding.texture)
+            let texture = layerSeeding.texture
+            let fitting = Genome.maxLayers(within: limits, texture: texture)
             guard fitting >= 1 else {
-                throw ValidationError("--max-nodes \(maxNodes) / --max-depth \(depth) cannot hold a layered genome with --ground-waves \(groundWaves) and --layer-waves \(layerWaves); raise them (a flat layer needs depth 10 and about 54 nodes, each wave 16 more)")
+                throw ValidationError("--max-nodes \(maxNodes) / --max-depth \(depth) cannot hold a layered genome with --ground-waves \(groundWaves) and --layer-waves \(layerWaves): one layer needs --max-depth \(max(texture.layerDepth, texture.groundDepth)) and --max-nodes \(texture.groundNodes + texture.layerNodes); raise them or use fewer waves")
             }
             guard (1...fitting).contains(layers) else {
-                throw ValidationError("--layers must be 1…\(fitting) within --max-depth \(depth) and --max-nodes \(maxNodes), got \(layers)")
+                throw ValidationError("--layers must be 1…\(fitting) within --max-depth \(depth) and --max-nodes \(maxNodes) with --ground-waves \(groundWaves) and --layer-waves \(layerWaves), got \(layers)")
             }
         }
     }

@@ -111,6 +111,7 @@ final class LayerTests: XCTestCase {
             XCTAssertTrue(roomy.admits(child))
             XCTAssertTrue(child.layerStack.layers.allSatisfy { $0.colour.nodes.contains { $0.op == .sin } },
                           "\(kind): new colours are textured too")
+            XCTAssertEqual(child.layerStack.ground.nodes.filter { $0.op == .sin }.count, 8, "\(kind): a new ground is textured too")
         }
         let flat = Genome.layered(layers: 3, limits: limits, using: &rng)
         XCTAssertFalse(flat.nodes.contains { $0.op == .sin }, "untextured layers draw no waves")

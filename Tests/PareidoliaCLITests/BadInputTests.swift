@@ -67,6 +67,11 @@ final class BadInputTests: XCTestCase {
                     mentioning: ["--classes", "no-such-list.txt"])
         assertFails(try h.run(["atlas", "--framings", "0", "--db", h.database]), mentioning: ["--framings"])
         assertFails(try h.run(["atlas", "--recent-share", "2", "--db", h.database]), mentioning: ["--recent-share", "[0, 1]"])
+        assertFails(try h.run(["evolve", "--class", "goldfish", "--ground-waves", "8", "--db", h.database]),
+                    mentioning: ["--ground-waves", "--family layered"])
+        assertFails(try h.run(["evolve", "--class", "goldfish", "--family", "layered", "--ground-waves", "8", "--layer-waves", "2",
+                               "--max-nodes", "200", "--db", h.database]),
+                    mentioning: ["--max-nodes 200", "--ground-waves 8", "--max-nodes 236"])
         XCTAssertFalse(FileManager.default.fileExists(atPath: h.database), "nothing was created")
     }
 
