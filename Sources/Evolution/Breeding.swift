@@ -64,8 +64,8 @@ struct Breeding {
 
     /// One child, and whether crossover or mutation made it: crossover of two parents drawn by
     /// `pick`, or one mutation of one. When the layered family keeps its shape, a child with a
-    /// layered parent (either parent of a crossover) that is no longer a stack of layers (a hoist, a shrink or a subtree
-    /// crossover at the root) is replaced by a layer mutation of that parent: otherwise a
+    /// layered parent (either parent of a crossover) that is no longer a stack of layers (a
+    /// hoist, a shrink or a subtree crossover at the root) is replaced by a layer mutation of that parent: otherwise a
     /// population with no class signal yet drifts to the smallest, flattest genomes, which TV
     /// and parsimony pay best (README, "Figures on a ground").
     func child(parents pick: (inout SeededGenerator) -> Genome, using rng: inout SeededGenerator) -> (Genome, Origin) {
@@ -77,8 +77,13 @@ struct Breeding {
             return parent
         }, using: &rng)
         guard let parent = layeredParent, !made.0.isLayered else { return made }
+        return (layerMutation(of: parent, layers, using: &rng), .mutation)
+    }
+
+    /// One layer mutation of `parent`, its kind drawn uniformly, new parts drawn with `layers`' texture.
+    private func layerMutation(of parent: Genome, _ layers: LayerSeeding, using rng: inout SeededGenerator) -> Genome {
         let kinds = Genome.LayerMutation.allCases
-        return (parent.layerMutated(kinds[rng.below(kinds.count)], limits: limits, texture: layers.texture, using: &rng), .mutation)
+        return parent.layerMutated(kinds[rng.below(kinds.count)], limits: limits, texture: layers.texture, using: &rng)
     }
 
     /// A child by any of the configured operators.
@@ -101,9 +106,7 @@ struct Breeding {
         }
         let parent = pick(&rng)
         if let layers = config.layers, parent.isLayered, Double.random(in: 0..<1, using: &rng) < layers.mutation {
-            let kinds = Genome.LayerMutation.allCases
-            return (parent.layerMutated(kinds[rng.below(kinds.count)], limits: limits, texture: layers.texture, using: &rng),
-                    .mutation)
+            return (layerMutation(of: parent, layers, using: &rng), .mutation)
         }
         if let cppn = config.cppn, parent.isCPPN, Double.random(in: 0..<1, using: &rng) < cppn.mutation {
             let kinds = Genome.CPPNMutation.allCases

@@ -65,11 +65,7 @@ struct RandomCommand: ParsableCommand {
         guard (1...12).contains(initialMinDepth), (initialMinDepth...12).contains(initialMaxDepth) else {
             throw ValidationError("need 1 ≤ --initial-min-depth ≤ --initial-max-depth ≤ 12")
         }
-        guard (0...64).contains(groundWaves) else { throw ValidationError("--ground-waves must be 0…64, got \(groundWaves)") }
-        guard (0...16).contains(layerWaves) else { throw ValidationError("--layer-waves must be 0…16, got \(layerWaves)") }
-        if family != .layered, groundWaves > 0 || layerWaves > 0 {
-            throw ValidationError("--ground-waves and --layer-waves texture layered genomes; add --family layered or leave them out")
-        }
+        try BreedingOptions.validateTexture(groundWaves: groundWaves, layerWaves: layerWaves, layered: family == .layered)
         let fitting = Genome.maxLayers(within: limitsForLayers, texture: texture)
         guard (1...fitting).contains(layers) else {
             throw ValidationError("--layers must be 1…\(fitting) with --ground-waves \(groundWaves) and --layer-waves \(layerWaves), got \(layers)")

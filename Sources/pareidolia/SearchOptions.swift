@@ -54,6 +54,16 @@ struct BreedingOptions: ParsableArguments {
                      waveFrequency: groundWaves > 0 || layerWaves > 0 ? waveFrequency : nil, keepsShape: true)
     }
 
+    /// `--ground-waves` and `--layer-waves` in range, and given only for layered genomes
+    /// (`evolve` and the other breeding commands, and `random`).
+    static func validateTexture(groundWaves: Int, layerWaves: Int, layered: Bool) throws {
+        guard (0...64).contains(groundWaves) else { throw ValidationError("--ground-waves must be 0…64, got \(groundWaves)") }
+        guard (0...16).contains(layerWaves) else { throw ValidationError("--layer-waves must be 0…16, got \(layerWaves)") }
+        if !layered, groundWaves > 0 || layerWaves > 0 {
+            throw ValidationError("--ground-waves and --layer-waves texture layered genomes; add --family layered or leave them out")
+        }
+    }
+
     func validate() throws {
         guard (4...BreedingOptions.maxPopulation).contains(population) else {
             throw ValidationError("--population must be 4…\(BreedingOptions.maxPopulation) (each member and child keeps its render in memory, about 1 MB), got \(population)")
@@ -79,11 +89,7 @@ struct BreedingOptions: ParsableArguments {
         if family == .cppn, maxNodes < Genome.cppnNodes || depth < Genome.cppnDepth {
             throw ValidationError("--max-nodes \(maxNodes) / --max-depth \(depth) cannot hold a CPPN genome (\(Genome.cppnNodes) nodes, depth \(Genome.cppnDepth)); raise them")
         }
-        guard (0...64).contains(groundWaves) else { throw ValidationError("--ground-waves must be 0…64, got \(groundWaves)") }
-        guard (0...16).contains(layerWaves) else { throw ValidationError("--layer-waves must be 0…16, got \(layerWaves)") }
-        if family != .layered, groundWaves > 0 || layerWaves > 0 {
-            throw ValidationError("--ground-waves and --layer-waves texture layered genomes; add --family layered or leave them out")
-        }
+        try Self.validateTexture(groundWaves: groundWaves, layerWaves: layerWaves, layered: family == .layered)
         if family == .layered {
             let texture = layerSeeding.texture
             let fitting = Genome.maxLayers(within: limits, texture: texture)
