@@ -240,6 +240,12 @@ public struct LayerTexture: Sendable, Equatable {
 
     public static let flat = LayerTexture(groundWaves: 0, colourWaves: 0, frequency: 8)
 
+    /// The texture the breeding commands default to: 8 waves on the ground, 2 on each shape's
+    /// colour. Over rock crab, goldfish and tabby cat (3 seeds, 10 minutes) it gave the held-out
+    /// Lite2 a majority of framings on 6 of 9 runs, against 1 of 9 for wave sums (README,
+    /// "Figures on a ground, textured").
+    public static let measured = LayerTexture(groundWaves: 8, colourWaves: 2, frequency: 8)
+
     /// The most nodes of a random ground (with its waves), and its depth plus one (the ground
     /// sits one level below the lowest `mix`).
     public var groundNodes: Int { Genome.groundNodes + Self.wavesNodes(groundWaves) }

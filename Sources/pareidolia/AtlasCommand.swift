@@ -116,7 +116,7 @@ struct AtlasPlanOptions: ParsableArguments {
     @OptionGroup var threads: ThreadsOption
 
     /// An atlas breeds and polishes unless told otherwise.
-    var mode: SearchMode { search.given ?? .memetic }
+    var mode: SearchMode { search.given ?? .default }
 
     func validate() throws {
         if scoring.framings == 0 { throw ValidationError("an atlas scores over random framings: --framings must be 1…64") }
@@ -126,7 +126,7 @@ struct AtlasPlanOptions: ParsableArguments {
     /// The settings of a new atlas of `cells` that stops at `stop`.
     func settings(cells: [Int], stop: StopCondition) throws -> AtlasSettings {
         let (evolution, schedule) = mode.apply(breeding.config, polish: polish.schedule)
-        return AtlasSettings(classes: cells, evolution: evolution, tvWeight: scoring.tv, gate: scoring.gate,
+        return AtlasSettings(classes: cells, evolution: evolution, tvWeight: scoring.tvWeight(for: breeding.family), gate: scoring.gate,
                       models: try scoring.models(),
                       framings: scoring.framingSettings(count: scoring.framings ?? FramingSettings.defaultCount, renewal: .fixed),
                       recentBatches: atlas.recentBatches, recentShare: atlas.recentShare, polish: schedule, stop: stop,

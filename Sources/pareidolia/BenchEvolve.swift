@@ -15,7 +15,7 @@ struct BenchEvolve: ParsableCommand {
         abstract: "Search quality: per class and seed, how the best image holds up after --minutes (or once it reaches --until).",
         discussion: """
             Each seed is a fresh run in a throw-away database; the final best image of each is written to --output. The gate defaults to 0.05 here. Per seed it prints: the objective's value before penalties (objective=, over the run's framings), what its confidences are (confidence_is=target_p, one_minus_p, or image_top1_p for an objective of inner features, whose confidences are only the image's top-1 probability), the training confidence (what the search bred for), the robust confidence (the run's networks on 16 random framings of the 448² anti-aliased render that no run scores), the held-out network's confidence and how many of those framings it calls the target (top-1), the feature-statistics prior P of the render on those framings (prior=, lower is more like the training images), who made the records (records_by= per origin, variation_records= the share made by crossover or mutation, variation_gain= their share of the fitness gained from record to record), the old exact-framing figure (Lite0 on the gallery's centre crop), evaluations, evaluations/s and how busy the classifier was.
-            --search compares the engine with its parts at equal wall time: polish (the default, as in evolve: no crossover or mutation, every child a fresh random genome, the best polished), memetic (GP with constant polish) and gp (no polish). Repeat it to run each seed once per search (the ablation rows).
+            --search compares the engine with its parts at equal wall time: memetic (the default, as in evolve: crossover and mutation with constant polish), polish (no crossover or mutation, every child a fresh random genome, the best polished) and gp (no polish). Repeat it to run each seed once per search (the ablation rows).
             Examples:
               swift run -c release pareidolia bench evolve --class "rock crab" --class goldfish --seeds 3 --minutes 10
               swift run -c release pareidolia bench evolve --class "rock crab" --seeds 2 --search memetic --search gp --search polish
@@ -36,7 +36,7 @@ struct BenchEvolve: ParsableCommand {
     @Option(name: [.customShort("o"), .customLong("output")], help: "Directory for the final images.") var out = "bench-evolve"
     @Option(help: "Initial population: random (random genomes only) or library (genomes/library, topped up with random ones).")
     var seedFrom = "random"
-    @Option(name: .customLong("search"), help: "polish (no crossover or mutation; the default), memetic (GP with constant polish) or gp (no polish); repeat for several.")
+    @Option(name: .customLong("search"), help: "memetic (GP with constant polish; the default), polish (no crossover or mutation) or gp (no polish); repeat for several.")
     var modes: [SearchMode] = [.default]
     @OptionGroup var plan: PopulationPlanOptions
     @Flag(help: "Print the plan of each run it would make (JSON, one per line) and exit.") var dryRun = false

@@ -10,13 +10,14 @@ struct Evolve: ParsableCommand {
         abstract: "Breed formula images toward an ImageNet class; saves every generation.",
         discussion: """
             Every generation is committed to the database as it completes; Ctrl-C stops after the generation in flight, and `pareidolia resume RUN` continues exactly where it stopped. The stop condition is part of the run: a bare `resume` finishes what the run was asked to do. Each new best image is written at once to runs/RUN/ beside the database.
-            With no stop option: until 0.99 confidence, for at most 10 minutes.
+            With no stop option: until 0.99 confidence, for at most 10 minutes. By default the genomes are textured soft shapes on a textured ground (--family layered, 8 ground waves, 2 per shape), scored with a light TV penalty (0.05) on 8 random framings, bred by crossover and mutation with constant polish (--search memetic): the settings the held-out network agreed with most (README, "Figures on a ground, textured").
             Examples:
               pareidolia evolve --class "rock crab" --minutes 10
               pareidolia evolve --class 119 --class "king crab" --until 0.99 --gate 0.05
               pareidolia evolve --class goldfish --opposite "tench" --generations 100 --run fish
               pareidolia evolve --objective "channel(block12, 57)" --minutes 5
               pareidolia evolve --objective "match(photo.png)" --model lite0 --model lite1
+              pareidolia evolve --class goldfish --family waves --waves 24 --tv 0.3
             Islands: --run NAME --island K makes this process island K of archipelago NAME (its run is NAME.island-K, seed + K − 1). Every --migrate-every generations it sends its best through the database and takes in the newest best of every other island, which stays only if selection keeps it. Start islands on any machines sharing one PostgreSQL database (or one SQLite file on one machine):
               pareidolia evolve --class "rock crab" --search memetic --run crab --island 1 --db postgresql://me@dbhost/pareidolia
               pareidolia evolve --class "rock crab" --search memetic --run crab --island 2 --db postgresql://me@dbhost/pareidolia
@@ -29,7 +30,7 @@ struct Evolve: ParsableCommand {
     @Option(name: .customLong("run"), help: "Run name (letters, digits, . _ -); default: from the class.")
     var runName: String?
     @Option(parsing: .unconditional, help: "Random seed: the same seed and settings give the same run.") var seed: UInt64 = 1
-    @Option(help: "Initial population: random (random genomes: --wave-share of them wave sums, the rest trees), library (genomes/library, topped up with random ones), or run:NAME (another run's population).")
+    @Option(help: "Initial population: random (random genomes of --family), library (genomes/library, topped up with random ones), or run:NAME (another run's population).")
     var seedFrom = "random"
     @OptionGroup var plan: PopulationPlanOptions
     @OptionGroup(title: "Breeding") var mode: SearchModeOption

@@ -12,36 +12,75 @@ import Search
 struct BreedingOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Population size (μ; also the number of children per generation, λ; an atlas's batch size).") var population = 32
     @Option(parsing: .unconditional, help: "Probability that a child comes from crossover (else from one mutation).") var crossoverRate = 0.3
-    @Option(parsing: .unconditional, help: "Largest genome, in nodes.") var maxNodes = 400
+    @Option(parsing: .unconditional, help: "Largest genome, in nodes (default \(GenomeFamily.layered.defaultMaxNodes) for the layered family, room for its textured shapes; \(GenomeFamily.waves.defaultMaxNodes) for the others).")
+    var maxNodes: Int?
     @Option(parsing: .unconditional, help: "Largest genome depth (default 12; 16 with --family layered or cppn).")
     var maxDepth: Int?
-    @Option(help: "Genome family of random genomes (initial population, immigrants, restarts): waves (sums of coloured plane waves), layered (soft shapes composited on a ground, bred by layer crossover and layer mutations), cppn (a small network of sin/gauss/tanh/abs units over x, y, r feeding a two-colour palette, bred by unit crossover and unit mutations) or trees (ramped half-and-half expression trees).")
-    var family: GenomeFamily = .waves
+    @Option(help: "Genome family of random genomes (initial population, immigrants, restarts): layered (the default: soft shapes composited on a textured ground, bred by layer crossover and layer mutations), waves (sums of coloured plane waves), cppn (a small network of sin/gauss/tanh/abs units over x, y, r feeding a two-colour palette, bred by unit crossover and unit mutations) or trees (ramped half-and-half expression trees).")
+    var family: GenomeFamily = .layered
     @Option(parsing: .unconditional, help: "Layered family: shapes per random genome.") var layers = LayerSeeding().layers
-    @Option(parsing: .unconditional, help: "Layered family: plane waves (of --wave-frequency) added to the ground, a pattern polish can tune (0: a flat ground).")
-    var groundWaves = 0
-    @Option(parsing: .unconditional, help: "Layered family: plane waves (of --wave-frequency) added to each shape's colour (0: flat colours).")
-    var layerWaves = 0
-    @Option(parsing: .unconditional, help: "Sine terms in each random wave genome, Σ colour·sin(u·x + v·y + φ) (0: random trees only).")
-    var waves = 24
-    @Option(parsing: .unconditional, help: "Share of random genomes (initial population, immigrants, restarts) that are wave genomes.")
-    var waveShare = 1.0
-    @Option(parsing: .unconditional, help: "Standard deviation of the wave frequencies (radians per unit; the image spans 2 units).")
-    var waveFrequency: Float = 8
-    @Option(parsing: .unconditional, help: "Wave colour amplitudes fall off as 1/|ω| above this frequency (radians per unit; a natural 1/f spectrum); 0: flat.")
-    var waveFalloff: Float = 0
-    @Option(parsing: .unconditional, help: "Warped wave terms: each term's phase is shifted by β·sin(u'x + v'y), β ~ N(0, σ²) (curved fronts, a two-layer CPPN); 0: plane waves.")
-    var waveWarp: Float = 0
-    @Option(parsing: .unconditional, help: "Share of crossovers that swap whole terms between two sums (uniform term crossover) instead of subtrees.")
-    var termCrossover = TermOperators.measured.crossover
-    @Option(parsing: .unconditional, help: "Share of mutations that replace one term of a sum with a fresh wave term.")
-    var termMutation = TermOperators.measured.mutation
+    @Option(parsing: .unconditional, help: "Layered family: plane waves (of --wave-frequency) added to the ground, a pattern polish can tune (default \(LayerTexture.measured.groundWaves); 0: a flat ground).")
+    var groundWaves: Int?
+    @Option(parsing: .unconditional, help: "Layered family: plane waves (of --wave-frequency) added to each shape's colour (default \(LayerTexture.measured.colourWaves); 0: flat colours).")
+    var layerWaves: Int?
+    @Option(parsing: .unconditional, help: "Waves family: sine terms in each random wave genome, Σ colour·sin(u·x + v·y + φ) (default \(Self.defaultWaves); 0: random trees only).")
+    var waves: Int?
+    @Option(parsing: .unconditional, help: "Waves family: share of random genomes (initial population, immigrants, restarts) that are wave genomes (default 1).")
+    var waveShare: Double?
+    @Option(parsing: .unconditional, help: "Waves and layered families: standard deviation of the wave frequencies (radians per unit; the image spans 2 units; default \(Self.defaultWaveFrequency)).")
+    var waveFrequency: Float?
+    @Option(parsing: .unconditional, help: "Waves family: wave colour amplitudes fall off as 1/|ω| above this frequency (radians per unit; a natural 1/f spectrum); 0 (the default): flat.")
+    var waveFalloff: Float?
+    @Option(parsing: .unconditional, help: "Waves family: each term's phase is shifted by β·sin(u'x + v'y), β ~ N(0, σ²) (curved fronts, a two-layer CPPN); 0 (the default): plane waves.")
+    var waveWarp: Float?
+    @Option(parsing: .unconditional, help: "Waves and trees families: share of crossovers that swap whole terms between two sums (uniform term crossover) instead of subtrees (default \(TermOperators.measured.crossover)).")
+    var termCrossover: Double?
+    @Option(parsing: .unconditional, help: "Waves and trees families: share of mutations that replace one term of a sum with a fresh wave term (default \(TermOperators.measured.mutation)).")
+    var termMutation: Double?
+
+    static let defaultWaves = 24
+    static let defaultWaveFrequency: Float = 8
 
     /// Largest population: μ + λ renders of up to ~1 MB each stay within a few GB.
     static let maxPopulation = 1024
 
     /// The genome families random genomes are drawn from.
-    enum GenomeFamily: String, ExpressibleByArgument, CaseIterable { case waves, layered, cppn, trees }
+    enum GenomeFamily: String, ExpressibleByArgument, CaseIterable {
+        case waves, layered, cppn, trees
+
+        /// The node limit when `--max-nodes` is not given: 600 holds the default four layered
+        /// shapes with their texture (8 ground waves, 2 per colour: at most 494 nodes) and room
+        /// for a fifth; 400 was measured for wave sums.
+        var defaultMaxNodes: Int { self == .layered ? 600 : 400 }
+
+        /// The total-variation weight when `--tv` is not given. Layered genomes draw edges the
+        /// penalty charges for: at 0.3 a 30-generation rock-crab run stayed at robust 0.0007,
+        /// at 0.05 it reached 0.848 (README, "Figures on a ground, textured"). Wave sums keep
+        /// the penalty that holds them back from static.
+        var defaultTV: Float { self == .layered ? 0.05 : FitnessFunction.defaultTVWeight }
+    }
+
+    /// The node limit in force: as given, else the family's.
+    var nodes: Int { maxNodes ?? family.defaultMaxNodes }
+
+    /// The texture of layered genomes: as given, else the measured default (8 ground waves, 2 per
+    /// shape colour).
+    var texture: LayerTexture {
+        LayerTexture(groundWaves: groundWaves ?? LayerTexture.measured.groundWaves,
+                     colourWaves: layerWaves ?? LayerTexture.measured.colourWaves,
+                     frequency: waveFrequency ?? Self.defaultWaveFrequency)
+    }
+
+    /// The wave-genome options given, by name, that only the waves family reads.
+    private var waveOnlyGiven: [String] {
+        [("--waves", waves != nil), ("--wave-share", waveShare != nil), ("--wave-falloff", waveFalloff != nil),
+         ("--wave-warp", waveWarp != nil)].filter(\.1).map(\.0)
+    }
+
+    /// The term-operator options given, by name (read by the waves and trees families).
+    private var termGiven: [String] {
+        [("--term-crossover", termCrossover != nil), ("--term-mutation", termMutation != nil)].filter(\.1).map(\.0)
+    }
 
     /// The depth limit in force: as given, else 12 (16 for the layered and CPPN families).
     var depth: Int { maxDepth ?? (family == .layered || family == .cppn ? 16 : 12) }
@@ -49,9 +88,11 @@ struct BreedingOptions: ParsableArguments {
     /// The layered family's seeding: texture fields only when textured; the shape kept (a child
     /// of a layered parent is layered; README, "Figures on a ground, textured").
     var layerSeeding: LayerSeeding {
-        LayerSeeding(share: 1, layers: layers, groundWaves: groundWaves > 0 ? groundWaves : nil,
-                     colourWaves: layerWaves > 0 ? layerWaves : nil,
-                     waveFrequency: groundWaves > 0 || layerWaves > 0 ? waveFrequency : nil, keepsShape: true)
+        let texture = texture
+        let textured = texture.groundWaves > 0 || texture.colourWaves > 0
+        return LayerSeeding(share: 1, layers: layers, groundWaves: texture.groundWaves > 0 ? texture.groundWaves : nil,
+                            colourWaves: texture.colourWaves > 0 ? texture.colourWaves : nil,
+                            waveFrequency: textured ? texture.frequency : nil, keepsShape: true)
     }
 
     /// `--ground-waves` and `--layer-waves` in range, and given only for layered genomes
@@ -69,35 +110,46 @@ struct BreedingOptions: ParsableArguments {
             throw ValidationError("--population must be 4…\(BreedingOptions.maxPopulation) (each member and child keeps its render in memory, about 1 MB), got \(population)")
         }
         guard (0...1).contains(crossoverRate) else { throw ValidationError("--crossover-rate must be in [0, 1], got \(crossoverRate)") }
-        guard (3...2000).contains(maxNodes) else { throw ValidationError("--max-nodes must be 3…2000, got \(maxNodes)") }
+        guard (3...2000).contains(nodes) else { throw ValidationError("--max-nodes must be 3…2000, got \(nodes)") }
         guard (2...64).contains(depth) else { throw ValidationError("--max-depth must be 2…64, got \(depth)") }
+        if family != .waves, let first = waveOnlyGiven.first {
+            throw ValidationError("\(first) shapes wave genomes, and the family is \(family.rawValue): add --family waves, or drop \(waveOnlyGiven.joined(separator: " "))")
+        }
+        if family == .layered || family == .cppn, let first = termGiven.first {
+            throw ValidationError("\(first) breeds sums of terms, and \(family.rawValue) genomes breed by their own operators: add --family waves (or trees), or drop \(termGiven.joined(separator: " "))")
+        }
+        if family != .waves && family != .layered, waveFrequency != nil {
+            throw ValidationError("--wave-frequency sets the waves of wave and layered genomes, and the family is \(family.rawValue): add --family waves or layered, or drop it")
+        }
+        let waves = waves ?? Self.defaultWaves, waveShare = waveShare ?? 1
+        let waveFrequency = waveFrequency ?? Self.defaultWaveFrequency
         guard waves >= 0 else { throw ValidationError("--waves must be 0 or more, got \(waves)") }
         guard (0...1).contains(waveShare) else { throw ValidationError("--wave-share must be in [0, 1], got \(waveShare)") }
         guard waveFrequency > 0, waveFrequency.isFinite else {
             throw ValidationError("--wave-frequency must be positive, got \(waveFrequency)")
         }
-        guard waveFalloff >= 0, waveFalloff.isFinite else { throw ValidationError("--wave-falloff must be 0 or more, got \(waveFalloff)") }
-        guard waveWarp >= 0, waveWarp.isFinite else { throw ValidationError("--wave-warp must be 0 or more, got \(waveWarp)") }
-        guard (0...1).contains(termCrossover) else { throw ValidationError("--term-crossover must be in [0, 1], got \(termCrossover)") }
-        guard (0...1).contains(termMutation) else { throw ValidationError("--term-mutation must be in [0, 1], got \(termMutation)") }
-        let limits = try Limits(maxDepth: depth, maxNodes: maxNodes)
+        if let waveFalloff { guard waveFalloff >= 0, waveFalloff.isFinite else { throw ValidationError("--wave-falloff must be 0 or more, got \(waveFalloff)") } }
+        if let waveWarp { guard waveWarp >= 0, waveWarp.isFinite else { throw ValidationError("--wave-warp must be 0 or more, got \(waveWarp)") } }
+        if let termCrossover { guard (0...1).contains(termCrossover) else { throw ValidationError("--term-crossover must be in [0, 1], got \(termCrossover)") } }
+        if let termMutation { guard (0...1).contains(termMutation) else { throw ValidationError("--term-mutation must be in [0, 1], got \(termMutation)") } }
+        let limits = try Limits(maxDepth: depth, maxNodes: nodes)
         if family == .waves, waves > 0, waveShare > 0 {
-            guard Genome.maxWaveTerms(within: limits, warped: waveWarp > 0) >= 1 else {
-                throw ValidationError("--max-nodes \(maxNodes) / --max-depth \(depth) cannot hold a wave genome; raise them (e.g. --max-nodes 400) or give --waves 0")
+            guard Genome.maxWaveTerms(within: limits, warped: (waveWarp ?? 0) > 0) >= 1 else {
+                throw ValidationError("--max-nodes \(nodes) / --max-depth \(depth) cannot hold a wave genome; raise them (e.g. --max-nodes 400) or give --waves 0")
             }
         }
-        if family == .cppn, maxNodes < Genome.cppnNodes || depth < Genome.cppnDepth {
-            throw ValidationError("--max-nodes \(maxNodes) / --max-depth \(depth) cannot hold a CPPN genome (\(Genome.cppnNodes) nodes, depth \(Genome.cppnDepth)); raise them")
+        if family == .cppn, nodes < Genome.cppnNodes || depth < Genome.cppnDepth {
+            throw ValidationError("--max-nodes \(nodes) / --max-depth \(depth) cannot hold a CPPN genome (\(Genome.cppnNodes) nodes, depth \(Genome.cppnDepth)); raise them")
         }
-        try Self.validateTexture(groundWaves: groundWaves, layerWaves: layerWaves, layered: family == .layered)
+        try Self.validateTexture(groundWaves: groundWaves ?? 0, layerWaves: layerWaves ?? 0, layered: family == .layered)
         if family == .layered {
-            let texture = layerSeeding.texture
+            let texture = texture
             let fitting = Genome.maxLayers(within: limits, texture: texture)
             guard fitting >= 1 else {
-                throw ValidationError("--max-nodes \(maxNodes) / --max-depth \(depth) cannot hold a layered genome with --ground-waves \(groundWaves) and --layer-waves \(layerWaves): one layer needs --max-depth \(max(texture.layerDepth, texture.groundDepth)) and --max-nodes \(texture.groundNodes + texture.layerNodes); raise them or use fewer waves")
+                throw ValidationError("--max-nodes \(nodes) / --max-depth \(depth) cannot hold a layered genome with --ground-waves \(texture.groundWaves) and --layer-waves \(texture.colourWaves): one layer needs --max-depth \(max(texture.layerDepth, texture.groundDepth)) and --max-nodes \(texture.groundNodes + texture.layerNodes); raise them or use fewer waves")
             }
             guard (1...fitting).contains(layers) else {
-                throw ValidationError("--layers must be 1…\(fitting) within --max-depth \(depth) and --max-nodes \(maxNodes) with --ground-waves \(groundWaves) and --layer-waves \(layerWaves), got \(layers)")
+                throw ValidationError("--layers must be 1…\(fitting) within --max-depth \(depth) and --max-nodes \(nodes) with --ground-waves \(texture.groundWaves) and --layer-waves \(texture.colourWaves), got \(layers)")
             }
         }
     }
@@ -107,7 +159,7 @@ struct BreedingOptions: ParsableArguments {
         c.populationSize = population
         c.offspringPerGeneration = population
         c.crossoverRate = crossoverRate
-        c.maxNodes = maxNodes
+        c.maxNodes = nodes
         c.maxDepth = depth
         if family == .layered {
             c.layers = layerSeeding
@@ -117,10 +169,13 @@ struct BreedingOptions: ParsableArguments {
             c.cppn = CPPNSeeding()
             return c
         }
+        let waves = waves ?? Self.defaultWaves, waveShare = waveShare ?? 1
         if family == .waves, waves > 0, waveShare > 0 {
-            c.waves = WaveSeeding(share: waveShare, terms: waves, frequency: waveFrequency,
-                                  falloff: waveFalloff > 0 ? waveFalloff : nil, warp: waveWarp > 0 ? waveWarp : nil)
+            c.waves = WaveSeeding(share: waveShare, terms: waves, frequency: waveFrequency ?? Self.defaultWaveFrequency,
+                                  falloff: (waveFalloff ?? 0) > 0 ? waveFalloff : nil, warp: (waveWarp ?? 0) > 0 ? waveWarp : nil)
         }
+        let termCrossover = termCrossover ?? TermOperators.measured.crossover
+        let termMutation = termMutation ?? TermOperators.measured.mutation
         if termCrossover > 0 || termMutation > 0 {
             c.termOperators = TermOperators(crossover: termCrossover, mutation: termMutation)
         }
@@ -157,10 +212,12 @@ struct SelectionOptions: ParsableArguments {
 enum SearchMode: String, ExpressibleByArgument, CaseIterable {
     case memetic, gp, polish
 
-    /// Polish alone: over 3 seeds of rock crab, goldfish and tabby cat at 10 minutes it gave the
-    /// held-out Lite2 11.5 % on average against 4.9 % for memetic (robust 93.4 % against 91.9 %;
-    /// README, "Evolution against polish alone").
-    static let `default` = SearchMode.polish
+    /// Memetic: with textured layered genomes (the default family) over rock crab, goldfish and
+    /// tabby cat at 10 minutes it gave the held-out Lite2 a majority of framings on 6 of 7 runs
+    /// measured both ways against 5 for polish alone (89 against 74 of 112 framings; README,
+    /// "Figures on a ground, textured"). With wave sums polish alone had led (Lite2 11.5 % against
+    /// 4.9 %), because wave sums bred no better than fresh ones.
+    static let `default` = SearchMode.memetic
 
     /// Whether this mode polishes (gp is the only one that does not).
     var polishes: Bool { self != .gp }
@@ -180,7 +237,7 @@ enum SearchMode: String, ExpressibleByArgument, CaseIterable {
 
 /// `--search`, for every kind of run.
 struct SearchModeOption: ParsableArguments {
-    @Option(name: .customLong("search"), help: "polish (every child a fresh random genome, the best polished; the default for a population, measured best on the held-out network), memetic (GP with constant polish; the default for an atlas) or gp (crossover and mutation, never polished).")
+    @Option(name: .customLong("search"), help: "memetic (the default: crossover and mutation with constant polish, measured best on the held-out network), polish (every child a fresh random genome, the best polished: no breeding) or gp (crossover and mutation, never polished).")
     var given: SearchMode?
 
     /// The mode in force for a population: as given, else the default.
@@ -244,7 +301,8 @@ struct RunPolishOptions: ParsableArguments {
 
 /// How images are scored, for every kind of run: penalties, networks and random framings.
 struct ScoringOptions: ParsableArguments {
-    @Option(parsing: .unconditional, help: "Weight λ of the total-variation penalty.") var tv: Float = FitnessFunction.defaultTVWeight
+    @Option(parsing: .unconditional, help: "Weight λ of the total-variation penalty (default \(BreedingOptions.GenomeFamily.layered.defaultTV) for the layered family, whose shapes have edges; \(FitnessFunction.defaultTVWeight) for the others).")
+    var tv: Float?
     @Option(parsing: .unconditional, help: "Naturalness gate: largest TV-denoise distance (Chambolle, weight 0.2) allowed, e.g. 0.05.")
     var gate: Float?
     @Option(name: .customLong("model"), help: "Classifier: lite0, lite1 or lite2; repeat for an ensemble (the objective is the networks' mean; default lite0).")
@@ -271,7 +329,7 @@ struct ScoringOptions: ParsableArguments {
         if framingDiversity != nil, framings == 0 {
             throw ValidationError("--framing-diversity varies the framings, and --framings is 0: drop one")
         }
-        guard tv >= 0, tv.isFinite else { throw ValidationError("--tv must be 0 or more, got \(tv)") }
+        if let tv, !(tv >= 0 && tv.isFinite) { throw ValidationError("--tv must be 0 or more, got \(tv)") }
         if let g = gate, !(g > 0 && g.isFinite) { throw ValidationError("--gate must be a positive number, got \(g)") }
         if let framings, !(0...64).contains(framings) { throw ValidationError("--framings must be 0…64, got \(framings)") }
         let models = try models()
@@ -284,9 +342,12 @@ struct ScoringOptions: ParsableArguments {
     /// The `--model` list as given (empty when none).
     func givenModels() throws -> [ModelVariant] { try ModelCache.variants(modelNames) }
 
-    /// The fitness function for `objective`.
-    func function(_ objective: Objective) -> FitnessFunction {
-        FitnessFunction(objective: objective, tvWeight: tv, gate: gate)
+    /// The total-variation weight in force for genomes of `family`: as given, else the family's.
+    func tvWeight(for family: BreedingOptions.GenomeFamily) -> Float { tv ?? family.defaultTV }
+
+    /// The fitness function for `objective` over genomes of `family`.
+    func function(_ objective: Objective, family: BreedingOptions.GenomeFamily) -> FitnessFunction {
+        FitnessFunction(objective: objective, tvWeight: tvWeight(for: family), gate: gate)
     }
 }
 
@@ -340,7 +401,7 @@ struct PopulationPlanOptions: ParsableArguments {
         try polish.validate(mode: mode)
         let (views, framings) = try population.scoring(scoring)
         let (evolution, schedule) = mode.apply(selection.apply(to: breeding.config), polish: polish.schedule)
-        return RunSettings(evolution: evolution, fitness: scoring.function(objective), models: networks, views: views,
+        return RunSettings(evolution: evolution, fitness: scoring.function(objective, family: breeding.family), models: networks, views: views,
                            framings: framings, polish: schedule, stop: stop, seededFrom: seededFrom, morph: morph,
                            threads: threads.count)
     }

@@ -67,8 +67,15 @@ final class BadInputTests: XCTestCase {
                     mentioning: ["--classes", "no-such-list.txt"])
         assertFails(try h.run(["atlas", "--framings", "0", "--db", h.database]), mentioning: ["--framings"])
         assertFails(try h.run(["atlas", "--recent-share", "2", "--db", h.database]), mentioning: ["--recent-share", "[0, 1]"])
-        assertFails(try h.run(["evolve", "--class", "goldfish", "--ground-waves", "8", "--db", h.database]),
+        assertFails(try h.run(["evolve", "--class", "goldfish", "--family", "waves", "--ground-waves", "8", "--db", h.database]),
                     mentioning: ["--ground-waves", "--family layered"])
+        // The default family is layered: wave-sum and term options name the family they need.
+        assertFails(try h.run(["evolve", "--class", "goldfish", "--waves", "12", "--db", h.database]),
+                    mentioning: ["--waves", "layered", "--family waves"])
+        assertFails(try h.run(["atlas", "--classes", "goldfish", "--term-mutation", "0.2", "--db", h.database]),
+                    mentioning: ["--term-mutation", "--family waves"])
+        assertFails(try h.run(["evolve", "--class", "goldfish", "--family", "cppn", "--wave-frequency", "4", "--db", h.database]),
+                    mentioning: ["--wave-frequency", "cppn"])
         assertFails(try h.run(["evolve", "--class", "goldfish", "--family", "layered", "--ground-waves", "8", "--layer-waves", "2",
                                "--max-nodes", "200", "--db", h.database]),
                     mentioning: ["--max-nodes 200", "--ground-waves 8", "--max-nodes 236"])

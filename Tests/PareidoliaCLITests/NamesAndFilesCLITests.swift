@@ -8,7 +8,7 @@ import XCTest
 final class NamesAndFilesCLITests: XCTestCase {
     private func quickRun(_ name: String, _ h: CLIHarness, db: String? = nil) -> [String] {
         ["evolve", "--class", "goldfish", "--run", name, "--population", "4", "--generations", "0",
-         "--framings", "1", "--waves", "4", "--db", db ?? h.database]
+         "--framings", "1", "--family", "waves", "--waves", "4", "--db", db ?? h.database]
     }
 
     func testRunsAndShowReadADatabaseOnReadOnlyMedia() throws {

@@ -32,7 +32,7 @@ final class ObjectiveInputCLITests: XCTestCase {
         XCTAssertTrue(polish.stdout.contains("objective -logit(tench): "), polish.stdout)
 
         let evolve = try h.run(["evolve", "--objective", "-logit(tench)", "--generations", "0", "--population", "4",
-                                "--framings", "1", "--waves", "4", "--db", h.database])
+                                "--framings", "1", "--family", "waves", "--waves", "4", "--db", h.database])
         XCTAssertEqual(evolve.status, 0, evolve.stderr)
 
         // bench evolve reads it too: the command stops at its own bad --seeds, not at the objective.

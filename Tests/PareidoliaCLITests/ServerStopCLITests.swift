@@ -14,7 +14,7 @@ final class ServerStopCLITests: XCTestCase {
         let server = try ScratchServer(h)
         defer { server.remove() }
         let runs: [(name: String, command: [String])] = [
-            ("x", ["evolve", "--class", "goldfish", "--run", "x", "--population", "8", "--framings", "1", "--waves", "4",
+            ("x", ["evolve", "--class", "goldfish", "--run", "x", "--population", "8", "--framings", "1", "--family", "waves", "--waves", "4",
                    "--polish-steps", "2", "--minutes", "10"]),
             ("w", ["atlas", "--worker", "--run", "w", "--classes", "goldfish", "--classes", "rock crab",
                    "--population", "4", "--framings", "1", "--search", "gp"]),

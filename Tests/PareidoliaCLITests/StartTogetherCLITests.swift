@@ -65,7 +65,7 @@ final class StartTogetherCLITests: XCTestCase {
     func testTwoEvolveProcessesOfOneNewRun() throws {
         let h = try CLIHarness()
         let evolve = ["evolve", "--class", "goldfish", "--run", "twin", "--population", "64", "--generations", "1",
-                      "--framings", "4", "--waves", "4", "--db", h.database]
+                      "--framings", "4", "--family", "waves", "--waves", "4", "--db", h.database]
         let results = try together(h, [evolve, evolve])
         let failed = results.filter { $0.status != 0 }
         XCTAssertEqual(failed.count, 1, "\(results.map(\.stderr))")
