@@ -365,12 +365,14 @@ struct AtlasExporter {
     /// The front page's view of the atlas; the showcase stays that of the last finished export
     /// until this one finishes (the coverage follows each page).
     private func info(_ stats: [GenerationStats], previous: AtlasManifest.AtlasInfo?) -> AtlasManifest.AtlasInfo {
-        AtlasManifest.AtlasInfo(
+        let breeding = BreedingLabel(settings)
+        return AtlasManifest.AtlasInfo(
             name: run.name, target: run.target, model: run.model, heldOutModel: settings.heldOutModel,
             status: run.status.rawValue, seed: String(run.seed), batches: run.generations,
             evaluations: stats.last?.evaluations ?? 0, elapsedSeconds: stats.last?.elapsedSeconds ?? 0,
             createdAt: run.createdAt.timeIntervalSince1970, cellCount: settings.classes.count,
-            coverage: previous?.coverage, showcase: previous?.showcase ?? [])
+            coverage: previous?.coverage, showcase: previous?.showcase ?? [],
+            genomes: breeding.familyText, search: breeding.searchText)
     }
 
     /// Drops the entries (and files) of cells without an elite.

@@ -46,6 +46,10 @@ struct AtlasManifest: Codable, Equatable {
         var coverage: Coverage?
         /// Up to four cells for the front page, most robust first.
         var showcase: [Int] = []
+        /// The genome family and the search, in words (`BreedingLabel`), from the atlas's plan;
+        /// nil in manifests written before they were shown.
+        var genomes: String?
+        var search: String?
     }
 
     /// `AtlasCoverage` as stored.

@@ -155,10 +155,13 @@ struct AtlasPage {
     /// The atlas's run facts as a row of small chips.
     private func facts() -> String {
         let last = stats.last
+        let breeding = BreedingLabel(settings)
         let items: [(String, String)] = [
             ("batches", GalleryFormat.count(run.generations)),
             ("evaluations", GalleryFormat.count(last?.evaluations ?? 0)),
             ("time", GalleryFormat.duration(last?.elapsedSeconds ?? 0)),
+            ("genomes", breeding.familyText),
+            ("search", breeding.searchText),
             ("networks", run.model),
             ("held out", settings.heldOutModel),
             ("seed", String(run.seed)),

@@ -1,4 +1,5 @@
 import Foundation
+import Search
 import Store
 
 /// Exports runs of a run database as a static, self-contained HTML gallery.
@@ -86,10 +87,11 @@ public enum GalleryExporter {
         let best = fittest(records)
         let chosen = (options.selection == .best ? best.map { [$0] } ?? [] : records)
             .sorted { $0.id > $1.id }
+        let breeding = breedingLabel(run)
 
         var manifest = RunManifest.load(from: directory) ?? RunManifest(run: info(run, stats))
         if manifest.run.name != run.name { manifest = RunManifest(run: info(run, stats)) }
-        manifest.run = info(run, stats, shown: chosen.map(\.id), best: best?.id)
+        manifest.run = info(run, stats, shown: chosen.map(\.id), best: best?.id, breeding: breeding)
         prune(&manifest, keeping: Set(records.map(\.id)), in: directory)
         try manifest.save(to: directory)
 
@@ -127,7 +129,7 @@ public enum GalleryExporter {
                                      measuredConfidence: entry.measuredConfidence))
         }
         removeUnreferencedFiles(in: directory, manifest: manifest)
-        let page = RunPage(run: run, stats: stats, cards: cards, best: best?.id, options: options)
+        let page = RunPage(run: run, stats: stats, cards: cards, best: best?.id, options: options, breeding: breeding)
         let pagePath = directory + "/index.html"
         try AtomicFile.write(page.html(), to: pagePath)
         return GalleryReport.RunReport(name: run.name, page: pagePath, rendered: rendered,
@@ -170,13 +172,20 @@ public enum GalleryExporter {
 
     /// The front page's view of a run.
     private static func info(_ run: Run, _ stats: [GenerationStats], shown: [Int64] = [],
-                             best: Int64? = nil) -> RunManifest.RunInfo {
+                             best: Int64? = nil, breeding: BreedingLabel? = nil) -> RunManifest.RunInfo {
         RunManifest.RunInfo(
             name: run.name, target: run.target, model: run.model, status: run.status.rawValue,
             seed: String(run.seed), generations: run.generations,
             evaluations: stats.last?.evaluations ?? 0,
             elapsedSeconds: stats.last?.elapsedSeconds ?? 0,
-            createdAt: run.createdAt.timeIntervalSince1970, shown: shown, best: best)
+            createdAt: run.createdAt.timeIntervalSince1970, shown: shown, best: best,
+            genomes: breeding?.familyText, search: breeding?.searchText)
+    }
+
+    /// What the run breeds and how it searches, from its stored plan (nil when the plan cannot
+    /// be read: the pages then leave both out).
+    private static func breedingLabel(_ run: Run) -> BreedingLabel? {
+        (try? RunSettings.decode(run.config, run: run.name)).map { BreedingLabel($0) }
     }
 
     // MARK: Arguments

@@ -69,6 +69,7 @@ struct IndexPage {
             <h2>\(HTML.escape(atlas.name))</h2>
             <div class="score">\(score)</div><div class="class">\(HTML.escape(atlas.target))</div>
             <div class="coverage-line">\(HTML.escape(line))</div>
+            \(breeding(genomes: atlas.genomes, search: atlas.search))\
             <dl class="meta"><dt>batches</dt><dd>\(GalleryFormat.count(atlas.batches))</dd>\
             <dt>evaluations</dt><dd>\(GalleryFormat.count(atlas.evaluations))</dd>\
             <dt>time</dt><dd>\(HTML.escape(GalleryFormat.duration(atlas.elapsedSeconds)))</dd>\
@@ -78,6 +79,15 @@ struct IndexPage {
             </a>
 
             """
+    }
+
+    /// What a run or an atlas breeds and how it searches, on one line (nothing for a manifest
+    /// written before they were kept: the next export of that run adds them).
+    private func breeding(genomes: String?, search: String?) -> String {
+        guard let genomes, let search else { return "" }
+        // A no-break space keeps `· memetic` together when the family wraps.
+        return "<div class=\"breeding\"><span class=\"genomes\">\(HTML.escape(genomes))</span> ·&#160;"
+            + "<span class=\"search\">\(HTML.escape(search))</span></div>\n"
     }
 
     /// One run's card: its fittest record's thumbnail and headline numbers.
@@ -116,6 +126,7 @@ struct IndexPage {
             <div class="body">
             <h2>\(HTML.escape(run.name))</h2>
             <div class="score">\(score)</div><div class="class">\(HTML.escape(run.target))</div>
+            \(breeding(genomes: run.genomes, search: run.search))\
             \(note)<dl class="meta"><dt>generations</dt><dd>\(GalleryFormat.count(run.generations))\
             </dd><dt>evaluations</dt><dd>\(GalleryFormat.count(run.evaluations))</dd>\
             <dt>time</dt><dd>\(HTML.escape(GalleryFormat.duration(run.elapsedSeconds)))</dd>\

@@ -53,6 +53,8 @@ enum PageStyle {
         .class{color:var(--muted);overflow-wrap:anywhere;margin-top:-6px}
         .note{font-size:13px;color:var(--warn)}
         .heldout{font-size:13px;color:var(--muted)}
+        .breeding{font-size:13px;color:var(--muted);overflow-wrap:anywhere}
+        .breeding .search{color:var(--text);white-space:nowrap}
         .meta{display:grid;grid-template-columns:auto 1fr;gap:0 12px;margin:0;font-size:13px;\
         font-variant-numeric:tabular-nums}
         .meta dt{color:var(--muted)}

@@ -28,6 +28,10 @@ struct RunManifest: Codable, Equatable {
         var shown: [Int64] = []
         /// Id of the run's fittest record, if it has any.
         var best: Int64?
+        /// The genome family and the search, in words (`BreedingLabel`), from the run's plan;
+        /// nil in manifests written before they were shown, and for a plan that cannot be read.
+        var genomes: String?
+        var search: String?
     }
 
     /// One record's exported files and what they were made from.

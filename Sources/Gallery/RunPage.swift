@@ -18,6 +18,8 @@ struct RunPage {
     /// Id of the run's fittest record.
     var best: Int64?
     var options: GalleryOptions
+    /// What the run breeds and how it searches (nil: its plan cannot be read; not shown).
+    var breeding: BreedingLabel? = nil
 
     /// What the run's confidences are: an objective of inner features has none of its own, and
     /// its page leads with the fitness instead.
@@ -86,6 +88,9 @@ struct RunPage {
             ("evaluations", GalleryFormat.count(last?.evaluations ?? 0)),
             ("time", GalleryFormat.duration(last?.elapsedSeconds ?? 0)),
             ("records", GalleryFormat.count(cards.count)),
+        ]
+        if let breeding { items += [("genomes", breeding.familyText), ("search", breeding.searchText)] }
+        items += [
             ("model", run.model),
             ("seed", String(run.seed)),
             ("status", run.status.rawValue),
