@@ -63,12 +63,21 @@ struct BreedingOptions: ParsableArguments {
     /// The node limit in force: as given, else the family's.
     var nodes: Int { maxNodes ?? family.defaultMaxNodes }
 
+    /// The wave settings in force (validated and built into the plan from these alone): as
+    /// given, else the defaults.
+    private var waveTerms: Int { waves ?? Self.defaultWaves }
+    private var waveShareInForce: Double { waveShare ?? 1 }
+    private var frequency: Float { waveFrequency ?? Self.defaultWaveFrequency }
+    private var termOperators: TermOperators {
+        TermOperators(crossover: termCrossover ?? TermOperators.measured.crossover,
+                      mutation: termMutation ?? TermOperators.measured.mutation)
+    }
+
     /// The texture of layered genomes: as given, else the measured default (8 ground waves, 2 per
     /// shape colour).
     var texture: LayerTexture {
         LayerTexture(groundWaves: groundWaves ?? LayerTexture.measured.groundWaves,
-                     colourWaves: layerWaves ?? LayerTexture.measured.colourWaves,
-                     frequency: waveFrequency ?? Self.defaultWaveFrequency)
+                     colourWaves: layerWaves ?? LayerTexture.measured.colourWaves, frequency: frequency)
     }
 
     /// The wave-genome options given, by name, that only the waves family reads.
@@ -121,8 +130,7 @@ struct BreedingOptions: ParsableArguments {
         if family != .waves && family != .layered, waveFrequency != nil {
             throw ValidationError("--wave-frequency sets the waves of wave and layered genomes, and the family is \(family.rawValue): add --family waves or layered, or drop it")
         }
-        let waves = waves ?? Self.defaultWaves, waveShare = waveShare ?? 1
-        let waveFrequency = waveFrequency ?? Self.defaultWaveFrequency
+        let waves = waveTerms, waveShare = waveShareInForce, waveFrequency = frequency
         guard waves >= 0 else { throw ValidationError("--waves must be 0 or more, got \(waves)") }
         guard (0...1).contains(waveShare) else { throw ValidationError("--wave-share must be in [0, 1], got \(waveShare)") }
         guard waveFrequency > 0, waveFrequency.isFinite else {
@@ -169,16 +177,12 @@ struct BreedingOptions: ParsableArguments {
             c.cppn = CPPNSeeding()
             return c
         }
-        let waves = waves ?? Self.defaultWaves, waveShare = waveShare ?? 1
-        if family == .waves, waves > 0, waveShare > 0 {
-            c.waves = WaveSeeding(share: waveShare, terms: waves, frequency: waveFrequency ?? Self.defaultWaveFrequency,
+        if family == .waves, waveTerms > 0, waveShareInForce > 0 {
+            c.waves = WaveSeeding(share: waveShareInForce, terms: waveTerms, frequency: frequency,
                                   falloff: (waveFalloff ?? 0) > 0 ? waveFalloff : nil, warp: (waveWarp ?? 0) > 0 ? waveWarp : nil)
         }
-        let termCrossover = termCrossover ?? TermOperators.measured.crossover
-        let termMutation = termMutation ?? TermOperators.measured.mutation
-        if termCrossover > 0 || termMutation > 0 {
-            c.termOperators = TermOperators(crossover: termCrossover, mutation: termMutation)
-        }
+        let terms = termOperators
+        if terms.crossover > 0 || terms.mutation > 0 { c.termOperators = terms }
         return c
     }
 }
