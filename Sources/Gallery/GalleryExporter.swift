@@ -87,7 +87,10 @@ public enum GalleryExporter {
         let best = fittest(records)
         let chosen = (options.selection == .best ? best.map { [$0] } ?? [] : records)
             .sorted { $0.id > $1.id }
-        let breeding = breedingLabel(run)
+        // The stored plan, decoded once for the page and the front page's card (nil when it
+        // cannot be read: the pages then fall back to the target text and leave the breeding out).
+        let settings = try? RunSettings.decode(run.config, run: run.name)
+        let breeding = settings.map(BreedingLabel.init)
 
         var manifest = RunManifest.load(from: directory) ?? RunManifest(run: info(run, stats))
         if manifest.run.name != run.name { manifest = RunManifest(run: info(run, stats)) }
@@ -129,7 +132,7 @@ public enum GalleryExporter {
                                      measuredConfidence: entry.measuredConfidence))
         }
         removeUnreferencedFiles(in: directory, manifest: manifest)
-        let page = RunPage(run: run, stats: stats, cards: cards, best: best?.id, options: options, breeding: breeding)
+        let page = RunPage(run: run, stats: stats, cards: cards, best: best?.id, options: options, settings: settings)
         let pagePath = directory + "/index.html"
         try AtomicFile.write(page.html(), to: pagePath)
         return GalleryReport.RunReport(name: run.name, page: pagePath, rendered: rendered,
@@ -180,12 +183,6 @@ public enum GalleryExporter {
             elapsedSeconds: stats.last?.elapsedSeconds ?? 0,
             createdAt: run.createdAt.timeIntervalSince1970, shown: shown, best: best,
             genomes: breeding?.familyText, search: breeding?.searchText)
-    }
-
-    /// What the run breeds and how it searches, from its stored plan (nil when the plan cannot
-    /// be read: the pages then leave both out).
-    private static func breedingLabel(_ run: Run) -> BreedingLabel? {
-        (try? RunSettings.decode(run.config, run: run.name)).map { BreedingLabel($0) }
     }
 
     // MARK: Arguments

@@ -1,5 +1,4 @@
 import Search
-import Store
 
 /// A morph run's frames as an animation with a scrubber: the record of each frame's last
 /// generation, in frame order, with the frame's t and robust confidence.
@@ -8,10 +7,10 @@ struct MorphSection {
     /// The cards of the frames found among the exported records, in frame order.
     let frames: [(frame: Int, card: RunPage.Card)]
 
-    /// The section for `run`'s page, or nil when the run is not a morph or fewer than two of its
-    /// frames were exported.
-    init?(run: Run, cards: [RunPage.Card]) {
-        guard let settings = try? RunSettings.decode(run.config, run: run.name), let morph = settings.morph else { return nil }
+    /// The section for the page of a run with plan `settings`, or nil when the run is not a
+    /// morph (or its plan cannot be read) or fewer than two of its frames were exported.
+    init?(settings: RunSettings?, cards: [RunPage.Card]) {
+        guard let morph = settings?.morph else { return nil }
         self.morph = morph
         frames = (0..<morph.frames).compactMap { i in
             let generation = (i + 1) * morph.generationsPerFrame

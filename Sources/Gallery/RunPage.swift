@@ -18,19 +18,19 @@ struct RunPage {
     /// Id of the run's fittest record.
     var best: Int64?
     var options: GalleryOptions
-    /// What the run breeds and how it searches (nil: its plan cannot be read; not shown).
-    var breeding: BreedingLabel? = nil
+    /// The run's stored plan, decoded once by the exporter (nil when it cannot be read: stores
+    /// written by tests).
+    var settings: RunSettings?
 
     /// What the run's confidences are: an objective of inner features has none of its own, and
-    /// its page leads with the fitness instead.
-    var confidenceKind: Objective.ConfidenceKind { Self.confidenceKind(of: run) }
-
-    /// From the run's stored objective, else from its target text (runs toward classes by
-    /// name, and stores written by tests, have only that).
-    static func confidenceKind(of run: Run) -> Objective.ConfidenceKind {
-        if let settings = try? RunSettings.decode(run.config, run: run.name) { return settings.fitness.objective.confidenceKind }
-        return (try? ObjectiveText(parsing: run.target))?.confidenceKind ?? .sought
+    /// its page leads with the fitness instead. From the stored objective, else from the
+    /// target text (runs toward classes by name, and stores written by tests, have only that).
+    var confidenceKind: Objective.ConfidenceKind {
+        settings?.fitness.objective.confidenceKind ?? (try? ObjectiveText(parsing: run.target))?.confidenceKind ?? .sought
     }
+
+    /// What the run breeds and how it searches (nil: its plan cannot be read; not shown).
+    var breeding: BreedingLabel? { settings.map(BreedingLabel.init) }
 
     /// The complete HTML document.
     func html() -> String {
@@ -42,7 +42,7 @@ struct RunPage {
             \(facts())
             <h2>Confidence per generation</h2>
             <div class="panel">\(ConfidenceChart.svg(stats))</div>
-            \(MorphSection(run: run, cards: cards)?.html() ?? "")
+            \(MorphSection(settings: settings, cards: cards)?.html() ?? "")
             <h2>Records<small>\(HTML.escape(recordsCaption))</small></h2>
 
             """
