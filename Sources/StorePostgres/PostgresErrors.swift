@@ -149,6 +149,13 @@ extension PostgresBackend {
             return DriverProblem.connectionFailed.error(detail: shortReason("\(error)"), url: url,
                                                         operation: operation, connected: connected)
         }
+        // A statement sent after the server ended the session fails as "closed", carrying the
+        // server's own reason ("terminating connection due to administrator command"): that
+        // reason is what the user reads, not the driver's view of who closed the socket.
+        if psql.code == .clientClosedConnection || psql.code == .serverClosedConnection,
+           let cause = psql.underlying, cause is PSQLError {
+            return translate(cause, url: url, operation: operation, connected: connected)
+        }
         if psql.code == .server {
             return ServerProblem.error(state: psql.serverInfo?[.sqlState] ?? "", message: psql.serverInfo?[.message] ?? "",
                                        url: url, operation: operation, connected: connected)
