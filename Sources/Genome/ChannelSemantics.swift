@@ -71,8 +71,8 @@ public enum ChannelSemantics {
             let h = args[0].mean, s = args[1].mean, v = args[2].mean
             return Triple(Semantics.hsvChannel(h, s, v, 5), Semantics.hsvChannel(h, s, v, 3),
                           Semantics.hsvChannel(h, s, v, 1))
-        case .constant, .x, .y, .r, .t, .warp, .swirl, .polar, .rotate, .scale, .tile, .kaleido:
-            preconditionFailure("ChannelSemantics.apply: \(op.name) is a terminal or warp")
+        case .constant, .x, .y, .r, .t, .warp, .swirl, .polar, .rotate, .scale, .tile, .kaleido, .blur, .graddir:
+            preconditionFailure("ChannelSemantics.apply: \(op.name) is a terminal, a warp or an image operator")
         }
     }
 

@@ -16,7 +16,8 @@ extension Genome {
     /// root is drawn from `primitives.rootFunctions` when that is not empty.
     ///
     /// The node budget is enforced while growing (a slot becomes a terminal when a function
-    /// would no longer fit), so the result is always within `limits`.
+    /// would no longer fit), so the result is always within `limits`; a `blur` or `graddir`
+    /// whose body makes the genome too costly to render gives way to its body.
     public static func random(method: GrowthMethod, depth: Int, limits: Limits = .standard,
                               primitives: PrimitiveSet = .standard,
                               using rng: inout some RandomNumberGenerator) -> Genome {
@@ -52,7 +53,7 @@ extension Genome {
                 nodes.append(primitives.randomTerminal(using: &rng))
             }
         }
-        return Genome(validNodes: nodes)
+        return Genome(validNodes: nodes).withoutImageOperators(over: limits.maxEvaluationCost)
     }
 
     /// Ramped half-and-half: `count` genomes whose target depths cycle through `depths`,

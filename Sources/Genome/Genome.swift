@@ -31,6 +31,8 @@ public struct Genome: Hashable, Sendable {
     public static let maxDepth = 512
     /// Most nodes any genome may have.
     public static let maxNodes = 1 << 20
+    /// The largest `evaluationCost` any genome may have (nested `blur`s multiply it by 9 each).
+    public static let maxEvaluationCost = 1 << 22
 
     /// Wraps nodes already known to be valid (operators build genomes this way).
     @usableFromInline init(validNodes: [Node]) {
@@ -64,7 +66,16 @@ public struct Genome: Hashable, Sendable {
         guard genome.depth <= Genome.maxDepth else {
             throw GenomeError.tooDeep(limit: Genome.maxDepth, line: 0, column: 0)
         }
+        try genome.checkEvaluationCost()
         self = genome
+    }
+
+    /// Throws `tooCostly` when `evaluationCost` exceeds `maxEvaluationCost`.
+    func checkEvaluationCost() throws {
+        let cost = evaluationCost
+        guard cost <= Genome.maxEvaluationCost else {
+            throw GenomeError.tooCostly(cost: cost, limit: Genome.maxEvaluationCost)
+        }
     }
 
     /// Whether `value` may be a constant: finite with magnitude ≤ `Semantics.bound`.

@@ -19,6 +19,9 @@ public enum GenomeError: Error, CustomStringConvertible, Equatable, Sendable {
     case tooDeep(limit: Int, line: Int, column: Int)
     /// More nodes than the limit.
     case tooManyNodes(count: Int, limit: Int)
+    /// More body evaluations per sample than the limit (`Genome.evaluationCost`: `blur` and
+    /// `graddir` multiply their body's cost).
+    case tooCostly(cost: Int, limit: Int)
     /// A byte that cannot appear in genome text (control character, non-ASCII outside a comment).
     case invalidByte(UInt8, line: Int, column: Int)
     /// A node array that is not one complete expression.
@@ -62,6 +65,10 @@ public enum GenomeError: Error, CustomStringConvertible, Equatable, Sendable {
             return "\(at)expression nested deeper than \(limit) levels; simplify the genome"
         case let .tooManyNodes(count, limit):
             return "genome has \(count)+ nodes, more than the limit of \(limit)"
+        case let .tooCostly(cost, limit):
+            return "genome evaluates its subtrees \(cost) times per sample, more than the limit of \(limit): "
+                + "each blur evaluates its body 9 times and each graddir 4 times, so nest fewer of them "
+                + "or give them smaller bodies"
         case let .invalidByte(byte, line, column):
             let hex = String(byte, radix: 16, uppercase: true)
             return "line \(line), column \(column): invalid byte 0x\(hex.count == 1 ? "0" + hex : hex); "

@@ -28,9 +28,16 @@ public struct Limits: Sendable, Hashable, Codable {
         try self.init(maxDepth: c.decode(Int.self, forKey: .maxDepth), maxNodes: c.decode(Int.self, forKey: .maxNodes))
     }
 
-    /// Whether `genome` is within both limits.
+    /// How many times `maxNodes` a genome's `evaluationCost` may be: `blur` and `graddir`
+    /// may make a genome up to this much slower to render than its size says, no more.
+    public static let evaluationAllowance = 4
+
+    /// The largest `evaluationCost` these limits admit.
+    public var maxEvaluationCost: Int { maxNodes * Limits.evaluationAllowance }
+
+    /// Whether `genome` is within the node, depth and evaluation limits.
     public func admits(_ genome: Genome) -> Bool {
-        genome.nodeCount <= maxNodes && genome.depth <= maxDepth
+        genome.nodeCount <= maxNodes && genome.depth <= maxDepth && genome.evaluationCost <= maxEvaluationCost
     }
 }
 

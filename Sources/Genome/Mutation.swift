@@ -21,7 +21,10 @@ extension Genome {
         let parent = fitted(to: limits, primitives: primitives, using: &rng)
         switch kind {
         case .subtree: return parent.subtreeMutated(limits: limits, primitives: primitives, using: &rng)
-        case .point: return parent.pointMutated(primitives: primitives, using: &rng)
+        case .point:
+            // A point mutation keeps the shape, but may turn a warp into a blur (9 samples).
+            return parent.pointMutated(primitives: primitives, using: &rng)
+                .withoutImageOperators(over: limits.maxEvaluationCost)
         case .hoist: return parent.hoistMutated(using: &rng)
         case .shrink: return parent.shrinkMutated(using: &rng)
         case .constantJitter: return parent.constantsJittered(using: &rng)
@@ -40,7 +43,8 @@ extension Genome {
         let depth = 1 + rng.below(Swift.max(1, maxSubtreeDepth))
         let graft = Genome.generate(method: .grow, depth: depth, limits: room, primitives: primitives,
                                     isRoot: i == 0, using: &rng)
-        return parent.replacingSubtree(at: i, with: graft)
+        // The graft fits its room in nodes; inside a blur its evaluations count 9 times.
+        return parent.replacingSubtree(at: i, with: graft).withoutImageOperators(over: limits.maxEvaluationCost)
     }
 
     /// Replaces one random node with a different primitive of the same arity; a constant gets
@@ -95,7 +99,8 @@ extension Genome {
 
     /// This genome trimmed into `limits`: function nodes at the depth limit become random
     /// terminals, then (while too many nodes) the non-root subtree whose removal just fits, or
-    /// else the largest one, becomes a terminal. Returns `self` when already within limits.
+    /// else the largest one, becomes a terminal; a `blur` or `graddir` that makes it too costly
+    /// to render gives way to its body. Returns `self` when already within limits.
     public func fitted(to limits: Limits, primitives: PrimitiveSet = .standard,
                        using rng: inout some RandomNumberGenerator) -> Genome {
         if limits.admits(self) { return self }
@@ -128,6 +133,6 @@ extension Genome {
             let terminal = Genome(validNodes: [primitives.randomTerminal(using: &rng)])
             g = g.replacingSubtree(at: target, with: terminal)
         }
-        return g
+        return g.withoutImageOperators(over: limits.maxEvaluationCost)
     }
 }

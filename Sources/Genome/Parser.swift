@@ -14,6 +14,7 @@ extension Genome {
         bytes.append(0x0A)   // a final newline simplifies end-of-token handling
         var parser = Parser(bytes: bytes)
         self.init(validNodes: try parser.parse())
+        try checkEvaluationCost()
     }
 }
 

@@ -5,7 +5,10 @@
 /// mean of its channels first) or names a channel. Every operator is total: arguments and
 /// results are finite and clamped to ±`Semantics.bound` (10⁶); nothing yields NaN or ∞.
 /// A *warp* evaluates its first argument (the body) at transformed coordinates: inside the
-/// body, `x`, `y`, `r` and `t` refer to the new coordinates (computed channel-wise).
+/// body, `x`, `y`, `r` and `t` refer to the new coordinates (computed channel-wise). The two
+/// *image operators* of Sims (1991), `blur` and `graddir`, evaluate their body at several
+/// shifted coordinates (9 and 4 samples) and combine the samples, so a subtree acts as a
+/// picture; `Genome.evaluationCost` counts those samples.
 /// The final colour is `clamp(0.5 + 0.5·v, 0, 1)` per channel, so values in [-1, 1] span
 /// black to full intensity (see `Semantics.squash`).
 ///
@@ -54,12 +57,15 @@
 /// | `scale` | 2 | body a at (x·b, y·b) |
 /// | `tile` | 2 | body a repeated b times across [-1, 1] in x and y, mirrored |
 /// | `kaleido` | 2 | body a folded into b mirrored angular segments |
+/// | `blur` | 2 | body a smoothed: a 3×3 tent of samples b apart (b = 0.02 is about two pixels at 224²), averaged by halves |
+/// | `graddir` | 2 | direction of body a's gradient, from samples ±b apart in x and y: atan2(dy, dx) / π per channel, 0 where flat |
 public enum Op: UInt8, CaseIterable, Sendable, Hashable {
     case constant, x, y, r, t
     case sin, cos, tanh, abs, sqrt, log, gauss, floor, fract, red, green, blue, gray
     case add, sub, mul, div, min, max, mod, pow, hypot, noise, fbm
     case mix, ifPositive, rgb, hsv
     case warp, swirl, polar, rotate, scale, tile, kaleido
+    case blur, graddir
 
     /// The table row describing this operator.
     @inlinable public var primitive: Primitive { Primitive.table[Int(rawValue)] }
@@ -69,6 +75,9 @@ public enum Op: UInt8, CaseIterable, Sendable, Hashable {
     @inlinable public var arity: Int { Int(Op.arities[Int(rawValue)]) }
     /// Whether the first argument is evaluated at transformed coordinates.
     @inlinable public var isWarp: Bool { rawValue >= Op.warp.rawValue }
+    /// Times the first argument (the body) is evaluated per sample: 9 for `blur`, 4 for
+    /// `graddir`, 1 for every other operator.
+    @inlinable public var bodySamples: Int { self == .blur ? 9 : self == .graddir ? 4 : 1 }
     /// Whether the operator reads the pixel coordinates directly (`x`, `y`, `r`, `t`).
     @inlinable public var isCoordinate: Bool { self == .x || self == .y || self == .r || self == .t }
 
@@ -142,6 +151,10 @@ public struct Primitive: Sendable, Hashable {
         .init(op: .scale, name: "scale", arity: 2, meaning: "body a at (x·b, y·b)"),
         .init(op: .tile, name: "tile", arity: 2, meaning: "body a repeated b times across [-1, 1] in x and y, mirrored"),
         .init(op: .kaleido, name: "kaleido", arity: 2, meaning: "body a folded into b mirrored angular segments"),
+        .init(op: .blur, name: "blur", arity: 2,
+              meaning: "body a smoothed: a 3×3 tent of samples b apart (b = 0.02 is about two pixels at 224²), averaged by halves"),
+        .init(op: .graddir, name: "graddir", arity: 2,
+              meaning: "direction of body a's gradient, from samples ±b apart in x and y: atan2(dy, dx) / π per channel, 0 where flat"),
     ]
 
     /// The primitive table as Markdown (`| name | arity | meaning |`), one row per operator.

@@ -4,8 +4,8 @@ extension Genome {
     /// by that constant (a coordinate-free colour keeps its node, with folded arguments).
     ///
     /// Values are computed with the same per-element `Semantics` the renderers use, so the
-    /// simplified genome renders identically (bit for bit). A warp whose body ignores the
-    /// coordinates folds to the body's value.
+    /// simplified genome renders identically (bit for bit). A warp or blur whose body ignores
+    /// the coordinates folds to the body's value, a graddir of it to 0.
     public func simplified() -> Genome {
         let ends = subtreeEnds
         // free[i]: the subtree at i never reads x, y, r or t (for a warp: its body does not).
@@ -48,6 +48,12 @@ extension Genome {
     func evaluateFree(at index: Int, ends: [Int]) -> Triple {
         let node = nodes[index]
         if node.op == .constant { return Triple(broadcast: node.value) }
+        if node.op.bodySamples > 1 {
+            // Every sample of a coordinate-free body is the same value: blur keeps it, graddir
+            // sees no slope (the step and coordinates do not matter).
+            let body = evaluateFree(at: index + 1, ends: ends), zero = Triple(broadcast: 0)
+            return ImageOperators.value(node.op, x: zero, y: zero, step: zero) { _, _ in body }
+        }
         if node.op.isWarp { return evaluateFree(at: index + 1, ends: ends) }
         var args: [Triple] = []
         var j = index + 1

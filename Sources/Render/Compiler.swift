@@ -181,6 +181,24 @@ struct Compiler {
         case .green: return pick(compile(first, context), channel: 1)
         case .blue: return pick(compile(first, context), channel: 2)
         case .gray: return mean(compile(first, context))
+        case .blur, .graddir:
+            // The body at shifted coordinates (equal shifts share nodes), combined by the
+            // recipe the reference evaluator runs on values.
+            let step = compile(ends[first], context)
+            let zero = constant(Triple(broadcast: 0))
+            var values: [Ref] = []
+            for s in ImageOperators.steps(node.op) {
+                switch s {
+                case let .sample(dx, dy):
+                    let x = dx == 0 ? context.x : emit(dx < 0 ? .sub : .add, context.x, step)
+                    let y = dy == 0 ? context.y : emit(dy < 0 ? .sub : .add, context.y, step)
+                    values.append(compile(first, Context(x: x, y: y)))
+                case let .mid(a, b): values.append(emit(.mix, values[a], values[b], zero))
+                case let .sub(a, b): values.append(emit(.sub, values[a], values[b]))
+                case let .angle(a, b): values.append(emit(.angle, values[a], values[b]))
+                }
+            }
+            return values[values.count - 1]
         case .warp, .swirl, .polar, .rotate, .scale, .tile, .kaleido:
             var inputs = Args()
             inputs.append(context.x)

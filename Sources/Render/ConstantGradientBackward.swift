@@ -15,7 +15,7 @@ extension GradientPass {
                     for i in 0..<n { sum += g[i] }
                 }
                 gradient[slot] += Double(sum)
-            case .x, .y:
+            case .x, .y, .literal:
                 break
             case let .pick(channel):
                 let a = adjoint(node.args[0], channel)

@@ -31,7 +31,7 @@ struct GradientPass {
         for k in tape.nodes.indices {
             let node = tape.nodes[k], me = GradientTape.Ref(node: Int32(k))
             switch node.op {
-            case let .constant(_, v):
+            case let .constant(_, v), let .literal(v):
                 for c in 0..<3 { value(me, c).update(repeating: v, count: n) }
             case .x, .y:
                 let d = value(me, 0)

@@ -12,6 +12,8 @@ struct GradientTape: Sendable {
     enum Op: Sendable {
         /// Genome constant number `slot` (prefix order) with its value.
         case constant(slot: Int, value: Float)
+        /// A fixed number of an image operator's recipe (no genome slot, no gradient).
+        case literal(Float)
         /// The sample coordinates.
         case x, y
         /// One channel of the argument, broadcast to all three.
@@ -71,6 +73,29 @@ struct GradientTape: Sendable {
         case .green: return append(.pick(channel: 1), [compile(first, x: x, y: y)])
         case .blue: return append(.pick(channel: 2), [compile(first, x: x, y: y)])
         case .gray: return append(.kernel(.mean), [compile(first, x: x, y: y)])
+        case .blur, .graddir:
+            // The step first (its constants follow the body's in prefix order), then the body
+            // once per sample, each copy numbering the body's constants from the same slot.
+            let bodyStart = constantCount
+            constantCount += genome.nodes[first..<ends[first]].lazy.filter { $0.op == .constant }.count
+            let step = compile(ends[first], x: x, y: y)
+            let afterStep = constantCount
+            let zero = append(.literal(0), [])
+            var values: [Ref] = []
+            for s in ImageOperators.steps(node.op) {
+                switch s {
+                case let .sample(dx, dy):
+                    let sx = dx == 0 ? x : append(.kernel(dx < 0 ? .sub : .add), [x, step])
+                    let sy = dy == 0 ? y : append(.kernel(dy < 0 ? .sub : .add), [y, step])
+                    constantCount = bodyStart
+                    values.append(compile(first, x: sx, y: sy))
+                case let .mid(a, b): values.append(append(.kernel(.mix), [values[a], values[b], zero]))
+                case let .sub(a, b): values.append(append(.kernel(.sub), [values[a], values[b]]))
+                case let .angle(a, b): values.append(append(.kernel(.angle), [values[a], values[b]]))
+                }
+            }
+            constantCount = afterStep
+            return values[values.count - 1]
         case .warp, .swirl, .polar, .rotate, .scale, .tile, .kaleido:
             // Parameters first (at the outer coordinates), as the compiler numbers constants
             // by prefix order only through `constantCount`: count the body's constants first.

@@ -80,6 +80,8 @@ enum Kernel: UInt8, Sendable {
         case .kaleido: self = .kaleido
         case .constant, .x, .y, .r, .t, .red, .green, .blue:
             preconditionFailure("Kernel: \(op.name) compiles to a reference, not a kernel")
+        case .blur, .graddir:
+            preconditionFailure("Kernel: \(op.name) compiles to several kernels (ImageOperators.steps)")
         }
     }
 

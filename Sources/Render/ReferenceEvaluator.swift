@@ -70,6 +70,11 @@ public enum ReferenceEvaluator {
             return Triple(Semantics.radius(x.r, y.r), Semantics.radius(x.g, y.g), Semantics.radius(x.b, y.b))
         case .t:
             return Triple(Semantics.angle(x.r, y.r), Semantics.angle(x.g, y.g), Semantics.angle(x.b, y.b))
+        case .blur, .graddir:
+            let step = evaluate(genome, ends, args[1], x: x, y: y)
+            return ImageOperators.value(node.op, x: x, y: y, step: step) { x, y in
+                evaluate(genome, ends, args[0], x: x, y: y)
+            }
         case .warp, .swirl, .polar, .rotate, .scale, .tile, .kaleido:
             let params = args.dropFirst().map { evaluate(genome, ends, $0, x: x, y: y) }
             let moved = ChannelSemantics.warpedCoordinates(node.op, x: x, y: y, params)

@@ -1,8 +1,10 @@
 import Genome
 
-/// Render throughput in pixel·nodes per second (pixels rendered × genome nodes ÷ seconds).
+/// Render throughput in pixel·nodes per second (pixels rendered × node evaluations per pixel
+/// ÷ seconds). A node evaluation is `Genome.evaluationCost`: each node once, nodes inside a
+/// `blur` body 9 times, inside a `graddir` body 4 times; without those it is the node count.
 public struct RenderThroughput: Sendable, Hashable {
-    /// Total pixels × nodes rendered.
+    /// Total pixels × node evaluations rendered.
     public let pixelNodes: Double
     /// Wall-clock seconds.
     public let seconds: Double
@@ -29,7 +31,7 @@ public enum RenderBenchmark {
         for _ in 0..<Swift.max(1, repeats) {
             for g in genomes {
                 _ = try Renderer.render(g, width: width, height: height, threads: threads)
-                pixelNodes += Double(width * height * g.nodeCount)
+                pixelNodes += Double(width * height * g.evaluationCost)
             }
         }
         return RenderThroughput(pixelNodes: pixelNodes, seconds: seconds(clock.now - start),
@@ -48,7 +50,7 @@ public enum RenderBenchmark {
         for _ in 0..<Swift.max(1, repeats) {
             for g in genomes {
                 _ = try ReferenceEvaluator.render(g, width: width, height: height, supersample: 1, rows: 0..<rowCount)
-                pixelNodes += Double(width * rowCount * g.nodeCount)
+                pixelNodes += Double(width * rowCount * g.evaluationCost)
             }
         }
         return RenderThroughput(pixelNodes: pixelNodes, seconds: seconds(clock.now - start),

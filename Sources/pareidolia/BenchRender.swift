@@ -14,8 +14,9 @@ struct BenchRender: ParsableCommand {
 
     func run() throws {
         let genomes = try GenomeFiles.library(library).map(\.genome)
-        let nodes = genomes.reduce(0) { $0 + $1.nodeCount }
-        print("library: \(genomes.count) genomes, \(nodes) nodes (mean \(nodes / max(genomes.count, 1)))")
+        let nodes = genomes.reduce(0) { $0 + $1.nodeCount }, evaluations = genomes.reduce(0) { $0 + $1.evaluationCost }
+        print("library: \(genomes.count) genomes, \(nodes) nodes (mean \(nodes / max(genomes.count, 1))), "
+                + "\(evaluations) node evaluations per pixel (blur and graddir evaluate their bodies 9 and 4 times)")
         for size in [224, 1024] {
             // The tree-walker needs seconds per 1024² render: time it on a few genomes there.
             let referenceSet = size == 224 ? genomes : Array(genomes.prefix(3))

@@ -9,6 +9,7 @@ final class OperatorTests: XCTestCase {
         XCTAssertNoThrow(try Genome(nodes: g.nodes), "invalid: \(g)", file: file, line: line)
         XCTAssertLessThanOrEqual(g.nodeCount, limits.maxNodes, "\(g)", file: file, line: line)
         XCTAssertLessThanOrEqual(g.depth, limits.maxDepth, "\(g)", file: file, line: line)
+        XCTAssertLessThanOrEqual(g.evaluationCost, limits.maxEvaluationCost, "\(g)", file: file, line: line)
     }
 
     func testRampedHalfAndHalfIsValidVariedAndWithinLimits() {

@@ -8,8 +8,8 @@ import XCTest
 final class RenderBenchmarkTests: XCTestCase {
     func testLibraryThroughputTable() throws {
         let genomes = try libraryGenomes().map(\.1)
-        let nodes = genomes.map(\.nodeCount).reduce(0, +)
-        var lines = ["render throughput on \(genomes.count) library genomes (\(nodes) nodes), G pixel·nodes/s:"]
+        let nodes = genomes.map(\.evaluationCost).reduce(0, +)   // node evaluations per pixel
+        var lines = ["render throughput on \(genomes.count) library genomes (\(nodes) node evaluations per pixel), G pixel·nodes/s:"]
         for side in [224, 1024] {
             let repeats = side == 224 ? 10 : 1
             let referenceRows = side == 224 ? 16 : 4
