@@ -9,10 +9,11 @@ import Foundation
 /// `{"classes":{"_0":[119]}}`, `{"scaled":{"_0":0.5,"_1":{…}}}`, `{"on":{"network":"lite1","_1":{…}}}`.
 /// The statistics prior, added later, follows the same shape:
 /// `{"stats":{"_0":{"from":"stem","through":"head"}}}` (see `PriorLayers`); so do the margin and
-/// the worst network: `{"margin":{"_0":119}}`, `{"worst":{"_0":{…}}}`.
+/// the worst network: `{"margin":{"_0":119}}`, `{"worst":{"_0":{…}}}`; and the content of a
+/// picture at a layer: `{"content":{"_0":{"source":…,"block":8,"activations":{…},"shapes":{…}}}}`.
 extension Objective: Codable {
     enum Case: String, CodingKey, CaseIterable {
-        case classes, opposite, sum, scaled, logit, layer, match, style, on, stats, margin, worst
+        case classes, opposite, sum, scaled, logit, layer, match, style, on, stats, margin, worst, content
     }
 
     enum Value: String, CodingKey {
@@ -40,6 +41,7 @@ extension Objective: Codable {
         case .stats: self = .stats(try c.decode(PriorLayers.self, forKey: .first))
         case .margin: self = .margin(try c.decode(Int.self, forKey: .first))
         case .worst: self = .worst(try c.decode(Objective.self, forKey: .first))
+        case .content: self = .content(try c.decode(ContentReference.self, forKey: .first))
         }
     }
 
@@ -85,6 +87,9 @@ extension Objective: Codable {
         case .worst(let objective):
             var c = outer.nestedContainer(keyedBy: Value.self, forKey: .worst)
             try c.encode(objective, forKey: .first)
+        case .content(let reference):
+            var c = outer.nestedContainer(keyedBy: Value.self, forKey: .content)
+            try c.encode(reference, forKey: .first)
         }
     }
 }

@@ -111,7 +111,7 @@ extension Objective {
     public var readsStatistics: Bool {
         switch self {
         case .stats: return true
-        case .classes, .opposite, .logit, .layer, .match, .style, .margin: return false
+        case .classes, .opposite, .logit, .layer, .match, .style, .content, .margin: return false
         case .sum(let a, let b): return a.readsStatistics || b.readsStatistics
         case .scaled(_, let a), .on(_, let a), .worst(let a): return a.readsStatistics
         }
@@ -122,7 +122,7 @@ extension Objective {
     public var withoutStatistics: Objective? {
         switch self {
         case .stats: return nil
-        case .classes, .opposite, .logit, .layer, .match, .style, .margin: return self
+        case .classes, .opposite, .logit, .layer, .match, .style, .content, .margin: return self
         case .worst(let a): return a.withoutStatistics.map { .worst($0) }
         case .sum(let a, let b):
             switch (a.withoutStatistics, b.withoutStatistics) {
@@ -143,7 +143,7 @@ extension Objective {
             switch o {
             case .stats(let layers):
                 if let i = out.firstIndex(where: { $0.layers == layers }) { out[i].weight += weight } else { out.append((layers, weight)) }
-            case .classes, .opposite, .logit, .layer, .match, .style, .margin: break
+            case .classes, .opposite, .logit, .layer, .match, .style, .content, .margin: break
             case .worst(let a): collect(a, weight)
             case .sum(let a, let b): collect(a, weight); collect(b, weight)
             case .scaled(let k, let a): collect(a, weight * k)

@@ -29,6 +29,9 @@ public indirect enum Objective: Sendable, Equatable {
     case match(FeatureReference)
     /// Closeness of Gram matrices of a few blocks to a picture's.
     case style(StyleReference)
+    /// Closeness of one block's activations to a picture's, position by position:
+    /// −mean((F − R)²), feature inversion at a layer and the content term of style transfer.
+    case content(ContentReference)
     /// An objective measured on one network only (by variant name, `lite1`); zero on the others.
     case on(network: String, Objective)
     /// −P, the network's feature-statistics prior (DeepInversion; `StatisticsPrior` gives P) over
@@ -63,7 +66,7 @@ public indirect enum Objective: Sendable, Equatable {
         case .classes, .opposite, .margin: return true
         case .sum(let a, let b): return a.readsLogSoftmaxOnly && b.readsLogSoftmaxOnly
         case .scaled(_, let a), .worst(let a): return a.readsLogSoftmaxOnly
-        case .logit, .layer, .match, .style, .on, .stats: return false
+        case .logit, .layer, .match, .style, .content, .on, .stats: return false
         }
     }
 
@@ -85,7 +88,7 @@ public indirect enum Objective: Sendable, Equatable {
             return k * a.value(logProbabilities: lp)
         case .worst(let a):
             return a.value(logProbabilities: lp)
-        case .logit, .layer, .match, .style, .on, .stats:
+        case .logit, .layer, .match, .style, .content, .on, .stats:
             preconditionFailure("\(self) reads more than the log-softmax; use value(features:network:)")
         }
     }
@@ -123,7 +126,7 @@ public indirect enum Objective: Sendable, Equatable {
             b.accumulateGradient(logProbabilities: lp, scale: scale, into: &gradient)
         case .scaled(let k, let a):
             a.accumulateGradient(logProbabilities: lp, scale: scale * k, into: &gradient)
-        case .logit, .layer, .match, .style, .on, .stats:
+        case .logit, .layer, .match, .style, .content, .on, .stats:
             preconditionFailure("\(self) reads more than the log-softmax; use derivative(features:network:)")
         }
     }
@@ -146,7 +149,7 @@ public indirect enum Objective: Sendable, Equatable {
         case .worst(let a): return a.classConfidence(probabilities: p, network: network, negated: negated)
         case .match(let reference):
             return reference.topClass(network: network).map { signed(p[$0]) }
-        case .layer, .style, .stats: return nil
+        case .layer, .style, .content, .stats: return nil
         case .sum(let a, let b):
             return a.classConfidence(probabilities: p, network: network, negated: negated)
                 ?? b.classConfidence(probabilities: p, network: network, negated: negated)
@@ -188,7 +191,7 @@ public indirect enum Objective: Sendable, Equatable {
         case .classes, .logit, .match, .margin: return !negated
         case .worst(let a): return a.leadsWithClass(negated: negated)
         case .opposite: return false
-        case .layer, .style, .stats: return nil
+        case .layer, .style, .content, .stats: return nil
         case .sum(let a, let b): return a.leadsWithClass(negated: negated) ?? b.leadsWithClass(negated: negated)
         case .scaled(let k, let a): return a.leadsWithClass(negated: k < 0 ? !negated : negated)
         case .on(_, let a): return a.leadsWithClass(negated: negated)
@@ -199,7 +202,7 @@ public indirect enum Objective: Sendable, Equatable {
     public var targetClasses: [Int] {
         switch self {
         case .classes(let i): return i
-        case .opposite, .layer, .style, .stats: return []
+        case .opposite, .layer, .style, .content, .stats: return []
         case .logit(let c), .margin(let c): return [c]
         case .worst(let a): return a.targetClasses
         case .match(let reference): return reference.topClass(network: nil).map { [$0] } ?? []
@@ -212,7 +215,7 @@ public indirect enum Objective: Sendable, Equatable {
     /// The networks named by `.on` terms, in order of appearance.
     public var networks: [String] {
         switch self {
-        case .classes, .opposite, .logit, .layer, .match, .style, .stats, .margin: return []
+        case .classes, .opposite, .logit, .layer, .match, .style, .content, .stats, .margin: return []
         case .sum(let a, let b):
             let first = a.networks
             return first + b.networks.filter { !first.contains($0) }

@@ -155,6 +155,42 @@ public struct StyleReference: Sendable, Equatable, Codable {
     }
 }
 
+/// A picture's activations at one block of each network it is compared on (HWC, the block's
+/// output after its residual add, the picture prepared as photos are).
+public struct ContentReference: Sendable, Equatable, Codable {
+    /// Where the picture came from, as written in the objective.
+    public var source: String
+    /// The block compared.
+    public var block: Int
+    /// Network variant name → the block's output on the picture.
+    public var activations: [String: PackedFloats]
+    /// Network variant name → its shape `[height, width, channels]`.
+    public var shapes: [String: [Int]]
+
+    public init(source: String, block: Int, activations: [String: [Float]], shapes: [String: [Int]]) {
+        self.source = source
+        self.block = block
+        self.activations = activations.mapValues(PackedFloats.init)
+        self.shapes = shapes
+    }
+
+    /// −mean((x − r)²); adds its derivative times `scale`, −2 (x − r) / n, into `derivative`
+    /// when given.
+    static func closeness(_ x: [Float], reference r: [Float], scale: Float, derivative: inout [Float]?) -> Float {
+        guard x.count == r.count, !x.isEmpty else { return 0 }
+        var loss: Float = 0
+        for i in x.indices {
+            let e = x[i] - r[i]
+            loss += e * e
+        }
+        if derivative != nil {
+            let k = -2 * scale / Float(x.count)
+            for i in x.indices { derivative![i] += k * (x[i] - r[i]) }
+        }
+        return -loss / Float(x.count)
+    }
+}
+
 /// Floats stored compactly in JSON: little-endian Float32, base64.
 public struct PackedFloats: Sendable, Equatable, Codable {
     public var values: [Float]
@@ -201,6 +237,7 @@ extension Objective {
         case .classes, .opposite, .logit, .match, .margin: output = true
         case .layer(let f): blocks.append(f.block)
         case .style(let reference): blocks += reference.blocks[network] ?? []
+        case .content(let reference): if reference.activations[network] != nil { blocks.append(reference.block) }
         case .stats: break
         case .sum(let a, let b):
             a.collectTaps(network: network, blocks: &blocks, output: &output)
@@ -264,6 +301,13 @@ extension Objective {
                 if derive { d!.blocks[tap] = slot }
             }
             return total
+        case .content(let reference):
+            guard let r = reference.activations[network]?.values, let tap = taps.blocks.firstIndex(of: reference.block),
+                  reference.shapes[network] == f.shapes[tap] else { return 0 }
+            var slot: [Float]? = derive ? (d!.blocks[tap] ?? [Float](repeating: 0, count: f.blocks[tap].count)) : nil
+            let v = ContentReference.closeness(f.blocks[tap], reference: r, scale: scale, derivative: &slot)
+            if derive { d!.blocks[tap] = slot }
+            return v
         case .stats:
             // A batch quantity: the scorer computes the prior in the engine pass (see `.stats`).
             return 0

@@ -76,7 +76,8 @@ extension ObjectiveText {
     /// network a prefix names): class names resolved (unknown ones throw with the nearest names),
     /// layers checked on every network a term is measured on, pictures read with `loadPicture`
     /// and measured once on each of those networks (pooled features and top-1 for `match`, Gram
-    /// matrices for `style`), so that the stored objective never needs the file again.
+    /// matrices for `style`, one block's activations for `content`), so that the stored objective
+    /// never needs the file again.
     public func resolve(names: ImageNetClasses, scorer: Scorer,
                         loadPicture: (String) throws -> Image) throws -> Objective {
         let run = scorer.sessions.indices.map(scorer.networkName)
@@ -170,7 +171,10 @@ extension ObjectiveText {
         case .stats(let layers):
             for b in layers.namedBlocks { _ = try block("block\(b)", channel: nil) }
             return .stats(layers)
-        case .match(let path), .style(let path):
+        case .match(let path), .style(let path), .content(let path, _):
+            // A layer that does not exist is named before the picture is read.
+            var contentBlock: Int?
+            if case let .content(_, layer) = atom { contentBlock = try block(layer, channel: nil) }
             // A FIFO or a device would block or never end a read: refuse them before opening.
             if let kind = Self.fileKind(path), kind != S_IFREG {
                 throw ObjectiveError.pictureNotAFile(path: path, kind: Self.describe(fileKind: kind))
@@ -190,6 +194,15 @@ extension ObjectiveText {
                     top[network] = f.logSoftmax.indices.max { f.logSoftmax[$0] < f.logSoftmax[$1] }
                 }
                 return .match(FeatureReference(source: path, pooled: pooled, topClasses: top))
+            }
+            if let b = contentBlock {
+                var activations: [String: [Float]] = [:], shapes: [String: [Int]] = [:]
+                for network in networks {
+                    let f = try features(on: network, taps: FeatureTaps(blocks: [b], output: false))
+                    activations[network] = f.blocks[0]
+                    shapes[network] = f.shapes[0]
+                }
+                return .content(ContentReference(source: path, block: b, activations: activations, shapes: shapes))
             }
             var blocks: [String: [Int]] = [:], grams: [String: [[Float]]] = [:]
             for network in networks {

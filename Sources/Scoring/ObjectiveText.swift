@@ -14,6 +14,9 @@ import Net
 ///     dream(block10)                        mean squared activation of block 10's output
 ///     match(photo.png)                      cosine of pooled features with the photo's
 ///     style(painting.png)                   Gram matrices of a few layers against the painting's
+///     content(photo.png, block8)            block 8's activations against the photo's, position by
+///                                           position (−mean squared difference; also written
+///                                           match(photo.png, block8): feature inversion at a layer)
 ///     lite1:class(go-kart)                  on another network
 ///     stats(0.05)                           −0.05 · P, the network's feature-statistics prior
 ///     stats(0.05, block8...head)            the prior over a range of layers, both ends included
@@ -59,6 +62,8 @@ public struct ObjectiveText: Sendable, Equatable, CustomStringConvertible {
         case dream(layer: String)
         case match(path: String)
         case style(path: String)
+        /// A picture's activations at a layer, position by position.
+        case content(path: String, layer: String)
         /// The feature-statistics prior over a range of layers (its weight is the term's).
         case stats(PriorLayers)
         /// A class's logit minus the largest other logit.
@@ -67,7 +72,8 @@ public struct ObjectiveText: Sendable, Equatable, CustomStringConvertible {
         case worst([Term])
 
         /// The function names, in the order the parser lists them when it expects one.
-        public static let names = ["class", "not", "logit", "margin", "channel", "neuron", "dream", "match", "style", "stats", "worst"]
+        public static let names = ["class", "not", "logit", "margin", "channel", "neuron", "dream", "match", "style", "content",
+                                   "stats", "worst"]
     }
 
     public var terms: [Term]
@@ -127,7 +133,7 @@ public struct ObjectiveText: Sendable, Equatable, CustomStringConvertible {
                 case .sought: return term.weight > 0 ? .sought : .absence
                 case .absence: return term.weight > 0 ? .absence : .sought
                 }
-            case .channel, .neuron, .dream, .style, .stats: continue
+            case .channel, .neuron, .dream, .style, .content, .stats: continue
             }
         }
         return .topOne
@@ -173,6 +179,7 @@ public struct ObjectiveText: Sendable, Equatable, CustomStringConvertible {
         case .dream(let layer): return "dream(\(layer))"
         case .match(let path): return "match(\(argument(path)))"
         case .style(let path): return "style(\(argument(path)))"
+        case let .content(path, layer): return "content(\(argument(path)), \(argument(layer)))"
         case .stats(let layers): return text(of: .stats(layers), weight: 1)
         }
     }
@@ -312,7 +319,14 @@ struct ObjectiveParser {
             let channel = try parseInteger()
             atom = name == "channel" ? .channel(layer: layer, channel: channel) : .neuron(layer: layer, channel: channel)
         case "dream": atom = .dream(layer: try parseArgument(stop: ")"))
-        case "match": atom = .match(path: try parseArgument(stop: ")"))
+        case "match":
+            // match(photo.png) compares pooled features; with a layer it is content(…).
+            let path = try parseArgument(stop: ",)")
+            atom = take(",") ? .content(path: path, layer: try parseArgument(stop: ")")) : .match(path: path)
+        case "content":
+            let path = try parseArgument(stop: ",)")
+            guard take(",") else { throw error("',' and a layer after the picture (e.g. content(photo.png, block8))") }
+            atom = .content(path: path, layer: try parseArgument(stop: ")"))
         default: atom = .style(path: try parseArgument(stop: ")"))
         }
         try expect(")")

@@ -128,6 +128,33 @@ final class FeatureGradientTests: XCTestCase {
         }
     }
 
+    /// Feature inversion at a layer: the mean squared difference of block 6's activations from
+    /// the picture's, position by position (the reference is HWC, the Double network's CHW).
+    func testContentAtALayer() throws {
+        try check("content(other.png, block6)") { f, objective in
+            guard case .content(let reference) = objective, reference.block == 6 else { return .nan }
+            let t = f.blocks[6], hw = t.h * t.w, c = t.c, r = reference.activations["lite0"]!.values
+            var loss = 0.0
+            for p in 0..<hw {
+                for k in 0..<c {
+                    let e = t.data[k * hw + p] - Double(r[p * c + k])
+                    loss += e * e
+                }
+            }
+            return -loss / Double(hw * c)
+        }
+        // The picture itself is at distance 0 (the same preparation, the same network), and a
+        // different picture is not.
+        let scorer = Scorer(sessions: [try InferenceSession(model: Self.networks[0].model)])
+        let photo = try Self.photo(side: 64)
+        let own = try ObjectiveText(parsing: "match(photo.png, block6)")
+            .resolve(names: try ImageNetClasses.bundled(), scorer: scorer) { _ in photo }
+        let values = try scorer.evaluate([photo, try Self.otherPicture(side: 64)], objective: own, network: 0).map(\.value)
+        XCTAssertEqual(values[0], 0, accuracy: 1e-9)
+        XCTAssertLessThan(values[1], -1e-3)
+        XCTAssertEqual(try JSONDecoder().decode(Objective.self, from: JSONEncoder().encode(own)), own)
+    }
+
     /// A derivative of the wrong size is an error naming both sizes, not a crash.
     func testWrongDerivativeSizeIsAnError() throws {
         let session = try InferenceSession(model: Self.networks[0].model)
@@ -159,6 +186,8 @@ final class FeatureGradientTests: XCTestCase {
             ("lite2:class(goldfish)", ["lite2", "--model lite2"]),
             ("lite9:class(goldfish)", ["lite9", "lite0, lite1 or lite2"]),
             ("match(missing.png)", ["missing.png", "no such file"]),
+            ("content(missing.png, block4)", ["missing.png", "no such file"]),
+            ("content(photo.png, block99)", ["block99", "block15", "lite0"]),
         ]
         for (text, fragments) in cases {
             let m = message(text)

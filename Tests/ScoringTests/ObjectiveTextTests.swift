@@ -13,6 +13,7 @@ final class ObjectiveTextTests: XCTestCase {
             "dream(block10)",
             "match(photo.png)",
             "style(\"paintings/starry (night).png\")",
+            "style(painting.png) + content(\"photos/a, b.png\", block8)",
             "lite1:class(go-kart)",
             "0.5 * class(goldfish) - lite1:class(go-kart) + 2 * dream(block10)",
             "class(jack-o'-lantern) + 0.25 * not(tench)",
@@ -26,6 +27,10 @@ final class ObjectiveTextTests: XCTestCase {
         let loose = try ObjectiveText(parsing: "  2dream( block10 )-0.5lite2:class( tabby cat )")
         XCTAssertEqual(loose.description, "2 * dream(block10) - 0.5 * lite2:class(tabby cat)")
         XCTAssertEqual(loose.terms[1], .init(weight: -0.5, model: "lite2", atom: .classes(["tabby cat"])))
+        // match with a layer is the content term (feature inversion at that layer).
+        let inversion = try ObjectiveText(parsing: "match(photo.png, block6)")
+        XCTAssertEqual(inversion.terms[0].atom, .content(path: "photo.png", layer: "block6"))
+        XCTAssertEqual(inversion.description, "content(photo.png, block6)")
     }
 
     func testMistakesNameTheColumnAndWhatWasExpected() {
@@ -39,6 +44,8 @@ final class ObjectiveTextTests: XCTestCase {
             ("class(goldfish) class(tench)", 17, "'+', '-' or the end"),
             (":class(goldfish)", 1, "a model name"),
             ("match(\"photo.png)", 18, "'\"'"),
+            ("content(photo.png)", 18, "',' and a layer"),
+            ("content(photo.png, )", 20, "an argument"),
         ]
         for (text, column, expected) in cases {
             XCTAssertThrowsError(try ObjectiveText(parsing: text), text) { error in
