@@ -20,6 +20,8 @@ public struct SeedStream: Sendable, Equatable {
     public static let polishSteps = SeedStream(0x9E37_79B9_7F4A_7C15)
     /// An atlas worker's own breeding stream, item `number` (workers count from 1).
     public static let workers = SeedStream(0x9E37_79B9_7F4A_7C15)
+    /// The pixel polish of frame `k` of a dream zoom, item `k + 1`.
+    public static let dreamFrames = SeedStream(0xC2B2_AE3D_27D4_EB4F)
 
     /// Item `k` (≥ 1) of this stream from `seed`.
     public func seed(_ seed: UInt64, item k: Int) -> UInt64 {

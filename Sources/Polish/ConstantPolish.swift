@@ -21,6 +21,10 @@ public struct ConstantPolishSettings: Sendable, Equatable {
     /// gradient step, as gradient feature visualisation jitters every step, instead of
     /// ascending the scoring's own framings. nil: the scoring's framings.
     public var freshFramings: FreshFramings?
+    /// Constants (indices into `Genome.constants`) the polish leaves as they are: their
+    /// gradient is zeroed before Adam's step (exactly kept with `.none` preconditioning; a
+    /// dream zoom keeps its zoom this way).
+    public var frozen: Set<Int> = []
 
     public init(steps: Int = PolishDefaults.constantSteps, learningRate: Float = PolishDefaults.constantLearningRate,
                 tvWeight: Float = FitnessFunction.defaultTVWeight, views: Int = 1,
@@ -113,6 +117,7 @@ public enum ConstantPolish {
                 let g = try view.constantGradient(current, pixelGradient: pixelGradient)
                 for i in gradient.indices where g[i].isFinite { gradient[i] += g[i] }
             }
+            for i in settings.frozen where gradient.indices.contains(i) { gradient[i] = 0 }
             adam.ascend(&latent, gradient: basis.latentGradient(gradient))
             latent = basis.admissible(latent)
             current.constants = basis.constants(latent)

@@ -19,7 +19,7 @@ struct Pareidolia: ParsableCommand {
               pareidolia random --count 16 --seed 7 -o random/
             """,
         subcommands: [
-            Evolve.self, Resume.self, Runs.self, Show.self, GalleryCommand.self, PolishCommand.self,
+            Evolve.self, Resume.self, Runs.self, Show.self, GalleryCommand.self, PolishCommand.self, DreamCommand.self,
             Classify.self, Classes.self, Opposite.self, Morph.self, Atlas.self,
             RenderCommand.self, RandomCommand.self,
             Bench.self,

@@ -27,7 +27,7 @@ final class CommandLineVocabularyTests: XCTestCase {
         "every": "minutes between benchmark trend lines",
         "family": "genome family of random genomes",
         "first-seed": "benchmark's first seed",
-        "frames": "morph frames",
+        "frames": "frames of a morph or a dream zoom",
         "framing-diversity": "input diversity of framings",
         "framing-renewal": "when framings are drawn anew",
         "framings": "random framings per image",
@@ -50,7 +50,7 @@ final class CommandLineVocabularyTests: XCTestCase {
         "max-nodes": "node limit of genomes",
         "migrate-every": "generations between migrations",
         "minutes": "stop after minutes",
-        "mode": "what polish moves: constants or pixels",
+        "mode": "what polish or a dream moves: constants or pixels",
         "model": "classifier network",
         "objective": "objective text",
         "opposite": "class the image must not look like",
@@ -90,6 +90,7 @@ final class CommandLineVocabularyTests: XCTestCase {
         "width": "output width",
         "worker": "join an atlas as a worker",
         "workers": "benchmark worker processes",
+        "zoom": "magnification between dream frames",
     ]
 
     /// Options of run-making commands that act outside the stored plan, and where.

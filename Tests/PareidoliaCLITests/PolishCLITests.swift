@@ -53,6 +53,23 @@ final class PolishCLITests: XCTestCase {
         XCTAssertEqual(try classified(out), after, accuracy: 1e-4 * max(1, abs(after)))
     }
 
+    /// `dream` writes every frame as a PNG and a page that plays them; a zoom that does not
+    /// magnify is refused with the range.
+    func testDreamWritesItsFramesAndAPage() throws {
+        let h = try CLIHarness()
+        let out = h.directory.appendingPathComponent("zoom").path
+        let r = try h.run(["dream", h.libraryPath + "/marble.genome", "--frames", "3", "--polish-steps", "2", "-o", out])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("frame 3/3: objective"), r.stdout)
+        let files = try FileManager.default.contentsOfDirectory(atPath: out).sorted()
+        XCTAssertEqual(files, ["frame-000.png", "frame-001.png", "frame-002.png", "frames.html"])
+        let page = try String(contentsOfFile: out + "/frames.html", encoding: .utf8)
+        XCTAssertTrue(page.contains("\"frame-002.png\"") && page.contains("dream(block10)"), page)
+        let bad = try h.run(["dream", h.libraryPath + "/marble.genome", "--zoom", "0.9", "-o", out])
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertTrue(bad.stderr.contains("--zoom must be above 1 and at most 4"), bad.stderr)
+    }
+
     func testPolishingARunStoresAPolishedRecord() throws {
         let h = try CLIHarness()
         let evolve = try h.run(["evolve", "--class", "rock crab", "--population", "8", "--generations", "1",
