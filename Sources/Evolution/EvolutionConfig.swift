@@ -42,8 +42,19 @@ public struct EvolutionConfig: Codable, Sendable, Equatable {
     /// the layered share and before the wave share; CPPN parents are bred with unit crossover
     /// and CPPN mutations at its rates. nil (configs stored before it existed): none.
     public var cppn: CPPNSeeding?
+    /// How the μ survivors are chosen from parents and children; nil (configs stored before it
+    /// existed) is `.fitness`.
+    public var survivors: SurvivorSelection?
 
     public init() {}
+}
+
+/// How (μ+λ) chooses the next population.
+public enum SurvivorSelection: String, Codable, Sendable, CaseIterable {
+    /// The μ fittest distinct phenotypes (fitness: the objective less the naturalness penalty).
+    case fitness
+    /// NSGA-II over confidence, naturalness and size (`Pareto.survivors`), the fittest kept.
+    case pareto
 }
 
 /// How many random genomes are CPPN-like, their first-layer weight scale, and how often

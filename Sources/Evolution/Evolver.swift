@@ -17,7 +17,7 @@ public struct Evolver: Sendable {
         var genomes = Array(seeds.prefix(config.populationSize))
         genomes += breeding.randomGenomes(config.populationSize - genomes.count, using: &rng)
         let evaluations = try evaluator.evaluate(genomes, known: [:], survivalFloor: -.infinity)
-        let population = Selection.survivors(zip(genomes, evaluations).map(Individual.init),
+        let population = survivors(zip(genomes, evaluations).map(Individual.init),
                                              count: config.populationSize)
         return EvolutionState(generation: 0, population: population, rng: rng,
                               evaluations: genomes.count, stagnantGenerations: 0)
@@ -33,7 +33,7 @@ public struct Evolver: Sendable {
             let genomes = state.population.map(\.genome)
             let evaluations = try evaluator.evaluate(genomes, known: [:], survivalFloor: -.infinity)
             state.evaluations += genomes.count
-            state.population = Selection.survivors(zip(genomes, evaluations).map(Individual.init),
+            state.population = survivors(zip(genomes, evaluations).map(Individual.init),
                                                    count: config.populationSize)
         }
         let previousBest = state.best.evaluation.fitness
@@ -56,12 +56,14 @@ public struct Evolver: Sendable {
         let known = state.knownEvaluations
         // (μ+λ) keeps the μ best distinct phenotypes, so a child worse than every current member
         // cannot survive (after a restart the old population is not in the pool: no floor).
-        let floor = restarted ? -Float.infinity : (state.population.last?.evaluation.fitness ?? -.infinity)
+        // Under Pareto selection a less fit child may survive (smaller, more natural): no floor.
+        let floor = restarted || config.survivors == .pareto
+            ? -Float.infinity : (state.population.last?.evaluation.fitness ?? -.infinity)
         let evaluations = try evaluator.evaluate(children, known: known, survivalFloor: floor)
         state.evaluations += children.count
         let offspring = zip(children, evaluations).map(Individual.init)
         let pool = restarted ? parents + offspring : state.population + offspring
-        state.population = Selection.survivors(pool, count: config.populationSize)
+        state.population = survivors(pool, count: config.populationSize)
         state.generation += 1
 
         let best = state.best
@@ -78,9 +80,15 @@ public struct Evolver: Sendable {
             evaluated: children.count, restarted: restarted, bestOrigin: bestOrigin)
     }
 
+    /// The configured survivor selection of `candidates`.
+    func survivors(_ candidates: [Individual], count: Int) -> [Individual] {
+        config.survivors == .pareto ? Pareto.survivors(candidates, count: count)
+            : Selection.survivors(candidates, count: count)
+    }
+
     /// Puts evaluated `newcomers` (an island's immigrants) through the same (μ+λ) selection as
     /// offspring: they stay only if they rank among the population's best distinct phenotypes.
     public func admit(_ newcomers: [Individual], into state: inout EvolutionState) {
-        state.population = Selection.survivors(state.population + newcomers, count: config.populationSize)
+        state.population = survivors(state.population + newcomers, count: config.populationSize)
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Evolution
 import Foundation
+import Genome
 import Net
 import Scoring
 import Search
@@ -47,12 +48,15 @@ struct Show: ParsableCommand {
         discussion: "Example:\n  pareidolia show rock-crab-1")
 
     @Argument(help: "The run's name (see pareidolia runs).") var name: String
+    @Flag(help: "Print the last generation's Pareto front instead (confidence, naturalness, size: the pictures no other picture of the population beats on all three), with each one's formula.")
+    var front = false
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
         let store = try database.openForReading()
         let run = try store.run(named: name)
         if run.kind == .atlas { return try showAtlas(run, store: store) }
+        if front { return try showFront(run, store: store) }
         let settings = try RunSettings.decode(run.config, run: run.name)
         let records = try store.records(run: run.id)
         print("run         \(run.name) (\(run.status.rawValue))")
@@ -106,6 +110,32 @@ struct Show: ParsableCommand {
 }
 
 extension Show {
+    /// The non-dominated pictures of the last committed generation over (confidence, naturalness,
+    /// size), most confident first, then their formulas (to render one: save it as a .genome).
+    /// The front is computed from the stored population, so every generation has one.
+    func showFront(_ run: Store.Run, store: RunStore) throws {
+        let generation = run.generations - 1
+        guard generation >= 0 else { throw CLIError.noFront(run: run.name, reason: "no generation is committed yet", fix: "let it run a generation first") }
+        let population = try store.population(run: run.id, generation: generation)
+        guard !population.isEmpty else {
+            throw CLIError.noFront(run: run.name, reason: "generation \(generation)'s population was pruned",
+                                  fix: "resume it for a generation, then ask again")
+        }
+        let nodes = population.map { (try? Genome(parsing: $0.genome))?.nodeCount ?? 0 }
+        let points = population.indices.map {
+            Pareto.objectives(confidence: population[$0].confidence, naturalness: population[$0].naturalness, nodes: nodes[$0])
+        }
+        let first = (Pareto.fronts(points).first ?? []).sorted { population[$0].confidence > population[$1].confidence }
+        print("Pareto front of generation \(generation) of \(run.name): \(first.count) of \(population.count) pictures "
+              + "(confidence and naturalness as the search measured them)")
+        printTable(header: ["#", "confidence", "naturalness", "nodes", "fitness"], rows: first.enumerated().map { k, i in
+            [String(k + 1), String(format: "%.4g%%", population[i].confidence * 100), String(format: "%.4g", population[i].naturalness),
+             String(nodes[i]), String(format: "%.3f", population[i].fitness)]
+        })
+        print("\nformulas (save one as NAME.genome, then pareidolia render NAME.genome):")
+        for (k, i) in first.enumerated() { print("\(k + 1) \(population[i].genome)") }
+    }
+
     /// An atlas: its settings, coverage by its own confidence, and its strongest cells.
     func showAtlas(_ run: Store.Run, store: RunStore) throws {
         let settings = try AtlasSettings.decode(run.config, run: run.name)

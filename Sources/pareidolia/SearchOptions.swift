@@ -194,6 +194,8 @@ struct SelectionOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Selection penalty per node (against bloat).") var parsimony: Float = 0.0005
     @Option(parsing: .unconditional, help: "Generations without improvement before the population is reseeded around its elite.")
     var restartAfter = 30
+    @Option(help: "Survivors: fitness (the fittest distinct pictures) or pareto (NSGA-II fronts over confidence, naturalness and size, the fittest always kept).")
+    var select: SurvivorSelection = .fitness
 
     func validate() throws {
         guard tournament >= 1 else { throw ValidationError("--tournament must be at least 1, got \(tournament)") }
@@ -207,6 +209,7 @@ struct SelectionOptions: ParsableArguments {
         c.tournamentSize = tournament
         c.parsimony = parsimony
         c.restartAfter = restartAfter
+        c.survivors = select == .fitness ? nil : select
         return c
     }
 }
@@ -428,3 +431,5 @@ struct BreedOptions: ParsableArguments {
         try plan.settings(objective, networks: networks, mode: mode.mode, stop: stop, morph: morph, seededFrom: seededFrom)
     }
 }
+
+extension SurvivorSelection: ExpressibleByArgument {}

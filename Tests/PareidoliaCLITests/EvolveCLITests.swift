@@ -24,8 +24,39 @@ final class EvolveCLITests: XCTestCase {
         XCTAssertTrue(records.allSatisfy { !$0.polished || $0.generation % 2 == 0 })
     }
 
+    /// Under Pareto selection too; and `show --front` lists the last generation's pictures that
+    /// no other picture of the population beats on confidence, naturalness and size together.
+    func testParetoRunResumesExactlyAndShowsItsFront() throws {
+        let (h, _) = try assertResumeEqualsUninterruptedRun(harnessFor: ["--search", "gp", "--select", "pareto"])
+        let shown = try h.run(["show", "straight", "--front", "--db", h.database])
+        XCTAssertEqual(shown.status, 0, shown.stderr)
+        XCTAssertTrue(shown.stdout.hasPrefix("Pareto front of generation 5 of straight:"), shown.stdout)
+        // Rows "k  confidence%  naturalness  nodes  fitness".
+        let rows = shown.stdout.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+            .filter { $0.count == 5 && Int($0[0]) != nil && $0[1].hasSuffix("%") }
+        XCTAssertFalse(rows.isEmpty, shown.stdout)
+        let points = rows.map { [Double($0[1].dropLast())!, -Double($0[2])!, -Double($0[3])!] }
+        // Confidence and naturalness are printed to 4 significant digits: a row shows that it
+        // dominates another only where it is better beyond that rounding in both, and no
+        // smaller (node counts are exact).
+        func clearlyBetter(_ x: Double, _ y: Double) -> Bool { x - y > 1e-3 * max(abs(x), abs(y)) }
+        for a in points {
+            for b in points {
+                let dominates = clearlyBetter(a[0], b[0]) && clearlyBetter(a[1], b[1]) && a[2] >= b[2]
+                XCTAssertFalse(dominates, "\(a) dominates \(b): \(shown.stdout)")
+            }
+        }
+        XCTAssertTrue(shown.stdout.contains("\n\(rows.count) ("), "each front picture's formula is printed: \(shown.stdout)")
+    }
+
     @discardableResult
     func assertResumeEqualsUninterruptedRun(extra: [String]) throws -> [RecordRow] {
+        try assertResumeEqualsUninterruptedRun(harnessFor: extra).records
+    }
+
+    /// The resume comparison; returns the harness (its database holds runs "straight" and
+    /// "split") and the records.
+    func assertResumeEqualsUninterruptedRun(harnessFor extra: [String]) throws -> (h: CLIHarness, records: [RecordRow]) {
         let h = try CLIHarness()
         let common = self.common + extra
         let straight = try h.run(["evolve"] + common + ["--run", "straight", "--generations", "5", "--db", h.database])
@@ -55,7 +86,7 @@ final class EvolveCLITests: XCTestCase {
         XCTAssertTrue(shown.stdout.contains(try XCTUnwrap(rb.last).genome))
         let listed = try h.run(["runs", "--db", h.database])
         XCTAssertTrue(listed.stdout.contains("straight") && listed.stdout.contains("split"), listed.stdout)
-        return rb
+        return (h, rb)
     }
 
     /// SIGKILL in the middle of a run: the database is intact, nothing committed is lost, and

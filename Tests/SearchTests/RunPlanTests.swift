@@ -146,6 +146,7 @@ final class RunPlanTests: XCTestCase {
             evolution.termOperators = TermOperators(crossover: Double.random(in: 0...1, using: &rng),
                                                     mutation: Double.random(in: 0...1, using: &rng))
         }
+        evolution.survivors = ([nil] + SurvivorSelection.allCases).randomElement(using: &rng)!
         let strategy: RunPlan.Strategy
         if Bool.random(using: &rng) {
             let island = Bool.random(using: &rng)
