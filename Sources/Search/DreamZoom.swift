@@ -78,7 +78,8 @@ public enum DreamZoom {
     public static func run(_ start: PolishJob.Start, mode: PolishJob.Mode, objective: Objective, scorer: Scorer,
                            settings: Settings, path: String, frame: (Frame) throws -> Void) throws {
         let r = scorer.resolution(of: 0)
-        var current = start
+        // Pixels: the start prepared once; later frames are already at the network's size.
+        var current = mode == .pixels ? .image(try PolishJob.networkImage(start, resolution: r)) : start
         for k in 0..<max(1, settings.frames) {
             let result: PolishResult, genome: Genome?
             switch (mode, current) {
@@ -92,12 +93,9 @@ public enum DreamZoom {
                 (result, genome) = (polished.report, polished.genome)
             case (.constants, .image):
                 throw SearchError.noGenomeInPNG(path: path)
-            case (.pixels, _):
-                let image: Image
-                switch current {
-                case .genome(let g): image = try Renderer.render(g, width: r, height: r, supersample: 1)
-                case .image(let i): image = i.width == r && i.height == r ? i : i.prepareForNetwork(size: r)
-                }
+            case (.pixels, .genome):
+                preconditionFailure("a pixels zoom starts from the prepared picture")
+            case (.pixels, .image(let image)):
                 var rng = SeededGenerator(seed: SeedStream.dreamFrames.seed(settings.seed, item: k + 1))
                 result = try PixelPolish.run(
                     image: image, objective: objective, scorer: scorer,

@@ -33,6 +33,15 @@ public enum PolishJob {
         }
     }
 
+    /// The picture a pixels polish starts from: a genome's render at the network's resolution,
+    /// or a picture prepared as photos are (`prepareForNetwork`).
+    public static func networkImage(_ start: Start, resolution r: Int) throws -> Image {
+        switch start {
+        case .genome(let g): return try Renderer.render(g, width: r, height: r, supersample: 1)
+        case .image(let i): return i.prepareForNetwork(size: r)
+        }
+    }
+
     /// Polishes `start` by `mode` on `scorer`'s first network. Returns the result and, in
     /// constants mode, the polished genome. `path` names the source in errors.
     public static func run(_ start: Start, mode: Mode, objective: Objective, scorer: Scorer, settings: Settings,
@@ -49,11 +58,7 @@ public enum PolishJob {
         case (.constants, .image):
             throw SearchError.noGenomeInPNG(path: path)
         case (.pixels, _):
-            let image: Image
-            switch start {
-            case .genome(let g): image = try Renderer.render(g, width: r, height: r, supersample: 1)
-            case .image(let i): image = i.prepareForNetwork(size: r)
-            }
+            let image = try networkImage(start, resolution: r)
             var rng = SeededGenerator(seed: 1)
             let result = try PixelPolish.run(
                 image: image, objective: objective, scorer: scorer,
