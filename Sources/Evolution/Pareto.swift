@@ -34,7 +34,7 @@ public enum Pareto {
         var dominated = [[Int]](repeating: [], count: n)   // the points each one dominates
         var dominators = [Int](repeating: 0, count: n)     // how many dominate each one
         for i in 0..<n {
-            for j in (i + 1)..<max(i + 1, n) {
+            for j in (i + 1)..<n {
                 if dominates(points[i], points[j]) {
                     dominated[i].append(j)
                     dominators[j] += 1

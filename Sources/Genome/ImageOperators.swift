@@ -80,7 +80,10 @@ extension Genome {
     /// is proportional to it (before sharing); without image operators it is `nodeCount`.
     /// Saturates at 2⁴⁰.
     public var evaluationCost: Int {
-        nodes.isEmpty ? 0 : subtreeCosts(ends: subtreeEnds)[0]
+        // Without image operators every node counts once: no pass over subtrees (`Limits.admits`
+        // asks this of every child).
+        guard nodes.contains(where: { $0.op.bodySamples > 1 }) else { return nodeCount }
+        return subtreeCosts(ends: subtreeEnds)[0]
     }
 
     /// `evaluationCost` of the subtree at each node.
@@ -102,10 +105,9 @@ extension Genome {
     /// first (outermost on ties), until `evaluationCost` is at most `limit`.
     func withoutImageOperators(over limit: Int) -> Genome {
         var g = self
-        while true {
+        while g.evaluationCost > limit {
             let ends = g.subtreeEnds
             let costs = g.subtreeCosts(ends: ends)
-            guard costs[0] > limit else { return g }
             var target = -1
             for i in g.nodes.indices where g.nodes[i].op.bodySamples > 1 && (target < 0 || costs[i] > costs[target]) {
                 target = i
@@ -114,5 +116,6 @@ extension Genome {
             let body = Genome(validNodes: Array(g.nodes[(target + 1)..<ends[target + 1]]))
             g = g.replacingSubtree(at: target, with: body)
         }
+        return g
     }
 }

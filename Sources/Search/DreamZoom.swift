@@ -1,7 +1,6 @@
 import Genome
 import Imaging
 import Polish
-import Render
 import Scoring
 
 /// Dream zooms: the algorithm applied to its own output with a zoom after each frame (the
@@ -77,35 +76,29 @@ public enum DreamZoom {
     /// stops the zoom). `mode` and `start` as in `PolishJob`; `path` names the source in errors.
     public static func run(_ start: PolishJob.Start, mode: PolishJob.Mode, objective: Objective, scorer: Scorer,
                            settings: Settings, path: String, frame: (Frame) throws -> Void) throws {
-        let r = scorer.resolution(of: 0)
+        let polish = PolishJob.Settings(steps: settings.steps, learningRate: settings.learningRate,
+                                        tvWeight: settings.tvWeight, gate: nil, views: 1)
         // Pixels: the start prepared once; later frames are already at the network's size.
-        var current = mode == .pixels ? .image(try PolishJob.networkImage(start, resolution: r)) : start
+        var current = mode == .pixels ? .image(try PolishJob.networkImage(start, resolution: scorer.resolution(of: 0))) : start
         for k in 0..<max(1, settings.frames) {
             let result: PolishResult, genome: Genome?
             switch (mode, current) {
             case (.constants, .genome(let g)):
-                var polish = ConstantPolishSettings(steps: settings.steps,
-                                                    learningRate: settings.learningRate ?? PolishDefaults.constantLearningRate,
-                                                    tvWeight: settings.tvWeight, views: 1)
                 // The zoom is the framing, not part of the picture: the polish keeps it.
-                if k > 0, let zoom = zoomConstant(of: g) { polish.frozen = [zoom] }
-                let polished = try ConstantPolish.run(genome: g, objective: objective, scorer: scorer, settings: polish)
-                (result, genome) = (polished.report, polished.genome)
+                let frozen: Set<Int> = k > 0 ? Set(zoomConstant(of: g).map { [$0] } ?? []) : []
+                (result, genome) = try PolishJob.polishConstants(g, objective: objective, scorer: scorer, settings: polish,
+                                                                 frozen: frozen)
             case (.constants, .image):
                 throw SearchError.noGenomeInPNG(path: path)
             case (.pixels, .genome):
                 preconditionFailure("a pixels zoom starts from the prepared picture")
             case (.pixels, .image(let image)):
-                var rng = SeededGenerator(seed: SeedStream.dreamFrames.seed(settings.seed, item: k + 1))
-                result = try PixelPolish.run(
-                    image: image, objective: objective, scorer: scorer,
-                    settings: PixelPolishSettings(steps: settings.steps,
-                                                  learningRate: settings.learningRate ?? PolishDefaults.pixelLearningRate,
-                                                  tvWeight: settings.tvWeight, gate: nil), using: &rng)
+                result = try PolishJob.polishPixels(image, objective: objective, scorer: scorer, settings: polish,
+                                                    seed: SeedStream.dreamFrames.seed(settings.seed, item: k + 1))
                 genome = nil
             }
-            let picture = try genome.map { try Renderer.render($0, width: r, height: r) } ?? result.image
-            try frame(Frame(index: k, image: picture, genome: genome, before: result.before.objective,
+            // A constant polish's image is its formula's plain render at the network's size.
+            try frame(Frame(index: k, image: result.image, genome: genome, before: result.before.objective,
                             after: result.after.objective))
             if let genome {
                 current = .genome(zoomed(genome, by: settings.zoom))

@@ -46,26 +46,39 @@ public enum PolishJob {
     /// constants mode, the polished genome. `path` names the source in errors.
     public static func run(_ start: Start, mode: Mode, objective: Objective, scorer: Scorer, settings: Settings,
                            path: String) throws -> (result: PolishResult, genome: Genome?) {
-        let r = scorer.resolution(of: 0)
         switch (mode, start) {
         case (.constants, .genome(let genome)):
-            let polished = try ConstantPolish.run(
-                genome: genome, objective: objective, scorer: scorer,
-                settings: ConstantPolishSettings(steps: settings.steps,
-                                                 learningRate: settings.learningRate ?? PolishDefaults.constantLearningRate,
-                                                 tvWeight: settings.tvWeight, views: settings.views))
-            return (polished.report, polished.genome)
+            let (result, polished) = try polishConstants(genome, objective: objective, scorer: scorer, settings: settings)
+            return (result, polished)
         case (.constants, .image):
             throw SearchError.noGenomeInPNG(path: path)
         case (.pixels, _):
-            let image = try networkImage(start, resolution: r)
-            var rng = SeededGenerator(seed: 1)
-            let result = try PixelPolish.run(
-                image: image, objective: objective, scorer: scorer,
-                settings: PixelPolishSettings(steps: settings.steps,
-                                              learningRate: settings.learningRate ?? PolishDefaults.pixelLearningRate,
-                                              tvWeight: settings.tvWeight, gate: settings.gate), using: &rng)
-            return (result, nil)
+            let image = try networkImage(start, resolution: scorer.resolution(of: 0))
+            return (try polishPixels(image, objective: objective, scorer: scorer, settings: settings, seed: 1), nil)
         }
+    }
+
+    /// A constant polish of `genome` with `settings` (the mode's default rate when none is
+    /// given); the constants in `frozen` (indices into `Genome.constants`) are kept.
+    public static func polishConstants(_ genome: Genome, objective: Objective, scorer: Scorer, settings: Settings,
+                                       frozen: Set<Int> = []) throws -> (result: PolishResult, genome: Genome) {
+        var constants = ConstantPolishSettings(steps: settings.steps,
+                                               learningRate: settings.learningRate ?? PolishDefaults.constantLearningRate,
+                                               tvWeight: settings.tvWeight, views: settings.views)
+        constants.frozen = frozen
+        let polished = try ConstantPolish.run(genome: genome, objective: objective, scorer: scorer, settings: constants)
+        return (polished.report, polished.genome)
+    }
+
+    /// A pixel polish of `image` (already at the network's resolution) with `settings`, its
+    /// jitter drawn from a generator seeded with `seed`.
+    public static func polishPixels(_ image: Image, objective: Objective, scorer: Scorer, settings: Settings,
+                                    seed: UInt64) throws -> PolishResult {
+        var rng = SeededGenerator(seed: seed)
+        return try PixelPolish.run(
+            image: image, objective: objective, scorer: scorer,
+            settings: PixelPolishSettings(steps: settings.steps,
+                                          learningRate: settings.learningRate ?? PolishDefaults.pixelLearningRate,
+                                          tvWeight: settings.tvWeight, gate: settings.gate), using: &rng)
     }
 }

@@ -46,7 +46,7 @@ struct DreamCommand: ParsableCommand {
     }
 
     func run() throws {
-        let start = try loadSource()
+        let start = try PolishCommand.loadSource(source, mode: mode, database: database).0
         let names = try ImageNetClasses.bundled()
         let network = try ModelCache.variant(model)
         let cache = threads.cache()
@@ -74,17 +74,6 @@ struct DreamCommand: ParsableCommand {
                          frame.after, name as NSString, elapsed))
         }
         print("wrote \(written.count) frames and frames.html to \(output)")
-    }
-
-    /// The source as a polish starts from it: a formula for constants mode, a picture (or a
-    /// formula's render) for pixels mode.
-    func loadSource() throws -> PolishJob.Start {
-        let lower = source.lowercased()
-        if lower.hasSuffix(".genome") { return .genome(try GenomeFiles.load(source)) }
-        if lower.hasSuffix(".png") {
-            return mode == .constants ? .genome(try GenomeFiles.load(source)) : .image(try PNGFile.read(source).image)
-        }
-        return .genome(try PolishedRecords.best(of: source, in: try database.open()).genome)
     }
 
     /// `frames.html`: the frames played in order, ten a second, with a slider to step through them.

@@ -62,7 +62,7 @@ struct PolishCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (start, source) = try loadSource()
+        let (start, source) = try Self.loadSource(self.source, mode: mode, database: database)
         let names = try ImageNetClasses.bundled()
         let text = try ObjectiveOption.parse(objective, shorthands: classes)
         let network = try model.map(ModelCache.variant) ?? text?.models.first.map(ModelCache.variant) ?? source?.settings.model
@@ -145,7 +145,8 @@ struct PolishCommand: ParsableCommand {
     typealias Start = PolishJob.Start
 
     /// The starting point and, for a run, the run and its settings.
-    func loadSource() throws -> (Start, (run: Run, settings: RunSettings)?) {
+    static func loadSource(_ source: String, mode: Mode, database: DatabaseOptions) throws
+        -> (Start, (run: Run, settings: RunSettings)?) {
         let lower = source.lowercased()
         if lower.hasSuffix(".genome") { return (.genome(try GenomeFiles.load(source)), nil) }
         if lower.hasSuffix(".png") {

@@ -121,7 +121,7 @@ extension Show {
             throw CLIError.noFront(run: run.name, reason: "generation \(generation)'s population was pruned",
                                   fix: "resume it for a generation, then ask again")
         }
-        let nodes = population.map { (try? Genome(parsing: $0.genome))?.nodeCount ?? 0 }
+        let nodes = try population.map { try Genome(parsing: $0.genome).nodeCount }
         let points = population.indices.map {
             Pareto.objectives(confidence: population[$0].confidence, naturalness: population[$0].naturalness, nodes: nodes[$0])
         }
