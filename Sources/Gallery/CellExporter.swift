@@ -48,7 +48,7 @@ struct CellExporter {
     /// and both files still exist.
     func reusable(_ cell: AtlasCell, previous: AtlasManifest.CellEntry?) -> AtlasManifest.CellEntry? {
         guard let previous = samePicture(cell, previous: previous), previous.preview != true,
-              previous.textHash == RunManifest.hash(Self.signature(textChunks(cell))) else { return nil }
+              previous.textHash == RunManifest.hash(chunks: textChunks(cell)) else { return nil }
         return previous
     }
 
@@ -79,7 +79,7 @@ struct CellExporter {
         Directory.remove(directory + "/" + image)  // an earlier genome's full render
         try write(render, to: thumbnail, text: text)
         return AtlasManifest.CellEntry(
-            genomeHash: RunManifest.hash(elite.genome), textHash: RunManifest.hash(Self.signature(text)),
+            genomeHash: RunManifest.hash(elite.genome), textHash: RunManifest.hash(chunks: text),
             size: options.size, supersampling: options.supersampling, thumbnailSize: thumbnailSize,
             image: image, thumbnail: thumbnail, preview: true)
     }
@@ -92,7 +92,7 @@ struct CellExporter {
             try PNGTextRewrite.replaceText(in: directory + "/" + name, with: text)
         }
         var updated = entry
-        updated.textHash = RunManifest.hash(Self.signature(text))
+        updated.textHash = RunManifest.hash(chunks: text)
         return updated
     }
 
@@ -108,7 +108,7 @@ struct CellExporter {
         try write(render, to: image, text: text)
         try write(render.resized(width: thumbnailSize, height: thumbnailSize), to: thumbnail, text: text)
         return AtlasManifest.CellEntry(
-            genomeHash: RunManifest.hash(elite.genome), textHash: RunManifest.hash(Self.signature(text)),
+            genomeHash: RunManifest.hash(elite.genome), textHash: RunManifest.hash(chunks: text),
             size: options.size, supersampling: options.supersampling, thumbnailSize: thumbnailSize,
             image: image, thumbnail: thumbnail)
     }
@@ -145,11 +145,6 @@ struct CellExporter {
         text[PNGTextKey.heldOutMethod] = "\(heldOutModel), \(method); target top-1 on \(hits)/\(Judge.framingCount)"
         text[Key.nearest] = "\(cell.nearestName ?? "class \(v.nearest)") (\(v.nearestProbability))"
         return text
-    }
-
-    /// The text chunks as one text, to detect a change that needs new files.
-    static func signature(_ text: [String: String]) -> String {
-        text.sorted { $0.key < $1.key }.map { "\($0.key)\u{0}\($0.value)" }.joined(separator: "\u{0}")
     }
 
     /// Writes one PNG into the atlas directory.

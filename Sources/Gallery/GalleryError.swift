@@ -18,6 +18,8 @@ public enum GalleryError: Error, CustomStringConvertible, Equatable {
     case renderFailed(run: String, record: Int64, generation: Int, genome: String, reason: String)
     /// Re-measuring a record's confidence failed.
     case measureFailed(run: String, record: Int64, reason: String)
+    /// A picture of a generation's Pareto front could not be rendered or re-measured (`step`).
+    case frontFailed(run: String, generation: Int, step: String, genome: String, reason: String)
     /// The renderer failed on an atlas cell's genome (or returned the wrong size).
     case cellRenderFailed(run: String, cell: Int, className: String, genome: String, reason: String)
     /// Judging an atlas's elites failed, or the judge left out cells it was asked about.
@@ -66,6 +68,10 @@ public enum GalleryError: Error, CustomStringConvertible, Equatable {
             return "cannot re-measure the confidence of record \(record) of run '\(run)': "
                 + "\(reason); check that the run's model weights are installed "
                 + "(`scripts/setup` fetches them)"
+        case let .frontFailed(run, generation, step, genome, reason):
+            return "cannot \(step) a picture of generation \(generation)'s Pareto front of run '\(run)': \(reason); "
+                + "genome: \(Self.abbreviated(genome)); check that this build knows every primitive in the genome "
+                + "and that the run's model weights are installed (`scripts/setup` fetches them)"
         case let .cellRenderFailed(run, cell, className, genome, reason):
             return "cannot render the elite of cell \(cell) (\(className)) of atlas '\(run)': \(reason); "
                 + "genome: \(Self.abbreviated(genome)); check that this build knows every primitive in "

@@ -131,8 +131,11 @@ public enum GalleryExporter {
                                      reused: reused != nil,
                                      measuredConfidence: entry.measuredConfidence))
         }
+        let front = try FrontSection.export(run, settings: settings, store: store, exporter: exporter,
+                                            manifest: &manifest, isCancelled: isCancelled, out: out, progress: progress)
         removeUnreferencedFiles(in: directory, manifest: manifest)
-        let page = RunPage(run: run, stats: stats, cards: cards, best: best?.id, options: options, settings: settings)
+        let page = RunPage(run: run, stats: stats, cards: cards, best: best?.id, options: options, settings: settings,
+                           front: front)
         let pagePath = directory + "/index.html"
         try AtomicFile.write(page.html(), to: pagePath)
         return GalleryReport.RunReport(name: run.name, page: pagePath, rendered: rendered,
@@ -158,15 +161,16 @@ public enum GalleryExporter {
         }
     }
 
-    /// Deletes record PNGs no manifest entry names (left by an interrupted re-render), an
+    /// Deletes record and front PNGs no manifest entry names (left by an interrupted re-render), an
     /// atlas's files left from an earlier atlas of the same name, and temporary files of
     /// interrupted writes. One export per directory at a time.
     private static func removeUnreferencedFiles(in directory: String, manifest: RunManifest) {
-        let referenced = Set(manifest.records.values.flatMap { [$0.image, $0.thumbnail] })
+        let exported = Array(manifest.records.values) + Array(manifest.front?.entries.values ?? [:].values)
+        let referenced = Set(exported.flatMap { [$0.image, $0.thumbnail] })
         let atlasFiles: Set = [AtlasExporter.graphDOT, AtlasExporter.graphSVG]
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         for name in names {
-            let stale = (name.hasPrefix("record-g") && !referenced.contains(name) || name.hasPrefix("cell-"))
+            let stale = ((name.hasPrefix("record-g") || name.hasPrefix("front-")) && !referenced.contains(name) || name.hasPrefix("cell-"))
                 && name.hasSuffix(".png") || atlasFiles.contains(name)
             let temporary = name.hasPrefix(".") && name.hasSuffix(".tmp")
             if stale || temporary { Directory.remove(directory + "/" + name) }

@@ -1,5 +1,6 @@
 import Foundation
 import Imaging
+import Scoring
 import Search
 import Store
 
@@ -86,6 +87,9 @@ public struct GalleryRenderer: Sendable {
     /// verdict per elite: robust and held-out confidence on unseen framings, nearest class.
     /// Costs classifier time (seconds per genome); the exporter caches the verdicts.
     public var atlasVerdicts: @Sendable (_ run: Run, _ elites: [EliteRow]) throws -> [CellVerdict]
+    /// The whole verdict behind `confidence` (robust and held-out), for pictures that have no
+    /// stored held-out check (a generation's Pareto front); nil: they show the robust one only.
+    public var judgement: (@Sendable (_ image: Image, _ run: Run, _ generation: Int) throws -> Judgement)?
     /// Lays out a Graphviz DOT graph as SVG text; nil when Graphviz is not installed.
     public var layoutGraph: @Sendable (_ dot: String) throws -> String?
 
@@ -93,8 +97,10 @@ public struct GalleryRenderer: Sendable {
                 confidence: @escaping @Sendable (_ image: Image, _ run: Run, _ generation: Int) throws -> Float,
                 atlasVerdicts: @escaping @Sendable (_ run: Run, _ elites: [EliteRow]) throws -> [CellVerdict]
                     = GalleryRenderer.judgeAtlas(ModelCache()),
-                layoutGraph: @escaping @Sendable (_ dot: String) throws -> String? = Graphviz.layout) {
+                layoutGraph: @escaping @Sendable (_ dot: String) throws -> String? = Graphviz.layout,
+                judgement: (@Sendable (_ image: Image, _ run: Run, _ generation: Int) throws -> Judgement)? = nil) {
         self.render = render
+        self.judgement = judgement
         self.confidence = confidence
         self.atlasVerdicts = atlasVerdicts
         self.layoutGraph = layoutGraph
@@ -105,7 +111,8 @@ public struct GalleryRenderer: Sendable {
     public static func live(_ measure: RecordMeasure = RecordMeasure()) -> GalleryRenderer {
         GalleryRenderer(render: { try measure.render($0, size: $1, supersample: $2) },
                         confidence: { try measure.confidence(of: $0, run: $1, generation: $2) },
-                        atlasVerdicts: judgeAtlas(measure.models))
+                        atlasVerdicts: judgeAtlas(measure.models),
+                        judgement: { try measure.judgement(of: $0, run: $1, generation: $2) })
     }
 
     /// Verdicts from `AtlasJudge` with the atlas's stored settings, networks loaded from `models`.
@@ -147,6 +154,9 @@ public struct GalleryProgress: Sendable, Equatable {
     public var reused: Bool
     /// Confidence re-measured on the exported render.
     public var measuredConfidence: Float
+    /// Whether this is a member of the last generation's Pareto front (`done`/`total` count
+    /// those, `record` is 0) rather than a record.
+    public var front = false
 }
 
 /// One step of an atlas export, reported to the caller's atlas progress callback.

@@ -35,6 +35,11 @@ enum PageStyle {
         .chart .best{stroke:var(--accent);fill:var(--accent)}
         .chart .mean{stroke:var(--mean);fill:var(--mean)}
         .chart polyline.best,.chart polyline.mean{fill:none}
+        .chart circle.front{fill:var(--accent);fill-opacity:.75;stroke:var(--accent);stroke-width:1.5}
+        .chart a:hover circle.front{fill-opacity:1;stroke:var(--text)}
+        .chart circle.other{fill:var(--muted);fill-opacity:.55}
+        .chart text.point{fill:var(--text);font-size:11px}
+        .card:target{border-color:var(--accent);box-shadow:0 0 0 2px var(--accent)}
         .grid-cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(260px,1fr));gap:18px}
         .card{background:var(--panel);border:1px solid var(--line);border-radius:12px;overflow:hidden;\
         display:flex;flex-direction:column;color:var(--text)}

@@ -13,65 +13,111 @@ struct RecordExporter {
     /// Side of the thumbnails: the requested size, at most the render size.
     var thumbnailSize: Int { min(options.thumbnailSize, options.size) }
 
+    /// What one exported picture is made from: a record, or a member of a generation's
+    /// Pareto front (`FrontSection`). Both are rendered, re-measured and written alike.
+    struct Picture {
+        var genome: String
+        var generation: Int
+        /// The confidence and fitness as the search stored them.
+        var storedConfidence: Float
+        var fitness: Float
+        /// File names inside the run directory.
+        var image: String
+        var thumbnail: String
+        /// The text chunks that do not depend on the render.
+        var metadata: [String: String]
+        /// Whether to measure the held-out network too (pictures without a stored check).
+        var measuresHeldOut = false
+        /// The error of a render (first) or a measurement (second) that failed, from its reason.
+        var renderFailure: (String) -> GalleryError
+        var measureFailure: (String) -> GalleryError
+    }
+
     /// File names of a record's full-size PNG and thumbnail inside the run directory.
     static func fileNames(_ record: RecordRow) -> (image: String, thumbnail: String) {
         let base = "record-g\(record.generation)-\(record.id)"
         return (base + ".png", base + "-thumb.png")
     }
 
+    /// A record as a picture to export.
+    func picture(_ record: RecordRow) -> Picture {
+        let (image, thumbnail) = Self.fileNames(record)
+        var text = commonMetadata(genome: record.genome, storedConfidence: record.confidence,
+                                  naturalness: record.naturalness, generation: record.generation)
+        text[PNGTextKey.record] = String(record.id)
+        text[PNGTextKey.polished] = String(record.polished)
+        text[PNGTextKey.title] = "\(run.target) (run \(run.name), generation \(record.generation))"
+        return Picture(
+            genome: record.genome, generation: record.generation, storedConfidence: record.confidence,
+            fitness: record.fitness, image: image, thumbnail: thumbnail, metadata: text,
+            renderFailure: { [run] in
+                .renderFailed(run: run.name, record: record.id, generation: record.generation, genome: record.genome, reason: $0)
+            },
+            measureFailure: { [run] in .measureFailed(run: run.name, record: record.id, reason: $0) })
+    }
+
     /// `previous` if its files can be kept: it was made from the same genome text, sizes and
     /// text chunks, and both files still exist.
     func reusable(_ record: RecordRow, previous: RunManifest.Entry?) -> RunManifest.Entry? {
-        let (image, thumbnail) = Self.fileNames(record)
-        guard let previous, previous.genomeHash == RunManifest.hash(record.genome),
+        reusable(picture(record), previous: previous)
+    }
+
+    func reusable(_ picture: Picture, previous: RunManifest.Entry?) -> RunManifest.Entry? {
+        guard let previous, previous.genomeHash == RunManifest.hash(picture.genome),
               previous.size == options.size, previous.supersampling == options.supersampling,
-              previous.thumbnailSize == thumbnailSize, previous.image == image,
-              previous.thumbnail == thumbnail,
-              previous.storedConfidence.bitPattern == record.confidence.bitPattern,
-              previous.textHash == RunManifest.hash(textSignature(record)),
-              Directory.fileExists(directory + "/" + image),
-              Directory.fileExists(directory + "/" + thumbnail) else { return nil }
+              previous.thumbnailSize == thumbnailSize, previous.image == picture.image,
+              previous.thumbnail == picture.thumbnail,
+              previous.storedConfidence.bitPattern == picture.storedConfidence.bitPattern,
+              previous.textHash == RunManifest.hash(chunks: picture.metadata),
+              Directory.fileExists(directory + "/" + picture.image),
+              Directory.fileExists(directory + "/" + picture.thumbnail) else { return nil }
         var kept = previous
-        kept.fitness = record.fitness
+        kept.fitness = picture.fitness
         return kept
     }
 
     /// Renders the record, re-measures it and writes its PNGs (full size first, then the
     /// thumbnail); deletes files of `previous` with other names. Returns the new entry.
     func render(_ record: RecordRow, previous: RunManifest.Entry?) throws -> RunManifest.Entry {
-        let (image, thumbnail) = Self.fileNames(record)
-        let render = try draw(record)
+        try render(picture(record), previous: previous)
+    }
+
+    func render(_ picture: Picture, previous: RunManifest.Entry?) throws -> RunManifest.Entry {
+        let render = try renderer.renderChecked(picture.genome, options: options, failure: picture.renderFailure)
         let measured: Float
+        var heldOut: RunManifest.HeldOut?
+        var text = picture.metadata
         do {
-            measured = try renderer.confidence(render, run, record.generation)
+            if picture.measuresHeldOut, let judge = renderer.judgement {
+                let verdict = try judge(render, run, picture.generation)
+                measured = verdict.confidence
+                heldOut = RunManifest.HeldOut(model: verdict.heldOut.model, confidence: verdict.heldOut.confidence,
+                                              topOne: verdict.heldOut.top1, framings: verdict.framings)
+                text[PNGTextKey.confidenceMethod] = "robust: \(run.model), \(verdict.method)"
+                text[PNGTextKey.heldOutConfidence] = "\(verdict.heldOut.confidence)"
+                text[PNGTextKey.heldOutMethod] = "\(verdict.heldOut.model), \(verdict.method); target top-1 on "
+                    + "\(Int((verdict.heldOut.top1 * Float(verdict.framings)).rounded()))/\(verdict.framings)"
+            } else {
+                measured = try renderer.confidence(render, run, picture.generation)
+            }
         } catch {
-            throw GalleryError.measureFailed(run: run.name, record: record.id,
-                                             reason: String(describing: error))
+            throw picture.measureFailure(String(describing: error))
         }
-        let text = textChunks(record, measured: measured)
+        text[PNGTextKey.confidence] = "\(measured)"
         let small = render.resized(width: thumbnailSize, height: thumbnailSize)
-        try write(render, to: image, text: text)
-        try write(small, to: thumbnail, text: text)
+        try write(render, to: picture.image, text: text)
+        try write(small, to: picture.thumbnail, text: text)
         if let previous {
-            for old in [previous.image, previous.thumbnail] where old != image && old != thumbnail {
+            for old in [previous.image, previous.thumbnail] where old != picture.image && old != picture.thumbnail {
                 Directory.remove(directory + "/" + old)
             }
         }
         return RunManifest.Entry(
-            genomeHash: RunManifest.hash(record.genome), textHash: RunManifest.hash(textSignature(record)),
-            generation: record.generation, size: options.size,
-            supersampling: options.supersampling, thumbnailSize: thumbnailSize, image: image,
-            thumbnail: thumbnail, storedConfidence: record.confidence, measuredConfidence: measured,
-            fitness: record.fitness)
-    }
-
-    /// The record rendered at full size, checked to be `size`×`size`.
-    private func draw(_ record: RecordRow) throws -> Image {
-        func failure(_ reason: String) -> GalleryError {
-            .renderFailed(run: run.name, record: record.id, generation: record.generation,
-                          genome: record.genome, reason: reason)
-        }
-        return try renderer.renderChecked(record.genome, options: options, failure: failure)
+            genomeHash: RunManifest.hash(picture.genome), textHash: RunManifest.hash(chunks: picture.metadata),
+            generation: picture.generation, size: options.size,
+            supersampling: options.supersampling, thumbnailSize: thumbnailSize, image: picture.image,
+            thumbnail: picture.thumbnail, storedConfidence: picture.storedConfidence, measuredConfidence: measured,
+            fitness: picture.fitness, heldOut: heldOut)
     }
 
     /// Writes one PNG into the run directory.
@@ -84,33 +130,17 @@ struct RecordExporter {
         }
     }
 
-    /// Every text chunk of the record's PNGs.
-    func textChunks(_ record: RecordRow, measured: Float) -> [String: String] {
-        var text = metadata(record)
-        text[PNGTextKey.confidence] = "\(measured)"
-        return text
-    }
-
-    /// The text chunks that do not depend on the render.
-    private func metadata(_ record: RecordRow) -> [String: String] {
+    /// The render-independent chunks every exported picture of the run carries.
+    func commonMetadata(genome: String, storedConfidence: Float, naturalness: Float, generation: Int) -> [String: String] {
         [
-            PNGTextKey.genome: record.genome,
+            PNGTextKey.genome: genome,
             PNGTextKey.target: run.target,
-            PNGTextKey.storedConfidence: "\(record.confidence)",
-            PNGTextKey.naturalness: "\(record.naturalness)",
+            PNGTextKey.storedConfidence: "\(storedConfidence)",
+            PNGTextKey.naturalness: "\(naturalness)",
             PNGTextKey.model: run.model,
-            PNGTextKey.generation: String(record.generation),
+            PNGTextKey.generation: String(generation),
             PNGTextKey.run: run.name,
-            PNGTextKey.record: String(record.id),
-            PNGTextKey.polished: String(record.polished),
-            PNGTextKey.title: "\(run.target) (run \(run.name), generation \(record.generation))",
             PNGTextKey.software: "Pareidolia",
         ]
-    }
-
-    /// The render-independent chunks as one text, to detect a change that needs new files.
-    private func textSignature(_ record: RecordRow) -> String {
-        metadata(record).sorted { $0.key < $1.key }.map { "\($0.key)\u{0}\($0.value)" }
-            .joined(separator: "\u{0}")
     }
 }

@@ -11,6 +11,9 @@ struct RunManifest: Codable, Equatable {
     var run: RunInfo
     /// Rendered records by record id (decimal text), including records not on the page.
     var records: [String: Entry] = [:]
+    /// The last generation's Pareto front, for runs that select survivors by it (nil: none
+    /// exported, or a manifest written before fronts were).
+    var front: Front?
 
     /// The run as the front page shows it.
     struct RunInfo: Codable, Equatable {
@@ -55,6 +58,25 @@ struct RunManifest: Codable, Equatable {
         /// scored it): the headline of an objective of inner features, which has no confidence
         /// of its own. Nil in manifests written before it was kept.
         var fitness: Float?
+        /// The held-out check measured on the render, for pictures that have none stored (a
+        /// generation's Pareto front); nil for records (theirs is in the database).
+        var heldOut: HeldOut?
+    }
+
+    /// A network the run never used, on the judge's framings of a render.
+    struct HeldOut: Codable, Equatable {
+        var model: String
+        var confidence: Float
+        /// Share of the framings on which the target was its top-1 class.
+        var topOne: Float
+        var framings: Int
+    }
+
+    /// A generation's Pareto front as last exported (`FrontSection`).
+    struct Front: Codable, Equatable {
+        var generation: Int
+        /// Rendered members by `hash(genome)`.
+        var entries: [String: Entry]
     }
 
     /// 64-bit FNV-1a of the UTF-8 text, as 16 hexadecimal digits.
@@ -66,6 +88,11 @@ struct RunManifest: Codable, Equatable {
         }
         let digits = String(h, radix: 16)
         return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+
+    /// `hash` of a PNG's text chunks in key order: tells whether what a file says has changed.
+    static func hash(chunks text: [String: String]) -> String {
+        hash(text.sorted { $0.key < $1.key }.map { "\($0.key)\u{0}\($0.value)" }.joined(separator: "\u{0}"))
     }
 
     /// The manifest in `directory`, or `nil` if there is none or it cannot be used (damaged,

@@ -21,6 +21,8 @@ struct RunPage {
     /// The run's stored plan, decoded once by the exporter (nil when it cannot be read: stores
     /// written by tests).
     var settings: RunSettings?
+    /// The last generation's Pareto front (runs that select by it).
+    var front: FrontSection?
 
     /// What the run's confidences are: an objective of inner features has none of its own, and
     /// its page leads with the fitness instead. From the stored objective, else from the
@@ -42,6 +44,7 @@ struct RunPage {
             \(facts())
             <h2>Confidence per generation</h2>
             <div class="panel">\(ConfidenceChart.svg(stats))</div>
+            \(front?.html() ?? "")
             \(MorphSection(settings: settings, cards: cards)?.html() ?? "")
             <h2>Records<small>\(HTML.escape(recordsCaption))</small></h2>
 

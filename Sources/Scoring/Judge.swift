@@ -35,6 +35,13 @@ public struct Judgement: Codable, Sendable, Equatable {
     /// Side of the anti-aliased render the framings were cut from.
     public var renderSize: Int
 
+    public init(robust: [NetworkVerdict], heldOut: NetworkVerdict, framings: Int, renderSize: Int) {
+        self.robust = robust
+        self.heldOut = heldOut
+        self.framings = framings
+        self.renderSize = renderSize
+    }
+
     /// The headline confidence: the robust confidence, averaged over the training networks.
     public var confidence: Float { robust.reduce(0) { $0 + $1.confidence } / Float(max(robust.count, 1)) }
 

@@ -21,10 +21,16 @@ public struct RecordMeasure: Sendable {
     /// render size): its networks' mean over the judge's framings, as records are measured, for
     /// the objective the run pursued at `generation`.
     public func confidence(of image: Image, run: Run, generation: Int) throws -> Float {
+        try judgement(of: image, run: run, generation: generation).confidence
+    }
+
+    /// The whole verdict behind `confidence(of:run:generation:)`: the run's networks and the
+    /// network it never used, on the judge's framings.
+    public func judgement(of image: Image, run: Run, generation: Int) throws -> Judgement {
         let settings = try RunSettings.decode(run.config, run: run.name)
         let size = Judge.renderSize
         let seen = image.width == size && image.height == size ? image : image.resized(width: size, height: size)
         return try RunJudge(settings: settings, models: models)
-            .judge(render: seen, objective: settings.objective(generation: generation)).confidence
+            .judge(render: seen, objective: settings.objective(generation: generation))
     }
 }

@@ -46,8 +46,8 @@ struct GalleryCommand: ParsableCommand {
         var phase = PhaseClock()
         let report = try GalleryExporter.export(runs: runs, from: store, options: options, renderer: renderer,
                                                 progress: { p in
-            terminal.progress(String(format: "%@: record %d/%d (generation %d) %@ %.2f%%", p.run as NSString,
-                                     p.done, p.total, p.generation, (p.reused ? "reused" : "rendered") as NSString,
+            terminal.progress(String(format: "%@: %@ %d/%d (generation %d) %@ %.2f%%", p.run as NSString,
+                                     (p.front ? "Pareto front picture" : "record") as NSString, p.done, p.total, p.generation, (p.reused ? "reused" : "rendered") as NSString,
                                      p.measuredConfidence * 100))
         }, atlasProgress: { p in
             let what: String

@@ -121,19 +121,15 @@ extension Show {
             throw CLIError.noFront(run: run.name, reason: "generation \(generation)'s population was pruned",
                                   fix: "resume it for a generation, then ask again")
         }
-        let nodes = try population.map { try Genome(parsing: $0.genome).nodeCount }
-        let points = population.indices.map {
-            Pareto.objectives(confidence: population[$0].confidence, naturalness: population[$0].naturalness, nodes: nodes[$0])
-        }
-        let first = (Pareto.fronts(points).first ?? []).sorted { population[$0].confidence > population[$1].confidence }
-        print("Pareto front of generation \(generation) of \(run.name): \(first.count) of \(population.count) pictures "
+        let front = try PopulationFront(population: population, generation: generation)
+        print("Pareto front of generation \(generation) of \(run.name): \(front.front.count) of \(population.count) pictures "
               + "(confidence and naturalness as the search measured them)")
-        printTable(header: ["#", "confidence", "naturalness", "nodes", "fitness"], rows: first.enumerated().map { k, i in
-            [String(k + 1), String(format: "%.4g%%", population[i].confidence * 100), String(format: "%.4g", population[i].naturalness),
-             String(nodes[i]), String(format: "%.3f", population[i].fitness)]
+        printTable(header: ["#", "confidence", "naturalness", "nodes", "fitness"], rows: front.members.enumerated().map { k, p in
+            [String(k + 1), String(format: "%.4g%%", p.confidence * 100), String(format: "%.4g", p.naturalness),
+             String(p.nodes), String(format: "%.3f", p.fitness)]
         })
         print("\nformulas (save one as NAME.genome, then pareidolia render NAME.genome):")
-        for (k, i) in first.enumerated() { print("\(k + 1) \(population[i].genome)") }
+        for (k, p) in front.members.enumerated() { print("\(k + 1) \(p.genome)") }
     }
 
     /// An atlas: its settings, coverage by its own confidence, and its strongest cells.
