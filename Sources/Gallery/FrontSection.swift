@@ -25,7 +25,8 @@ struct FrontSection {
     static func spread(_ count: Int, limit: Int = renderLimit) -> [Int] {
         guard count > limit else { return Array(0..<count) }
         guard limit > 1 else { return Array([0].prefix(limit)) }
-        return (0..<limit).map { Int((Double($0) * Double(count - 1) / Double(limit - 1)).rounded()) }
+        let step = Double(count - 1) / Double(limit - 1)
+        return (0..<limit).map { (k: Int) -> Int in Int((Double(k) * step).rounded()) }
     }
 
     /// The id of the k-th member's card (0-based k).

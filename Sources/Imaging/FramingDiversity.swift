@@ -106,8 +106,9 @@ public struct FramingDiversity: Sendable, Equatable, Codable {
     var blurKernel: [Float]? {
         guard blur > 0 else { return nil }
         let radius = max(1, Int((2 * blur).rounded(.up)))
-        let taps = (-radius...radius).map { Float(exp(-Double($0 * $0) / (2 * Double(blur * blur)))) }
-        let total = taps.reduce(0, +)
+        let spread = 2 * Double(blur) * Double(blur)
+        let taps: [Float] = (-radius...radius).map { (k: Int) -> Float in Float(exp(-Double(k * k) / spread)) }
+        let total: Float = taps.reduce(0, +)
         return taps.map { $0 / total }
     }
 

@@ -31,7 +31,12 @@ public struct Preconditioning: Codable, Equatable, Sendable {
         let m: [Float] = [0.26, 0.09, 0.02,
                           0.27, 0.00, -0.05,
                           0.27, -0.09, 0.03]
-        let norm = (0..<3).map { c in (0..<3).map { r in m[3 * r + c] * m[3 * r + c] }.reduce(0, +).squareRoot() }.max()!
+        var norm: Float = 0
+        for c in 0..<3 {
+            var squares: Float = 0
+            for r in 0..<3 { squares += m[3 * r + c] * m[3 * r + c] }
+            norm = max(norm, squares.squareRoot())
+        }
         return m.map { $0 / norm }
     }()
 }

@@ -21,7 +21,7 @@ final class ChambolleTests: XCTestCase {
             var energy = d.reduce(0) { $0 + $1 * $1 }
             for y in 0..<(h - 1) { for x in 0..<w { g0[y * w + x] = out[(y + 1) * w + x] - out[y * w + x] } }
             for y in 0..<h { for x in 0..<(w - 1) { g1[y * w + x] = out[y * w + x + 1] - out[y * w + x] } }
-            var norm = (0..<n).map { (g0[$0] * g0[$0] + g1[$0] * g1[$0]).squareRoot() }
+            var norm: [Double] = (0..<n).map { (k: Int) -> Double in (g0[k] * g0[k] + g1[k] * g1[k]).squareRoot() }
             energy += weight * norm.reduce(0, +)
             let tau = 0.25
             for k in 0..<n {

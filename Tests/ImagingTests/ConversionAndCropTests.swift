@@ -13,9 +13,11 @@ final class ConversionAndCropTests: XCTestCase {
     }
 
     func testQuantisationClampsAndRounds() {
-        let image = Image(width: 2, height: 1, pixels: [-1, 2, .nan, 0.5 / 255, 0.49 / 255, 254.5 / 255])
+        let pixels: [Float] = [-1, 2, .nan, 0.5 / 255, 0.49 / 255, 254.5 / 255]
+        let image = Image(width: 2, height: 1, pixels: pixels)
         XCTAssertEqual(image.interleavedRGB8(), [0, 0, 0, 255, 1, 255]) // R G B of pixel 0, then pixel 1
-        XCTAssertEqual(image.clamped().pixels, [0, 1, 0, 0.5 / 255, 0.49 / 255, 254.5 / 255])
+        let clamped: [Float] = [0, 1, 0, 0.5 / 255, 0.49 / 255, 254.5 / 255]
+        XCTAssertEqual(image.clamped().pixels, clamped)
     }
 
     /// `embedded` is the adjoint of `cropped`: ⟨crop(A), B⟩ = ⟨A, embed(B)⟩, zeros outside.

@@ -16,8 +16,9 @@ final class FramingDiversityTests: XCTestCase {
         let ax = sampler.apply(x), a0 = sampler.apply(Image(width: source, height: source))
         var aty = [Float](repeating: 0, count: 3 * source * source)
         sampler.accumulateAdjoint(y, into: &aty)
-        let lhs = zip(zip(ax.pixels, a0.pixels), y.pixels).reduce(0.0) { $0 + Double($1.0.0 - $1.0.1) * Double($1.1) }
-        let rhs = zip(x.pixels, aty).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
+        var lhs: Double = 0, rhs: Double = 0
+        for k in y.pixels.indices { lhs += Double(ax.pixels[k] - a0.pixels[k]) * Double(y.pixels[k]) }
+        for k in x.pixels.indices { rhs += Double(x.pixels[k]) * Double(aty[k]) }
         XCTAssertEqual(lhs, rhs, accuracy: 1e-9 + 1e-4 * abs(lhs), what, file: file, line: line)
     }
 

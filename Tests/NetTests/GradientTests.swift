@@ -14,10 +14,14 @@ final class GradientTests: XCTestCase {
         let x = x ?? randomFloats(inputs, -1...1, &rng)
         let v = direction ?? randomFloats(inputs, -1...1, &rng)
         let u = randomFloats(outputs, -1...1, &rng)
-        let plus = forward(zip(x, v).map { $0 + epsilon * $1 }), minus = forward(zip(x, v).map { $0 - epsilon * $1 })
-        let numeric = (0..<outputs).reduce(0.0) { $0 + Double(u[$1]) * Double(plus[$1] - minus[$1]) } / Double(2 * epsilon)
-        let g = backward(x, u)
-        let analytic = (0..<inputs).reduce(0.0) { $0 + Double(g[$1]) * Double(v[$1]) }
+        let plus: [Float] = forward(zip(x, v).map { (a: Float, b: Float) -> Float in a + epsilon * b })
+        let minus: [Float] = forward(zip(x, v).map { (a: Float, b: Float) -> Float in a - epsilon * b })
+        var difference: Double = 0
+        for k in 0..<outputs { difference += Double(u[k]) * Double(plus[k] - minus[k]) }
+        let numeric: Double = difference / Double(2 * epsilon)
+        let g: [Float] = backward(x, u)
+        var analytic: Double = 0
+        for k in 0..<inputs { analytic += Double(g[k]) * Double(v[k]) }
         let rel = abs(numeric - analytic) / max(abs(numeric), abs(analytic), 1e-6)
         XCTAssertLessThanOrEqual(rel, tolerance, "\(what): finite differences \(numeric), backward \(analytic)")
     }

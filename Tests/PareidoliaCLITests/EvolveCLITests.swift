@@ -32,10 +32,14 @@ final class EvolveCLITests: XCTestCase {
         XCTAssertEqual(shown.status, 0, shown.stderr)
         XCTAssertTrue(shown.stdout.hasPrefix("Pareto front of generation 5 of straight:"), shown.stdout)
         // Rows "k  confidence%  naturalness  nodes  fitness".
-        let rows = shown.stdout.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
-            .filter { $0.count == 5 && Int($0[0]) != nil && $0[1].hasSuffix("%") }
+        let lines: [[String]] = shown.stdout.split(separator: "\n").map { (line: Substring) -> [String] in
+            line.split(separator: " ").map(String.init)
+        }
+        let rows: [[String]] = lines.filter { (row: [String]) -> Bool in row.count == 5 && Int(row[0]) != nil && row[1].hasSuffix("%") }
         XCTAssertFalse(rows.isEmpty, shown.stdout)
-        let points = rows.map { [Double($0[1].dropLast())!, -Double($0[2])!, -Double($0[3])!] }
+        let points: [[Double]] = rows.map { (row: [String]) -> [Double] in
+            [Double(row[1].dropLast())!, -Double(row[2])!, -Double(row[3])!]
+        }
         // Confidence and naturalness are printed to 4 significant digits: a row shows that it
         // dominates another only where it is better beyond that rounding in both, and no
         // smaller (node counts are exact).

@@ -22,8 +22,9 @@ final class MorphScheduleTests: XCTestCase {
         p[2] = 0.2
         XCTAssertEqual(morph.objective(frame: 0).confidence(probabilities: p), 0.7, accuracy: 1e-6)
         XCTAssertEqual(morph.objective(frame: 2).confidence(probabilities: p), 0.2, accuracy: 1e-6)
-        let lp = p.map { log(max($0, 1e-9)) }
-        XCTAssertEqual(morph.objective(frame: 1).value(logProbabilities: lp), 0.5 * log(0.7) + 0.5 * log(0.2), accuracy: 1e-5)
+        let lp: [Float] = p.map { (q: Float) -> Float in log(max(q, 1e-9)) }
+        let halfway: Float = 0.5 * log(0.7) + 0.5 * log(0.2)
+        XCTAssertEqual(morph.objective(frame: 1).value(logProbabilities: lp), halfway, accuracy: 1e-5)
     }
 
 }
