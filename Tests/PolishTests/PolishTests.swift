@@ -76,11 +76,11 @@ final class PolishTests: XCTestCase {
             }
         }
         let result = try ConstantPolish.run(genome: genome, objective: Self.target, scorer: scorer,
-                                            settings: ConstantPolishSettings(steps: 40, learningRate: 0.03,
+                                            settings: ConstantPolishSettings(steps: 20, learningRate: 0.03,
                                                                              tvWeight: 0.3, views: 3))
         let before = try confidences(genome), after = try confidences(result.genome)
         print("constant polish over 3 views, rock crab: \(before) → \(after)")
-        XCTAssertEqual(result.report.trace.count, 41)
+        XCTAssertEqual(result.report.trace.count, 21)
         for (b, a) in zip(before, after) { XCTAssertGreaterThan(a, max(30 * b, 0.005)) }
         XCTAssertEqual(result.genome.nodes.map(\.op), genome.nodes.map(\.op))
     }
