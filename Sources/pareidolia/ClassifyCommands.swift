@@ -17,7 +17,9 @@ struct Classify: ParsableCommand {
               pareidolia classify photo.png --model lite2 --top 10
               pareidolia classify photo.png --json > photo.json
               pareidolia classify photo.png --objective "channel(block12, 57)"
+              pareidolia classify gallery/crab-1/record-g12-40.png --robust
             --objective prints that objective's value on the image as prepared for the network (one framing: the exact one), before the top classes.
+            --robust measures the image as records, the gallery and PNG text chunks do: the mean over the judge's 16 random framings (crops 70–100 %, ±10°, mirror) of the image seen at 448², by --model and by a network it is not (the held-out check), for --objective or else the class a Pareidolia PNG names in its text.
             """)
 
     @Argument(help: "A PNG image (8- or 16-bit; grey, RGB, RGBA or palette).") var image: String
@@ -26,6 +28,8 @@ struct Classify: ParsableCommand {
     @Flag(help: "Print every class's logit and probability as JSON.") var json = false
     @Option(parsing: .unconditional, help: "Also print this objective's value on the image (the language of evolve --help; weights 1e-6…1e6 in magnitude; a leading - is part of it).")
     var objective: String?
+    @Flag(help: "Also measure it as records are measured: robust and held-out confidence over the judge's 16 framings (for --objective, else the class the PNG's text names).")
+    var robust = false
     @OptionGroup var threads: ThreadsOption
 
     func validate() throws {
@@ -33,6 +37,7 @@ struct Classify: ParsableCommand {
         _ = try ModelCache.variant(model)
         _ = try ObjectiveOption.parse(objective, shorthands: [])
         if json, objective != nil { throw ValidationError("--json and --objective: give one of them") }
+        if json, robust { throw ValidationError("--json and --robust: give one of them") }
     }
 
     func run() throws {
@@ -41,6 +46,7 @@ struct Classify: ParsableCommand {
         let logits = try scorer.logits(of: decoded.image)
         let probabilities = Probabilities.softmax(logits)
         let classes = try ImageNetClasses.bundled()
+        if robust { try printRobust(decoded.image, scorer: scorer, classes: classes) }
         if let text = try ObjectiveOption.parse(objective, shorthands: []) {
             guard text.models.allSatisfy({ $0 == model.lowercased() }) else {
                 throw ValidationError("the objective names \(text.models.joined(separator: ", ")); classify with that --model")
@@ -65,6 +71,34 @@ struct Classify: ParsableCommand {
         for (index, p) in Probabilities.topK(probabilities, k: top) {
             print(String(format: "%4d  %7.3f%%  ", index, p * 100) + ((try? classes.name(of: index)) ?? "?"))
         }
+    }
+}
+
+extension Classify {
+    /// `--robust`: the judge's verdict on the image, as records are measured (`RecordMeasure`).
+    func printRobust(_ image: Image, scorer: Scorer, classes: ImageNetClasses) throws {
+        let target: Target
+        if let text = try ObjectiveOption.parse(objective, shorthands: []) {
+            target = try Target(objective: text, names: classes, scorer: scorer)
+        } else if let named = try PNGFile.readText(self.image)[PNGTextKey.target] {
+            // A run's target is an objective's text, or the class it was evolved toward.
+            target = try (try? ObjectiveText(parsing: named)).map { try Target(objective: $0, names: classes, scorer: scorer) }
+                ?? Target(classes: [named], names: classes)
+        } else {
+            throw CLIError.invalidValue(option: "--robust", value: self.image,
+                                        expected: "a PNG that names its class in its text (pareidolia's records do), "
+                                            + "or an --objective to measure, e.g. --objective \"class(rock crab)\"")
+        }
+        let variant = try ModelCache.variant(model)
+        let judge = try RunJudge.judge(networks: [variant], models: threads.cache())
+        let size = Judge.renderSize
+        let seen = image.width == size && image.height == size ? image : image.resized(width: size, height: size)
+        let verdict = try judge.judge(seen, objective: target.objective)
+        func line(_ v: NetworkVerdict) -> String {
+            String(format: "%@ %.3f%% (top-1 on %d/%d framings)", v.model as NSString, v.confidence * 100,
+                   Int((v.top1 * Float(verdict.framings)).rounded()), verdict.framings)
+        }
+        print("\(target.name): robust \(line(verdict.robust[0])), held-out \(line(verdict.heldOut)); \(verdict.method)")
     }
 }
 

@@ -68,6 +68,7 @@ final class CommandLineVocabularyTests: XCTestCase {
         "recent-batches": "atlas batches that count as recent",
         "recent-share": "share of atlas parents from recent cells",
         "restart-after": "stagnant generations before a restart",
+        "robust": "classify: measure as records are (robust and held-out over the judge's framings)",
         "run": "run name",
         "runs": "timed benchmark repetitions",
         "search": "search mode",
