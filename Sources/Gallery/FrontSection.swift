@@ -58,9 +58,9 @@ struct FrontSection {
         let front: PopulationFront
         do {
             front = try PopulationFront(population: population, generation: generation)
-        } catch {
-            throw GalleryError.frontFailed(run: run.name, generation: generation, step: "read",
-                                           genome: population.first?.genome ?? "", reason: String(describing: error))
+        } catch let error as PopulationFront.UnreadableGenome {
+            throw GalleryError.frontFailed(run: run.name, generation: generation, step: "read", genome: error.genome,
+                                           reason: error.description)
         }
         let previous = manifest.front?.entries ?? [:]
         var entries: [String: RunManifest.Entry] = [:]
@@ -78,13 +78,12 @@ struct FrontSection {
             let entry = try reused ?? exporter.render(picture, previous: nil)
             entries[key] = entry
             shown[rank] = entry
+            // Saved after each picture, so an interrupted export keeps the finished ones.
             manifest.front = RunManifest.Front(generation: generation, entries: entries)
             try manifest.save(to: exporter.directory)
             progress(GalleryProgress(run: run.name, done: done + 1, total: ranks.count, record: 0, generation: generation,
                                      reused: reused != nil, measuredConfidence: entry.measuredConfidence, front: true))
         }
-        manifest.front = RunManifest.Front(generation: generation, entries: entries)
-        try manifest.save(to: exporter.directory)
         let kind = settings?.fitness.objective.confidenceKind ?? .sought
         return FrontSection(front: front, entries: shown, runName: run.name, target: run.target, confidenceKind: kind)
     }
@@ -117,9 +116,9 @@ struct FrontSection {
             ? "<div class=\"score\"><span class=\"conf\">\(HTML.escape(GalleryFormat.number(point.fitness)))</span> fitness</div>"
                 + "\n<div class=\"note\">image top-1 p \(HTML.escape(GalleryFormat.percent(e.measuredConfidence))) robust</div>"
             : "<div class=\"score\"><span class=\"conf\">\(HTML.escape(GalleryFormat.percent(e.measuredConfidence)))</span> robust</div>"
-        let heldOut = e.heldOut.map { h in
-            "held-out \(h.model): \(GalleryFormat.percent(h.confidence)) (top-1 on "
-                + "\(Int((h.topOne * Float(h.framings)).rounded()))/\(h.framings) framings); training \(GalleryFormat.percent(point.confidence))"
+        let heldOut = e.heldOut.map {
+            GalleryFormat.heldOut(model: $0.model, confidence: $0.confidence, topOne: $0.topOne, framings: $0.framings,
+                                  training: point.confidence)
         }
         return """
             <article class="card" id="\(Self.anchor(k))" data-front="\(k + 1)" data-confidence="\(point.confidence)" \

@@ -81,8 +81,14 @@ extension GalleryFormat {
     public static func heldOut(_ measurements: String?) -> String? {
         guard let m = RecordMeasurements.decode(measurements) else { return nil }
         let j = m.judgement
-        let hits = Int((j.heldOut.top1 * Float(j.framings)).rounded())
-        return "held-out \(j.heldOut.model): \(percent(j.heldOut.confidence)) (top-1 on \(hits)/\(j.framings) framings); "
-            + "training \(percent(m.training))"
+        return heldOut(model: j.heldOut.model, confidence: j.heldOut.confidence, topOne: j.heldOut.top1, framings: j.framings,
+                       training: m.training)
+    }
+
+    /// The same line from its parts: `topOne` is the share of `framings` on which the held-out
+    /// network named the target.
+    public static func heldOut(model: String, confidence: Float, topOne: Float, framings: Int, training: Float) -> String {
+        let hits = Int((topOne * Float(framings)).rounded())
+        return "held-out \(model): \(percent(confidence)) (top-1 on \(hits)/\(framings) framings); training \(percent(training))"
     }
 }

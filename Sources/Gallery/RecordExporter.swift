@@ -1,5 +1,6 @@
 import ImageIO
 import Imaging
+import Search
 import Store
 
 /// Renders one record into its full-size PNG and thumbnail, or reuses them.
@@ -93,10 +94,8 @@ struct RecordExporter {
                 measured = verdict.confidence
                 heldOut = RunManifest.HeldOut(model: verdict.heldOut.model, confidence: verdict.heldOut.confidence,
                                               topOne: verdict.heldOut.top1, framings: verdict.framings)
-                text[PNGTextKey.confidenceMethod] = "robust: \(run.model), \(verdict.method)"
-                text[PNGTextKey.heldOutConfidence] = "\(verdict.heldOut.confidence)"
-                text[PNGTextKey.heldOutMethod] = "\(verdict.heldOut.model), \(verdict.method); target top-1 on "
-                    + "\(Int((verdict.heldOut.top1 * Float(verdict.framings)).rounded()))/\(verdict.framings)"
+                // The chunks a run writes into its own record PNGs (`Judgement.textChunks`).
+                text.merge(verdict.textChunks(trainingConfidence: picture.storedConfidence)) { $1 }
             } else {
                 measured = try renderer.confidence(render, run, picture.generation)
             }

@@ -26,14 +26,28 @@ public struct PopulationFront: Sendable, Equatable {
     /// Positions in `points` of the front's members, most confident first (ties: stored order).
     public var front: [Int]
 
+    /// A stored genome that does not parse (the store is damaged or was written by a newer build).
+    public struct UnreadableGenome: Error, CustomStringConvertible {
+        /// Its position in the stored population.
+        public var position: Int
+        public var genome: String
+        public var reason: String
+        public var description: String { "member \(position) of the stored population does not parse: \(reason)" }
+    }
+
     /// The front of `population`, generation `generation` of a run.
-    /// - Throws: the parser's error when a stored genome does not parse (the store is damaged or was
-    ///   written by a newer build).
+    /// - Throws: `UnreadableGenome` naming the first stored genome that does not parse.
     public init(population: [Store.Individual], generation: Int) throws {
         self.generation = generation
         let points = try population.enumerated().map { k, member in
-            Point(index: k, genome: member.genome, confidence: member.confidence, naturalness: member.naturalness,
-                  nodes: try Genome(parsing: member.genome).nodeCount, fitness: member.fitness)
+            let genome: Genome
+            do {
+                genome = try Genome(parsing: member.genome)
+            } catch {
+                throw UnreadableGenome(position: k, genome: member.genome, reason: String(describing: error))
+            }
+            return Point(index: k, genome: member.genome, confidence: member.confidence, naturalness: member.naturalness,
+                         nodes: genome.nodeCount, fitness: member.fitness)
         }
         self.points = points
         let objectives = points.map { Pareto.objectives(confidence: $0.confidence, naturalness: $0.naturalness, nodes: $0.nodes) }

@@ -1,5 +1,6 @@
 import Genome
 import Imaging
+import Net
 import Render
 import Scoring
 import Store
@@ -28,9 +29,16 @@ public struct RecordMeasure: Sendable {
     /// network it never used, on the judge's framings.
     public func judgement(of image: Image, run: Run, generation: Int) throws -> Judgement {
         let settings = try RunSettings.decode(run.config, run: run.name)
+        return try judgement(of: image, networks: settings.models, objective: settings.objective(generation: generation),
+                             threads: settings.threads)
+    }
+
+    /// The judge's verdict on `image` (a square picture of any size, seen at the judge's render
+    /// size) for `objective`: `networks` and the network they do not include, on the judge's
+    /// framings (`threads`: default the cache's).
+    public func judgement(of image: Image, networks: [ModelVariant], objective: Objective, threads: Int? = nil) throws -> Judgement {
         let size = Judge.renderSize
         let seen = image.width == size && image.height == size ? image : image.resized(width: size, height: size)
-        return try RunJudge(settings: settings, models: models)
-            .judge(render: seen, objective: settings.objective(generation: generation))
+        return try RunJudge.judge(networks: networks, models: models, threads: threads).judge(seen, objective: objective)
     }
 }

@@ -42,11 +42,12 @@ struct Classify: ParsableCommand {
 
     func run() throws {
         let decoded = try PNGFile.read(image)
-        let scorer = try threads.cache().scorer([ModelCache.variant(model)])
+        let cache = threads.cache()
+        let scorer = try cache.scorer([ModelCache.variant(model)])
         let logits = try scorer.logits(of: decoded.image)
         let probabilities = Probabilities.softmax(logits)
         let classes = try ImageNetClasses.bundled()
-        if robust { try printRobust(decoded.image, scorer: scorer, classes: classes) }
+        if robust { try printRobust(decoded.image, scorer: scorer, measure: RecordMeasure(models: cache), classes: classes) }
         if let text = try ObjectiveOption.parse(objective, shorthands: []) {
             guard text.models.allSatisfy({ $0 == model.lowercased() }) else {
                 throw ValidationError("the objective names \(text.models.joined(separator: ", ")); classify with that --model")
@@ -76,7 +77,7 @@ struct Classify: ParsableCommand {
 
 extension Classify {
     /// `--robust`: the judge's verdict on the image, as records are measured (`RecordMeasure`).
-    func printRobust(_ image: Image, scorer: Scorer, classes: ImageNetClasses) throws {
+    func printRobust(_ image: Image, scorer: Scorer, measure: RecordMeasure, classes: ImageNetClasses) throws {
         let target: Target
         if let text = try ObjectiveOption.parse(objective, shorthands: []) {
             target = try Target(objective: text, names: classes, scorer: scorer)
@@ -89,11 +90,7 @@ extension Classify {
                                         expected: "a PNG that names its class in its text (pareidolia's records do), "
                                             + "or an --objective to measure, e.g. --objective \"class(rock crab)\"")
         }
-        let variant = try ModelCache.variant(model)
-        let judge = try RunJudge.judge(networks: [variant], models: threads.cache())
-        let size = Judge.renderSize
-        let seen = image.width == size && image.height == size ? image : image.resized(width: size, height: size)
-        let verdict = try judge.judge(seen, objective: target.objective)
+        let verdict = try measure.judgement(of: image, networks: [ModelCache.variant(model)], objective: target.objective)
         func line(_ v: NetworkVerdict) -> String {
             String(format: "%@ %.3f%% (top-1 on %d/%d framings)", v.model as NSString, v.confidence * 100,
                    Int((v.top1 * Float(verdict.framings)).rounded()), verdict.framings)
