@@ -75,7 +75,7 @@ let package = Package(
         ]),
 
         // MARK: Presentation
-        .target(name: "Gallery", dependencies: ["Search", "Store", "ImageIO", "Imaging", "Net", "Scoring"]),
+        .target(name: "Gallery", dependencies: ["Search", "Store", "ImageIO", "Imaging", "Net", "Scoring", "Genome"]),
 
         // MARK: The program
         .executableTarget(name: "pareidolia", dependencies: [

@@ -57,7 +57,7 @@ struct FrontSection {
         guard !population.isEmpty else { return nil }
         let front: PopulationFront
         do {
-            front = try PopulationFront(population: population, generation: generation)
+            front = try PopulationFront(population: population, generation: generation, pictures: exporter.pictures)
         } catch let error as PopulationFront.UnreadableGenome {
             throw GalleryError.frontFailed(run: run.name, generation: generation, step: "read", genome: error.genome,
                                            reason: error.description)

@@ -99,7 +99,7 @@ public enum GalleryExporter {
         try manifest.save(to: directory)
 
         let exporter = RecordExporter(run: run, directory: directory, options: options,
-                                      renderer: renderer)
+                                      renderer: renderer, pictures: try RunPictures.load(run: run, from: store))
         var cards: [RunPage.Card] = []
         var rendered = 0
         for (position, record) in chosen.enumerated() {

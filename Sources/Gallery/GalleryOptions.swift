@@ -1,4 +1,5 @@
 import Foundation
+import Genome
 import Imaging
 import Scoring
 import Search
@@ -79,6 +80,9 @@ public struct GalleryRenderer: Sendable {
     /// Renders genome text at `size`×`size` with `aa`×`aa` supersampling (samples in [0, 1]);
     /// throws on a bad genome.
     public var render: @Sendable (_ genome: String, _ size: Int, _ aa: Int) throws -> Image
+    /// `render` for the genomes of a run that stores pictures (`photo@KEY`, `evolve
+    /// --start-from`), given those pictures; nil: such genomes go to `render` (and fail there).
+    public var renderWithPictures: (@Sendable (_ genome: String, _ pictures: Pictures, _ size: Int, _ aa: Int) throws -> Image)?
     /// Re-measures the target confidence (softmax probability, [0, 1]) of a full-size render
     /// for `run`'s objective at `generation` (a morph's changes) and its networks; the closure
     /// scales the image to the size the judge sees.
@@ -109,10 +113,12 @@ public struct GalleryRenderer: Sendable {
     /// The real renderer, each run's own classifier and objective, each atlas's own judge
     /// (`AtlasJudge`: its networks and a held-out one), and the installed Graphviz.
     public static func live(_ measure: RecordMeasure = RecordMeasure()) -> GalleryRenderer {
-        GalleryRenderer(render: { try measure.render($0, size: $1, supersample: $2) },
-                        confidence: { try measure.confidence(of: $0, run: $1, generation: $2) },
-                        atlasVerdicts: judgeAtlas(measure.models),
-                        judgement: { try measure.judgement(of: $0, run: $1, generation: $2) })
+        var renderer = GalleryRenderer(render: { try measure.render($0, size: $1, supersample: $2) },
+                                       confidence: { try measure.confidence(of: $0, run: $1, generation: $2) },
+                                       atlasVerdicts: judgeAtlas(measure.models),
+                                       judgement: { try measure.judgement(of: $0, run: $1, generation: $2) })
+        renderer.renderWithPictures = { try measure.render($0, pictures: $1, size: $2, supersample: $3) }
+        return renderer
     }
 
     /// Verdicts from `AtlasJudge` with the atlas's stored settings, networks loaded from `models`.
@@ -212,11 +218,15 @@ public struct GalleryReport: Sendable, Equatable {
 extension GalleryRenderer {
     /// `genome` rendered at the options' size and supersampling, checked to be that size; a
     /// renderer failure or a wrong size is thrown as `failure(reason)`.
-    func renderChecked(_ genome: String, options: GalleryOptions,
+    func renderChecked(_ genome: String, pictures: Pictures = .none, options: GalleryOptions,
                        failure: (String) -> GalleryError) throws -> Image {
         let image: Image
         do {
-            image = try render(genome, options.size, options.supersampling)
+            if !pictures.isEmpty, let renderWithPictures {
+                image = try renderWithPictures(genome, pictures, options.size, options.supersampling)
+            } else {
+                image = try render(genome, options.size, options.supersampling)
+            }
         } catch {
             throw failure(String(describing: error))
         }

@@ -1,3 +1,4 @@
+import Genome
 import ImageIO
 import Imaging
 import Search
@@ -10,6 +11,8 @@ struct RecordExporter {
     var directory: String
     var options: GalleryOptions
     var renderer: GalleryRenderer
+    /// The pictures the run's formulas sample (none for most runs).
+    var pictures: Pictures = .none
 
     /// Side of the thumbnails: the requested size, at most the render size.
     var thumbnailSize: Int { min(options.thumbnailSize, options.size) }
@@ -84,7 +87,8 @@ struct RecordExporter {
     }
 
     func render(_ picture: Picture, previous: RunManifest.Entry?) throws -> RunManifest.Entry {
-        let render = try renderer.renderChecked(picture.genome, options: options, failure: picture.renderFailure)
+        let render = try renderer.renderChecked(picture.genome, pictures: pictures, options: options,
+                                                failure: picture.renderFailure)
         let measured: Float
         var heldOut: RunManifest.HeldOut?
         var text = picture.metadata

@@ -33,7 +33,7 @@ extension Genome {
         var second = randomPaletteColour(using: &rng)
         // Two colours far enough apart that the pattern shows (a few redraws at most).
         for _ in 0..<8 where paletteDistance(first, second) < 0.8 { second = randomPaletteColour(using: &rng) }
-        return Genome(validNodes: [Node(.mix)] + first + second + field)
+        return Genome(validNodes: [Node(.mix)] + first + second + field, pictures: .none)
     }
 
     /// Euclidean distance of two `(rgb a b c)` constant colours.
@@ -130,7 +130,7 @@ extension Genome {
         let child: Genome
         switch kind {
         case .replaceUnit:
-            let fresh = Genome(validNodes: Self.secondLayerUnit(weight: weight, using: &rng))
+            let fresh = Genome(validNodes: Self.secondLayerUnit(weight: weight, using: &rng), pictures: .none)
             child = replacingSubtree(at: units[rng.below(units.count)], with: fresh)
         case .activation:
             // Every activated unit: the three of layer 2 and the first-layer units below them.
@@ -141,10 +141,10 @@ extension Genome {
             var changed = nodes
             let others = Self.cppnActivations.filter { $0 != nodes[index].op }
             changed[index] = Node(others[rng.below(others.count)])
-            child = Genome(validNodes: changed)
+            child = with(nodes: changed)
         case .recolour:
             let colour = argumentIndices(of: 0)[rng.below(2)]
-            child = replacingSubtree(at: colour, with: Genome(validNodes: Self.randomPaletteColour(using: &rng)))
+            child = replacingSubtree(at: colour, with: Genome(validNodes: Self.randomPaletteColour(using: &rng), pictures: .none))
         }
         return limits.admits(child) ? child : self
     }

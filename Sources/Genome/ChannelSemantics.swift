@@ -71,9 +71,16 @@ public enum ChannelSemantics {
             let h = args[0].mean, s = args[1].mean, v = args[2].mean
             return Triple(Semantics.hsvChannel(h, s, v, 5), Semantics.hsvChannel(h, s, v, 3),
                           Semantics.hsvChannel(h, s, v, 1))
-        case .constant, .x, .y, .r, .t, .warp, .swirl, .polar, .rotate, .scale, .tile, .kaleido, .blur, .graddir:
-            preconditionFailure("ChannelSemantics.apply: \(op.name) is a terminal, a warp or an image operator")
+        case .constant, .x, .y, .r, .t, .warp, .swirl, .polar, .rotate, .scale, .tile, .kaleido, .blur, .graddir,
+             .photo:
+            preconditionFailure("ChannelSemantics.apply: \(op.name) is a terminal, a warp, an image operator or photo")
         }
+    }
+
+    /// `photo`: channel c of `picture` at (u.c, v.c).
+    public static func photo(_ picture: Picture, u: Triple, v: Triple) -> Triple {
+        Triple(picture.sample(channel: 0, u.r, v.r), picture.sample(channel: 1, u.g, v.g),
+               picture.sample(channel: 2, u.b, v.b))
     }
 
     /// The coordinates a warp's body sees, from the current (x, y) and the warp's parameter

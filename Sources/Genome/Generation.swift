@@ -53,7 +53,7 @@ extension Genome {
                 nodes.append(primitives.randomTerminal(using: &rng))
             }
         }
-        return Genome(validNodes: nodes).withoutImageOperators(over: limits.maxEvaluationCost)
+        return Genome(validNodes: nodes, pictures: .none).withoutImageOperators(over: limits.maxEvaluationCost)
     }
 
     /// Ramped half-and-half: `count` genomes whose target depths cycle through `depths`,

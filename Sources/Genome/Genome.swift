@@ -15,6 +15,16 @@ public struct Node: Hashable, Sendable {
         n.value = value
         return n
     }
+
+    /// A `photo` node sampling the picture with `key` (24 bits, held exactly in `value`).
+    @inlinable public static func photo(key: UInt32) -> Node {
+        var n = Node(.photo)
+        n.value = Float(key & 0xFF_FFFF)
+        return n
+    }
+
+    /// The picture key of a `photo` node.
+    @inlinable public var pictureKey: UInt32 { UInt32(value) }
 }
 
 /// An expression tree over pixel coordinates, stored as a flat prefix-order array of nodes.
@@ -22,10 +32,20 @@ public struct Node: Hashable, Sendable {
 /// Node `i`'s arguments follow it directly; its subtree is the contiguous slice
 /// `i..<subtreeEnd(at: i)`. Invariants (checked by `init(nodes:)`, kept by every operator):
 /// the array is exactly one complete expression, every constant is finite with
-/// |c| ≤ `Semantics.bound`, and the depth is at most `Genome.maxDepth`.
+/// |c| ≤ `Semantics.bound`, the depth is at most `Genome.maxDepth`, and every `photo` node's
+/// picture is in `pictures`.
+///
+/// Equality and hashing look at the nodes only: a `photo` node names its picture by content
+/// key, so equal nodes sample equal pictures.
 public struct Genome: Hashable, Sendable {
     /// The nodes in prefix order.
     public private(set) var nodes: [Node]
+    /// The pictures `photo` nodes sample (operators carry their parents' along; a genome
+    /// without `photo` usually has none).
+    public private(set) var pictures: Pictures
+
+    public static func == (a: Genome, b: Genome) -> Bool { a.nodes == b.nodes }
+    public func hash(into hasher: inout Hasher) { hasher.combine(nodes) }
 
     /// Deepest nesting any genome may have (the parser and `init(nodes:)` refuse deeper ones).
     public static let maxDepth = 512
@@ -34,13 +54,16 @@ public struct Genome: Hashable, Sendable {
     /// The largest `evaluationCost` any genome may have (nested `blur`s multiply it by 9 each).
     public static let maxEvaluationCost = 1 << 22
 
-    /// Wraps nodes already known to be valid (operators build genomes this way).
-    @usableFromInline init(validNodes: [Node]) {
+    /// Wraps nodes already known to be valid (operators build genomes this way), with the
+    /// pictures their `photo` nodes sample.
+    @usableFromInline init(validNodes: [Node], pictures: Pictures) {
         self.nodes = validNodes
+        self.pictures = pictures
     }
 
-    /// Validates `nodes` as one complete prefix-order expression within the global limits.
-    public init(nodes: [Node]) throws {
+    /// Validates `nodes` as one complete prefix-order expression within the global limits,
+    /// whose `photo` nodes name pictures in `pictures`.
+    public init(nodes: [Node], pictures: Pictures = .none) throws {
         guard !nodes.isEmpty else { throw GenomeError.invalidNodes(reason: "no nodes") }
         guard nodes.count <= Genome.maxNodes else {
             throw GenomeError.tooManyNodes(count: nodes.count, limit: Genome.maxNodes)
@@ -55,6 +78,11 @@ public struct Genome: Hashable, Sendable {
                 guard Genome.admits(constant: node.value) else {
                     throw GenomeError.constantOutOfRange(text: "\(node.value)", line: 0, column: 0)
                 }
+            } else if node.op == .photo {
+                guard pictures[node.pictureKey] != nil, node.value == Float(node.pictureKey) else {
+                    throw GenomeError.missingPicture(key: Picture.text(ofKey: node.pictureKey),
+                                                     available: pictures.all.map(\.keyText), line: 0, column: 0)
+                }
             } else if node.value != 0 {
                 throw GenomeError.invalidNodes(reason: "non-constant node \(node.op.name) at index \(i) carries a value")
             }
@@ -62,7 +90,7 @@ public struct Genome: Hashable, Sendable {
         guard open == 0 else {
             throw GenomeError.invalidNodes(reason: "expression incomplete: \(open) argument(s) missing")
         }
-        let genome = Genome(validNodes: nodes)
+        let genome = Genome(validNodes: nodes, pictures: pictures)
         guard genome.depth <= Genome.maxDepth else {
             throw GenomeError.tooDeep(limit: Genome.maxDepth, line: 0, column: 0)
         }
@@ -144,15 +172,28 @@ public struct Genome: Hashable, Sendable {
 
     /// The subtree rooted at `index` as a genome of its own.
     public func subtree(at index: Int) -> Genome {
-        Genome(validNodes: Array(nodes[index..<subtreeEnd(at: index)]))
+        Genome(validNodes: Array(nodes[index..<subtreeEnd(at: index)]), pictures: pictures)
     }
 
-    /// This genome with the subtree at `index` replaced by `replacement`.
+    /// This genome with the subtree at `index` replaced by `replacement` (the pictures of both).
     public func replacingSubtree(at index: Int, with replacement: Genome) -> Genome {
         var out = nodes
         out.replaceSubrange(index..<subtreeEnd(at: index), with: replacement.nodes)
-        return Genome(validNodes: out)
+        return Genome(validNodes: out, pictures: pictures.union(replacement.pictures))
     }
+
+    /// This genome's nodes replaced by `nodes` (an operator's result), its pictures kept.
+    @usableFromInline func with(nodes: [Node]) -> Genome {
+        Genome(validNodes: nodes, pictures: pictures)
+    }
+
+    /// This genome carrying `more` pictures as well (for `photo` nodes grafted in later).
+    public func adding(pictures more: Pictures) -> Genome {
+        Genome(validNodes: nodes, pictures: pictures.union(more))
+    }
+
+    /// Whether any node is a `photo`.
+    public var usesPictures: Bool { nodes.contains { $0.op == .photo } }
 
     /// Index of each node's argument roots (empty for terminals), in prefix order.
     public func argumentIndices(of index: Int) -> [Int] {
@@ -193,6 +234,8 @@ public struct Genome: Hashable, Sendable {
                 mix(0x23)   // '#'
                 let bits = node.value == 0 ? 0 : node.value.bitPattern
                 for shift in stride(from: 0, to: 32, by: 8) { mix(UInt8(truncatingIfNeeded: bits >> UInt32(shift))) }
+            } else if node.op == .photo {
+                for byte in "photo@\(Picture.text(ofKey: node.pictureKey))".utf8 { mix(byte) }
             } else {
                 for byte in node.op.name.utf8 { mix(byte) }
             }

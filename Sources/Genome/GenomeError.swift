@@ -32,6 +32,11 @@ public enum GenomeError: Error, CustomStringConvertible, Equatable, Sendable {
     case invalidLimits(maxDepth: Int, maxNodes: Int)
     /// A primitive set without functions or terminals, or with them mixed up.
     case invalidPrimitiveSet(functions: [String], terminals: [String])
+    /// Picture bytes that are not `3·side²` planar RGB bytes of a side in 1…`Picture.maxSide`.
+    case invalidPicture(side: Int, byteCount: Int)
+    /// A `photo` naming a picture (by key; "" for a bare `photo`) that was not given with the
+    /// genome (line 0: not from text).
+    case missingPicture(key: String, available: [String], line: Int, column: Int)
 
     public var description: String {
         switch self {
@@ -82,6 +87,17 @@ public enum GenomeError: Error, CustomStringConvertible, Equatable, Sendable {
         case let .invalidPrimitiveSet(functions, terminals):
             return "invalid primitive set: functions \(functions), terminals \(terminals); "
                 + "give at least one operator with arguments and one terminal (x, y, r, t or <number>)"
+        case let .invalidPicture(side, byteCount):
+            return "invalid picture: side \(side) with \(byteCount) bytes; a picture is 3·side² planar RGB bytes "
+                + "with a side of 1 to \(Picture.maxSide)"
+        case let .missingPicture(key, available, line, column):
+            let at = line > 0 ? "line \(line), column \(column): " : ""
+            let known = available.isEmpty
+                ? "no picture was given with this formula: a formula with photo is read with its run's picture "
+                    + "(evolve --start-from PNG stores it), or render it with --picture PNG"
+                : "the pictures given are " + available.map { "photo@\($0)" }.joined(separator: ", ")
+            let what = key.isEmpty ? "a bare photo (no @KEY) needs exactly one picture given" : "photo@\(key) names a picture that is not here"
+            return "\(at)\(what); \(known)"
         }
     }
 }

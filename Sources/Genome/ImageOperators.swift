@@ -113,7 +113,7 @@ extension Genome {
                 target = i
             }
             guard target >= 0 else { return g }
-            let body = Genome(validNodes: Array(g.nodes[(target + 1)..<ends[target + 1]]))
+            let body = g.with(nodes: Array(g.nodes[(target + 1)..<ends[target + 1]]))
             g = g.replacingSubtree(at: target, with: body)
         }
         return g

@@ -61,10 +61,12 @@ extension Genome {
     /// `ground` with `layers` composited on it, bottom to top.
     public static func layered(ground: Genome, layers: [Layer]) -> Genome {
         var result = ground.nodes
+        var pictures = ground.pictures
         for layer in layers {
             result = [Node(.mix)] + result + layer.colour.nodes + layer.mask.nodes
+            pictures = pictures.union(layer.colour.pictures).union(layer.mask.pictures)
         }
-        return Genome(validNodes: result)
+        return Genome(validNodes: result, pictures: pictures)
     }
 
     /// A random layered genome: a ground and `layers` random layers (fewer if `limits` hold
@@ -89,7 +91,7 @@ extension Genome {
     static func textured(_ base: Genome, waves count: Int, _ frequency: Float,
                          using rng: inout some RandomNumberGenerator) -> Genome {
         let waves = Genome.waves(terms: count, frequency: frequency, limits: Limits(uncheckedDepth: Genome.maxDepth, nodes: Genome.maxNodes), using: &rng)
-        return Genome(validNodes: [Node(.add)] + base.nodes + waves.nodes)
+        return Genome(validNodes: [Node(.add)] + base.nodes + waves.nodes, pictures: base.pictures)
     }
 
     static func flatGround(using rng: inout some RandomNumberGenerator) -> Genome {
@@ -104,7 +106,7 @@ extension Genome {
             nodes += [Node(.add), level(), Node(.mul), constant(0.3 * rng.unit()),
                       Node(.fbm), Node(.mul), constant(f), Node(.x), Node(.mul), constant(f), Node(.y)]
         }
-        return Genome(validNodes: nodes)
+        return Genome(validNodes: nodes, pictures: .none)
     }
 
     /// A random layer: an ellipse somewhere in the middle of the picture (half the time turned,
@@ -132,7 +134,7 @@ extension Genome {
             nodes.append(level())
         }
         nodes += [level(), level()]
-        return Genome(validNodes: nodes)
+        return Genome(validNodes: nodes, pictures: .none)
     }
 
     static func randomMask(using rng: inout some RandomNumberGenerator) -> Genome {
@@ -154,7 +156,7 @@ extension Genome {
                       Node(.mul), constant(w), Node(.noise), Node(.add), Node(.mul), constant(f), Node(.x),
                       constant(5.3), Node(.mul), constant(f), Node(.y)]
         }
-        return Genome(validNodes: nodes)
+        return Genome(validNodes: nodes, pictures: .none)
     }
 
     /// Uniform layer crossover: layer k of the first child is `a`'s or `b`'s layer k with even

@@ -56,7 +56,7 @@ public struct PrimitiveSet: Sendable, Hashable {
     /// A primitive set; `functions` must have arity > 0, `terminals` arity 0, neither empty.
     public init(functions: [Op], terminals: [Op], constantRange: ClosedRange<Float> = -3...3,
                 rootFunctions: [Op] = []) throws {
-        guard !functions.isEmpty, functions.allSatisfy({ $0.arity > 0 }),
+        guard !functions.isEmpty, functions.allSatisfy({ $0.arity > 0 && $0 != .photo }),
               !terminals.isEmpty, terminals.allSatisfy({ $0.arity == 0 }),
               rootFunctions.allSatisfy({ $0.arity > 0 }) else {
             throw GenomeError.invalidPrimitiveSet(functions: functions.map(\.name), terminals: terminals.map(\.name))
@@ -72,9 +72,9 @@ public struct PrimitiveSet: Sendable, Hashable {
         self.constantRange = Swift.max(constantRange.lowerBound, -Semantics.bound)...Swift.min(constantRange.upperBound, Semantics.bound)
     }
 
-    /// Every operator; constants in [-3, 3]; roots `rgb` or `hsv`.
+    /// Every operator but `photo` (it needs a picture); constants in [-3, 3]; roots `rgb` or `hsv`.
     public static let standard = PrimitiveSet(
-        checkedFunctions: Op.allCases.filter { $0.arity > 0 },
+        checkedFunctions: Op.allCases.filter { $0.arity > 0 && $0 != .photo },
         terminals: [.x, .y, .r, .t, .constant], constantRange: -3...3, rootFunctions: [.rgb, .hsv])
 
     /// A random terminal node (a constant gets a fresh value).

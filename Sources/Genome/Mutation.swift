@@ -63,7 +63,7 @@ extension Genome {
             let candidates = primitives.functions.filter { $0.arity == op.arity && $0 != op }
             if !candidates.isEmpty { out[i] = Node(candidates[rng.below(candidates.count)]) }
         }
-        return Genome(validNodes: out)
+        return with(nodes: out)
     }
 
     /// Hoist: picks a random function node's subtree and replaces it with a random proper
@@ -94,7 +94,7 @@ extension Genome {
             let c = out[i].value
             out[i].value = Genome.admissible(c + sigma * Swift.max(1, c.magnitude) * rng.gaussian())
         }
-        return Genome(validNodes: out)
+        return with(nodes: out)
     }
 
     /// This genome trimmed into `limits`: function nodes at the depth limit become random
@@ -118,7 +118,7 @@ extension Genome {
                     i += 1
                 }
             }
-            g = Genome(validNodes: out)
+            g = g.with(nodes: out)
         }
         while g.nodeCount > limits.maxNodes {
             let excess = g.nodeCount - limits.maxNodes
@@ -130,7 +130,7 @@ extension Genome {
                 if size > largestSize { largest = i; largestSize = size }
             }
             let target = best >= 0 ? best : (largest >= 0 ? largest : 0)
-            let terminal = Genome(validNodes: [primitives.randomTerminal(using: &rng)])
+            let terminal = Genome(validNodes: [primitives.randomTerminal(using: &rng)], pictures: .none)
             g = g.replacingSubtree(at: target, with: terminal)
         }
         return g.withoutImageOperators(over: limits.maxEvaluationCost)

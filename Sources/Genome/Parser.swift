@@ -8,12 +8,15 @@ import Spelling
 extension Genome {
     /// Parses one genome from its text form; throws `GenomeError` naming line, column, what
     /// was found and what was expected.
-    public init(parsing text: String) throws {
+    ///
+    /// `(photo@KEY u v)` samples the picture with that key, which must be among `pictures`;
+    /// a bare `(photo u v)` samples the only picture given.
+    public init(parsing text: String, pictures: Pictures = .none) throws {
         var bytes = Array(text.utf8)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }   // a UTF-8 byte-order mark
         bytes.append(0x0A)   // a final newline simplifies end-of-token handling
-        var parser = Parser(bytes: bytes)
-        self.init(validNodes: try parser.parse())
+        var parser = Parser(bytes: bytes, pictures: pictures)
+        self.init(validNodes: try parser.parse(), pictures: pictures)
         try checkEvaluationCost()
     }
 }
@@ -28,11 +31,15 @@ private struct Token {
 
 private struct Parser {
     let bytes: [UInt8]
+    let pictures: Pictures
     var index = 0
     var line = 1
     var column = 1
 
-    init(bytes: [UInt8]) { self.bytes = bytes }
+    init(bytes: [UInt8], pictures: Pictures) {
+        self.bytes = bytes
+        self.pictures = pictures
+    }
 
     /// An expression still waiting for arguments.
     struct Frame {
@@ -150,11 +157,32 @@ private struct Parser {
             }
             return .constant(value)
         }
+        if s == "photo" || s.hasPrefix("photo@") { return try photo(s, token) }
         guard let op = Op(name: s) else {
             throw GenomeError.unknownOperator(name: s, suggestions: Suggestions.names(near: s),
                                               line: token.line, column: token.column)
         }
         return Node(op)
+    }
+
+    /// A `photo` node: `photo@KEY` (six hex digits) naming one of `pictures`, or bare `photo`
+    /// when exactly one picture is given.
+    func photo(_ s: String, _ token: Token) throws -> Node {
+        let missing = { (key: String) in
+            GenomeError.missingPicture(key: key, available: self.pictures.all.map(\.keyText),
+                                       line: token.line, column: token.column)
+        }
+        guard s != "photo" else {
+            guard pictures.all.count == 1 else { throw missing("") }
+            return .photo(key: pictures.all[0].key)
+        }
+        let hex = s.dropFirst("photo@".count)
+        guard hex.count == 6, let key = UInt32(hex, radix: 16), hex.allSatisfy({ $0.isHexDigit }) else {
+            throw GenomeError.unknownOperator(name: s, suggestions: ["photo@KEY (six hex digits)"],
+                                              line: token.line, column: token.column)
+        }
+        guard pictures[key] != nil else { throw missing(String(hex).lowercased()) }
+        return .photo(key: key)
     }
 
     /// `[+-]? (d+ (. d*)? | . d+) ([eE] [+-]? d+)?`

@@ -59,6 +59,7 @@
 /// | `kaleido` | 2 | body a folded into b mirrored angular segments |
 /// | `blur` | 2 | body a smoothed: a 3×3 tent of samples b apart (b = 0.02 is about two pixels at 224²), averaged by halves |
 /// | `graddir` | 2 | direction of body a's gradient, from samples ±b apart in x and y: atan2(dy, dx) / π per channel, 0 where flat |
+/// | `photo` | 2 | a stored picture at (a, b) per channel, bilinear, edge-clamped; [-1, 1] spans it; written photo@KEY |
 public enum Op: UInt8, CaseIterable, Sendable, Hashable {
     case constant, x, y, r, t
     case sin, cos, tanh, abs, sqrt, log, gauss, floor, fract, red, green, blue, gray
@@ -66,6 +67,7 @@ public enum Op: UInt8, CaseIterable, Sendable, Hashable {
     case mix, ifPositive, rgb, hsv
     case warp, swirl, polar, rotate, scale, tile, kaleido
     case blur, graddir
+    case photo
 
     /// The table row describing this operator.
     @inlinable public var primitive: Primitive { Primitive.table[Int(rawValue)] }
@@ -74,7 +76,7 @@ public enum Op: UInt8, CaseIterable, Sendable, Hashable {
     /// Number of arguments (0 for terminals and constants).
     @inlinable public var arity: Int { Int(Op.arities[Int(rawValue)]) }
     /// Whether the first argument is evaluated at transformed coordinates.
-    @inlinable public var isWarp: Bool { rawValue >= Op.warp.rawValue }
+    @inlinable public var isWarp: Bool { rawValue >= Op.warp.rawValue && rawValue <= Op.graddir.rawValue }
     /// Times the first argument (the body) is evaluated per sample: 9 for `blur`, 4 for
     /// `graddir`, 1 for every other operator.
     @inlinable public var bodySamples: Int { self == .blur ? 9 : self == .graddir ? 4 : 1 }
@@ -155,6 +157,8 @@ public struct Primitive: Sendable, Hashable {
               meaning: "body a smoothed: a 3×3 tent of samples b apart (b = 0.02 is about two pixels at 224²), averaged by halves"),
         .init(op: .graddir, name: "graddir", arity: 2,
               meaning: "direction of body a's gradient, from samples ±b apart in x and y: atan2(dy, dx) / π per channel, 0 where flat"),
+        .init(op: .photo, name: "photo", arity: 2,
+              meaning: "a stored picture at (a, b) per channel, bilinear, edge-clamped; [-1, 1] spans it; written photo@KEY"),
     ]
 
     /// The primitive table as Markdown (`| name | arity | meaning |`), one row per operator.

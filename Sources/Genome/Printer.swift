@@ -16,7 +16,7 @@ extension Genome: CustomStringConvertible {
                 out += node.op == .constant ? node.value.description : node.op.name
             } else {
                 out += "("
-                out += node.op.name
+                out += node.op == .photo ? "photo@" + Picture.text(ofKey: node.pictureKey) : node.op.name
                 remaining.append(arity)
             }
             while let last = remaining.last, last == 0 {
@@ -33,13 +33,14 @@ extension Genome: CustomStringConvertible {
         var lines: [String] = []
         func emit(_ index: Int, indent: Int) -> Int {
             let end = subtreeEnd(at: index)
-            let flat = Genome(validNodes: Array(nodes[index..<end])).description
+            let flat = with(nodes: Array(nodes[index..<end])).description
             let pad = String(repeating: " ", count: indent)
             if nodes[index].op.arity == 0 || indent + flat.count <= width || indent > 2 * Genome.maxDepth {
                 lines.append(pad + flat)
                 return end
             }
-            lines.append(pad + "(" + nodes[index].op.name)
+            let op = nodes[index].op
+            lines.append(pad + "(" + (op == .photo ? "photo@" + Picture.text(ofKey: nodes[index].pictureKey) : op.name))
             var j = index + 1
             for _ in 0..<nodes[index].op.arity { j = emit(j, indent: indent + 2) }
             lines[lines.count - 1] += ")"

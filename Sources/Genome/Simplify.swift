@@ -41,7 +41,7 @@ extension Genome {
             out.append(nodes[i])
             i += 1
         }
-        return Genome(validNodes: out)
+        return with(nodes: out)
     }
 
     /// The value of a coordinate-free subtree (the same at every pixel).
@@ -55,6 +55,10 @@ extension Genome {
             return ImageOperators.value(node.op, x: zero, y: zero, step: zero) { _, _ in body }
         }
         if node.op.isWarp { return evaluateFree(at: index + 1, ends: ends) }
+        if node.op == .photo, let picture = pictures[node.pictureKey] {
+            return ChannelSemantics.photo(picture, u: evaluateFree(at: index + 1, ends: ends),
+                                          v: evaluateFree(at: ends[index + 1], ends: ends))
+        }
         var args: [Triple] = []
         var j = index + 1
         for _ in 0..<node.op.arity {

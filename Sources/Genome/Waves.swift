@@ -71,6 +71,6 @@ extension Genome {
             sum(n - n / 2)
         }
         sum(count)
-        return Genome(validNodes: nodes)
+        return Genome(validNodes: nodes, pictures: .none)
     }
 }

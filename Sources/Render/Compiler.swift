@@ -58,11 +58,14 @@ struct Compiler {
         var args: Args
         /// Whether the outputs hold three channels (all outputs of a kernel agree).
         var rgb: Bool
+        /// For `photo`: its picture's index in `pictures` (-1 otherwise).
+        var picture: Int32 = -1
     }
 
     struct Key: Hashable {
         var kernel: Kernel
         var args: Args
+        var picture: Int32
     }
 
     /// The coordinates a subtree sees.
@@ -75,6 +78,8 @@ struct Compiler {
     var dag: [DagNode] = []
     var interned: [Key: Int32] = [:]
     var constants: [Triple: Int32] = [:]
+    /// The pictures `photo` nodes sample, in order of first use.
+    var pictures: [Picture] = []
 
     init(_ genome: Genome) {
         self.genome = genome
@@ -112,14 +117,14 @@ struct Compiler {
 
     /// The first output of `kernel` on `args` (and the second, for warps): folded when all
     /// inputs are constant, otherwise a (possibly shared) DAG node.
-    mutating func emit(_ kernel: Kernel, _ args: Args) -> (Ref, Ref) {
+    mutating func emit(_ kernel: Kernel, _ args: Args, picture: Int32 = -1) -> (Ref, Ref) {
         var args = args
         if kernel == .add || kernel == .mul || kernel == .hypot, args[1].packed < args[0].packed {
             let first = args[0]
             args[0] = args[1]   // commutative bit for bit: share (+ a b) with (+ b a)
             args[1] = first
         }
-        if kernel.arity > 0 {
+        if kernel.arity > 0, kernel != .photo {
             var values: [Triple] = []
             for i in 0..<args.count {
                 guard let v = constantValue(args[i]) else { break }
@@ -131,7 +136,7 @@ struct Compiler {
                 return (first, folded.count > 1 ? constant(folded[1]) : first)
             }
         }
-        let key = Key(kernel: kernel, args: args)
+        let key = Key(kernel: kernel, args: args, picture: picture)
         let id: Int32
         if let existing = interned[key] {
             id = existing
@@ -140,10 +145,10 @@ struct Compiler {
             let rgb: Bool
             switch kernel {
             case .mean: rgb = false
-            case .rgb, .hsv: rgb = true
+            case .rgb, .hsv, .photo: rgb = true
             default: rgb = (0..<args.count).contains { isRGB(args[$0]) }
             }
-            dag.append(DagNode(kernel: kernel, constant: Triple(broadcast: 0), args: args, rgb: rgb))
+            dag.append(DagNode(kernel: kernel, constant: Triple(broadcast: 0), args: args, rgb: rgb, picture: picture))
             interned[key] = id
         }
         return (Ref(node: id, output: 0), Ref(node: id, output: kernel.outputs > 1 ? 1 : 0))
@@ -199,6 +204,16 @@ struct Compiler {
                 }
             }
             return values[values.count - 1]
+        case .photo:
+            guard let picture = genome.pictures[node.pictureKey] else {
+                preconditionFailure("Compiler: photo@\(Picture.text(ofKey: node.pictureKey)) without its picture")
+            }
+            let slot = pictures.firstIndex(of: picture) ?? pictures.count
+            if slot == pictures.count { pictures.append(picture) }
+            var inputs = Args()
+            inputs.append(compile(first, context))
+            inputs.append(compile(ends[first], context))
+            return emit(.photo, inputs, picture: Int32(slot)).0
         case .warp, .swirl, .polar, .rotate, .scale, .tile, .kaleido:
             var inputs = Args()
             inputs.append(context.x)

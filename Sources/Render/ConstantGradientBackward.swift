@@ -25,6 +25,16 @@ extension GradientPass {
                 }
             case let .kernel(kernel):
                 backward(kernel, node.args, me, n)
+            case let .photo(picture):
+                for c in 0..<3 {
+                    let u = value(node.args[0], c), v = value(node.args[1], c), g = adjoint(me, c)
+                    let gu = adjoint(node.args[0], c), gv = adjoint(node.args[1], c)
+                    for i in 0..<n {
+                        let (du, dv) = picture.slope(channel: c, u[i], v[i])
+                        gu[i] += g[i] * du
+                        gv[i] += g[i] * dv
+                    }
+                }
             }
         }
     }
@@ -86,7 +96,7 @@ extension GradientPass {
             Semantics.mean3(value(r, 0)[i], value(r, 1)[i], value(r, 2)[i])
         }
         switch kernel {
-        case .loadX, .loadY: break
+        case .loadX, .loadY, .photo: break                  // photo is a tape op of its own
         case .radius: binary(GradientRules.radius)
         case .angle: binary(GradientRules.angle)
         case .sin: unary(GradientRules.sin)

@@ -46,6 +46,11 @@ struct GradientPass {
                 for c in 0..<3 { value(me, c).update(from: a, count: n) }
             case let .kernel(kernel):
                 forward(kernel, node.args, me, n)
+            case let .photo(picture):
+                for c in 0..<3 {
+                    let u = value(node.args[0], c), v = value(node.args[1], c), d = value(me, c)
+                    for i in 0..<n { d[i] = picture.sample(channel: c, u[i], v[i]) }
+                }
             }
         }
     }
@@ -82,7 +87,7 @@ struct GradientPass {
             Semantics.mean3(value(r, 0)[i], value(r, 1)[i], value(r, 2)[i])
         }
         switch kernel {
-        case .loadX, .loadY: break
+        case .loadX, .loadY, .photo: break                  // photo is a tape op of its own
         case .radius: binary(Semantics.radius)
         case .angle: binary(Semantics.angle)
         case .sin: unary(Semantics.sin)

@@ -20,6 +20,8 @@ struct GradientTape: Sendable {
         case pick(channel: Int)
         /// A render kernel (channel-wise, `mean`, `rgb`, `hsv` or a warp).
         case kernel(Kernel)
+        /// `photo`: the picture at (u, v) of the two arguments, channel-wise.
+        case photo(Picture)
     }
 
     /// One output of a tape node.
@@ -96,6 +98,12 @@ struct GradientTape: Sendable {
             }
             constantCount = afterStep
             return values[values.count - 1]
+        case .photo:
+            guard let picture = genome.pictures[node.pictureKey] else {
+                preconditionFailure("GradientTape: photo@\(Picture.text(ofKey: node.pictureKey)) without its picture")
+            }
+            let u = compile(first, x: x, y: y)
+            return append(.photo(picture), [u, compile(ends[first], x: x, y: y)])
         case .warp, .swirl, .polar, .rotate, .scale, .tile, .kaleido:
             // Parameters first (at the outer coordinates), as the compiler numbers constants
             // by prefix order only through `constantCount`: count the body's constants first.

@@ -14,7 +14,7 @@ enum Executor {
     /// Evaluates `code` for `tile` of a `width`×`height` sample grid into `scratch`
     /// (`planeCount × planeSize` floats, constant planes already filled).
     static func run(_ code: UnsafeBufferPointer<Instruction>, scratch s: UnsafeMutablePointer<Float>,
-                    planeSize t: Int, tile: Tile, width: Int, height: Int) {
+                    planeSize t: Int, tile: Tile, width: Int, height: Int, pictures: [Picture]) {
         let n = tile.count
         for ins in code {
             switch ins.kernel {
@@ -87,6 +87,7 @@ enum Executor {
             case .scale: scaleKernel(s, ins, n, t)
             case .tile: tileKernel(s, ins, n, t)
             case .kaleido: kaleidoKernel(s, ins, n, t)
+            case .photo: photoKernel(s, ins, n, t, pictures[Int(ins.in2)])
             }
         }
     }
@@ -121,6 +122,17 @@ enum Executor {
             let e = UnsafePointer(s + (Int(ins.in2) + c * Int(ins.step2)) * t)
             let d = s + (Int(ins.out0) + c) * t
             for i in 0..<n { d[i] = f(a[i], b[i], e[i]) }
+        }
+    }
+
+    /// `photo`: channel c of the picture at (u.c, v.c), for the three channels.
+    @inline(never)
+    static func photoKernel(_ s: UnsafeMutablePointer<Float>, _ ins: Instruction, _ n: Int, _ t: Int, _ picture: Picture) {
+        for c in 0..<3 {
+            let u = UnsafePointer(s + (Int(ins.in0) + c * Int(ins.step0)) * t)
+            let v = UnsafePointer(s + (Int(ins.in1) + c * Int(ins.step1)) * t)
+            let d = s + (Int(ins.out0) + c) * t
+            for i in 0..<n { d[i] = picture.sample(channel: c, u[i], v[i]) }
         }
     }
 

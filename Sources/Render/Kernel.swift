@@ -19,13 +19,16 @@ enum Kernel: UInt8, Sendable {
     case rgb, hsv
     // Channel-wise, two outputs (new x and y of a warp).
     case translate, swirl, polar, rotate, scale, tile, kaleido
+    // A stored picture at (u, v), channel-wise, RGB output (the picture is the instruction's).
+    case photo
 
     /// Number of inputs.
     var arity: Int {
         switch self {
         case .loadX, .loadY: return 0
         case .sin, .cos, .tanh, .abs, .sqrt, .log, .gauss, .floor, .fract, .mean: return 1
-        case .radius, .angle, .add, .sub, .mul, .div, .min, .max, .mod, .pow, .hypot, .noise, .fbm, .polar: return 2
+        case .radius, .angle, .add, .sub, .mul, .div, .min, .max, .mod, .pow, .hypot, .noise, .fbm, .polar, .photo:
+            return 2
         case .mix, .ifPositive, .rgb, .hsv, .swirl, .rotate, .scale, .tile, .kaleido: return 3
         case .translate: return 4
         }
@@ -78,6 +81,7 @@ enum Kernel: UInt8, Sendable {
         case .scale: self = .scale
         case .tile: self = .tile
         case .kaleido: self = .kaleido
+        case .photo: self = .photo
         case .constant, .x, .y, .r, .t, .red, .green, .blue:
             preconditionFailure("Kernel: \(op.name) compiles to a reference, not a kernel")
         case .blur, .graddir:
@@ -86,6 +90,7 @@ enum Kernel: UInt8, Sendable {
     }
 
     /// The kernel on constant inputs (scalars already broadcast to triples): its outputs.
+    /// Not for `photo`, which needs its picture.
     func fold(_ a: [Triple]) -> [Triple] {
         func u(_ f: (Float) -> Float) -> [Triple] { [Triple(f(a[0].r), f(a[0].g), f(a[0].b))] }
         func b(_ f: (Float, Float) -> Float) -> [Triple] {
@@ -101,6 +106,7 @@ enum Kernel: UInt8, Sendable {
         }
         switch self {
         case .loadX, .loadY: preconditionFailure("coordinates are never constant")
+        case .photo: preconditionFailure("photo is never folded (the compiler keeps it)")
         case .radius: return b(Semantics.radius)
         case .angle: return b(Semantics.angle)
         case .sin: return u(Semantics.sin)

@@ -75,6 +75,12 @@ public enum ReferenceEvaluator {
             return ImageOperators.value(node.op, x: x, y: y, step: step) { x, y in
                 evaluate(genome, ends, args[0], x: x, y: y)
             }
+        case .photo:
+            guard let picture = genome.pictures[node.pictureKey] else {
+                preconditionFailure("ReferenceEvaluator: photo@\(Picture.text(ofKey: node.pictureKey)) without its picture")
+            }
+            return ChannelSemantics.photo(picture, u: evaluate(genome, ends, args[0], x: x, y: y),
+                                          v: evaluate(genome, ends, args[1], x: x, y: y))
         case .warp, .swirl, .polar, .rotate, .scale, .tile, .kaleido:
             let params = args.dropFirst().map { evaluate(genome, ends, $0, x: x, y: y) }
             let moved = ChannelSemantics.warpedCoordinates(node.op, x: x, y: y, params)

@@ -1,7 +1,8 @@
 import Genome
 
 /// One instruction of a compiled program. Planes index `tileSize`-float buffers in a scratch
-/// area; an RGB operand occupies three consecutive planes.
+/// area; an RGB operand occupies three consecutive planes. A `photo` instruction's `in2` is
+/// its picture's index in the program's `pictures`.
 struct Instruction: Sendable {
     var kernel: Kernel
     /// Channels processed: 3 if the output (channel-wise kernels) or the input (`mean`) is RGB.
@@ -32,6 +33,8 @@ public struct RenderProgram: Sendable {
     let planeCount: Int
     /// Where the genome's value lives after the last instruction.
     let outputPlane: Int32, outputStep: Int32
+    /// The pictures `photo` instructions sample (an instruction's `in2` indexes them).
+    let pictures: [Picture]
     /// Nodes of the compiled genome (for pixel·node throughput figures).
     public let genomeNodeCount: Int
 
@@ -104,12 +107,12 @@ public struct RenderProgram: Sendable {
             let o2 = args.count > 2 ? operand(args[2]) : none, o3 = args.count > 3 ? operand(args[3]) : none
             let channels: Int32
             switch kernel {
-            case .mean, .rgb, .hsv: channels = 3
+            case .mean, .rgb, .hsv, .photo: channels = 3
             default: channels = dag[i].rgb ? 3 : 1
             }
             program.append(Instruction(
                 kernel: kernel, channels: channels, out0: plane0[i], out1: plane1[i],
-                in0: o0.plane, in1: o1.plane, in2: o2.plane, in3: o3.plane,
+                in0: o0.plane, in1: o1.plane, in2: kernel == .photo ? dag[i].picture : o2.plane, in3: o3.plane,
                 step0: o0.step, step1: o1.step, step2: o2.step, step3: o3.step))
             // Free the registers whose last reader this was (each node once).
             for k in 0..<args.count {
@@ -124,6 +127,7 @@ public struct RenderProgram: Sendable {
         self.planeCount = Int(next)
         self.outputPlane = out.plane
         self.outputStep = out.step
+        self.pictures = compiler.pictures
         self.genomeNodeCount = genome.nodeCount
     }
 }

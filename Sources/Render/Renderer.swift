@@ -137,7 +137,8 @@ extension RenderProgram {
                 var col = 0
                 while col < sampleWidth {
                     let tile = Tile(row0: row, rows: tileRows, col0: col, cols: Swift.min(chunk, sampleWidth - col))
-                    Executor.run(code, scratch: scratch, planeSize: t, tile: tile, width: sampleWidth, height: sampleHeight)
+                    Executor.run(code, scratch: scratch, planeSize: t, tile: tile, width: sampleWidth, height: sampleHeight,
+                                 pictures: pictures)
                     for c in 0..<3 {
                         let value = UnsafePointer(scratch + (Int(outputPlane) + c * Int(outputStep)) * t)
                         Output.store(value, tile: tile, supersample: k, into: out + c * plane, width: width)

@@ -6,13 +6,14 @@ import Store
 /// Loading genomes from `.genome` files, from PNGs that carry one, from the library, and from
 /// another run.
 public enum GenomeFiles {
-    /// The genome in a `.genome` file or in the `genome` text chunk of a PNG.
-    public static func load(_ path: String) throws -> Genome {
+    /// The genome in a `.genome` file or in the `genome` text chunk of a PNG; `pictures` are
+    /// those its `photo` nodes may sample.
+    public static func load(_ path: String, pictures: Pictures = .none) throws -> Genome {
         let lower = path.lowercased()
         if lower.hasSuffix(".png") {
             // Only the text chunks: a PNG is never decoded just to read its genome.
             guard let text = try PNGFile.readText(path)[PNGTextKey.genome] else { throw SearchError.noGenomeInPNG(path: path) }
-            do { return try Genome(parsing: text) } catch {
+            do { return try Genome(parsing: text, pictures: pictures) } catch {
                 throw SearchError.badGenomeFile(path: path, reason: "its '\(PNGTextKey.genome)' text chunk: \(error)")
             }
         }
@@ -24,7 +25,7 @@ public enum GenomeFiles {
             throw SearchError.unreadable(path: path, reason: FileManager.default.fileExists(atPath: path)
                                          ? "not UTF-8 text" : "no such file")
         }
-        do { return try Genome(parsing: text) } catch {
+        do { return try Genome(parsing: text, pictures: pictures) } catch {
             throw SearchError.badGenomeFile(path: path, reason: "\(error)")
         }
     }
@@ -67,8 +68,9 @@ public enum GenomeFiles {
             guard let snapshot = try store.lastGeneration(run: other.id) else {
                 throw SearchError.noGenerations(run: other.name)
             }
+            let pictures = try RunPictures.load(run: other, from: store)
             return try snapshot.population.map { row in
-                do { return try Genome(parsing: row.genome) } catch {
+                do { return try Genome(parsing: row.genome, pictures: pictures) } catch {
                     throw SearchError.unreadableGenome(run: other.name, generation: snapshot.stats.index, reason: "\(error)")
                 }
             }

@@ -12,7 +12,8 @@ public enum PolishedRecords {
         guard let best = try store.records(run: run.id).max(by: { $0.fitness < $1.fitness }) else {
             throw SearchError.noGenerations(run: run.name)
         }
-        do { return (try Genome(parsing: best.genome), run, settings) } catch {
+        let pictures = try RunPictures.load(run: run, from: store)
+        do { return (try Genome(parsing: best.genome, pictures: pictures), run, settings) } catch {
             throw SearchError.unreadableGenome(run: run.name, generation: best.generation, reason: "\(error)")
         }
     }

@@ -35,14 +35,15 @@ public struct PopulationFront: Sendable, Equatable {
         public var description: String { "member \(position) of the stored population does not parse: \(reason)" }
     }
 
-    /// The front of `population`, generation `generation` of a run.
+    /// The front of `population`, generation `generation` of a run whose formulas sample
+    /// `pictures` (its stored ones).
     /// - Throws: `UnreadableGenome` naming the first stored genome that does not parse.
-    public init(population: [Store.Individual], generation: Int) throws {
+    public init(population: [Store.Individual], generation: Int, pictures: Pictures = .none) throws {
         self.generation = generation
         let points = try population.enumerated().map { k, member in
             let genome: Genome
             do {
-                genome = try Genome(parsing: member.genome)
+                genome = try Genome(parsing: member.genome, pictures: pictures)
             } catch {
                 throw UnreadableGenome(position: k, genome: member.genome, reason: String(describing: error))
             }

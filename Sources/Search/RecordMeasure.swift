@@ -14,8 +14,10 @@ public struct RecordMeasure: Sendable {
     public init(models: ModelCache = ModelCache()) { self.models = models }
 
     /// `genome` rendered at `size`² with `supersample`² samples per pixel.
-    public func render(_ genome: String, size: Int, supersample: Int) throws -> Image {
-        try Renderer.render(try Genome(parsing: genome), width: size, height: size, supersample: supersample)
+    /// `pictures`: those the genome's `photo` nodes sample (its run's).
+    public func render(_ genome: String, pictures: Pictures = .none, size: Int, supersample: Int) throws -> Image {
+        try Renderer.render(try Genome(parsing: genome, pictures: pictures), width: size, height: size,
+                            supersample: supersample)
     }
 
     /// The run's robust confidence on `image` (a square render of any size, seen at the judge's

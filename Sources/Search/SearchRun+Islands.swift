@@ -24,9 +24,10 @@ extension SearchRun {
                               archipelago: island.archipelago, run: run.id)
         let present = Set(state.population.map(\.genome))
         var incoming: [Genome] = []
+        let pictures = state.population.reduce(Pictures.none) { $0.union($1.genome.pictures) }
         for migrant in try store.latestMigrants(archipelago: island.archipelago, excluding: island.island) {
             let genome: Genome
-            do { genome = try Genome(parsing: migrant.individual.genome) } catch {
+            do { genome = try Genome(parsing: migrant.individual.genome, pictures: pictures) } catch {
                 throw StoreError.damagedGenome(path: store.path, run: IslandSettings.runName(
                     archipelago: island.archipelago, island: migrant.island), generation: migrant.generation,
                     position: nil, reason: "\(error)")

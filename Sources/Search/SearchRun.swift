@@ -61,6 +61,8 @@ public struct SearchRun {
                                                             model: settings.modelName, seed: seed), in: store)
         do {
             let setAside = try RecordFolder.setAsideLeftovers(in: recordDirectory)
+            // The pictures the seeds sample go with the run: a resume never needs their files.
+            try RunPictures.save(seeds, run: run.id, in: store)
             let evolver = Evolver(config: settings.evolution)
             let clock = ContinuousClock(), start = clock.now
             let state = try evolver.initialState(seed: seed, seeds: seeds, evaluator: &evaluator)
@@ -103,10 +105,11 @@ public struct SearchRun {
         }
         let evaluator = try RunEvaluator(settings: settings, seed: run.seed, models: models,
                                          generation: snapshot.stats.index)
+        let pictures = try RunPictures.load(run: run, from: store)
         // Phenotypes are derived data: re-render to restore them exactly.
         let population = try snapshot.population.enumerated().map { position, row -> Evolution.Individual in
             let genome: Genome
-            do { genome = try Genome(parsing: row.genome) } catch {
+            do { genome = try Genome(parsing: row.genome, pictures: pictures) } catch {
                 throw StoreError.damagedGenome(path: store.path, run: run.name, generation: snapshot.stats.index,
                                                position: position, reason: "\(error)")
             }

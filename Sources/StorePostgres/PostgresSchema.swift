@@ -139,6 +139,17 @@ enum PostgresSchema {
             )
             """,
         ]),
+        ("v6", [
+            """
+            CREATE TABLE pictures (
+                run_id      bigint NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                picture_key text   NOT NULL CHECK (length(picture_key) = 6),
+                side        bigint NOT NULL CHECK (side >= 1),
+                data        text   NOT NULL,
+                PRIMARY KEY (run_id, picture_key)
+            )
+            """,
+        ]),
     ]
 
     /// An arbitrary constant: the advisory lock under which one process migrates at a time.

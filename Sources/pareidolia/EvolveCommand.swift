@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Net
+import Genome
 import Scoring
 import Search
 import Store
@@ -18,6 +19,8 @@ struct Evolve: ParsableCommand {
               pareidolia evolve --objective "channel(block12, 57)" --minutes 5
               pareidolia evolve --objective "match(photo.png)" --model lite0 --model lite1
               pareidolia evolve --class goldfish --family waves --waves 24 --tv 0.3
+              pareidolia evolve --class "king penguin" --start-from cloud.png --generations 20
+            Starting from a photo: --start-from PNG seeds the population with the picture as formulas (photo@KEY: the picture sampled at formula coordinates) warped and recoloured; breeding and polish bend it toward the target. The picture (its centred square, at most 512 pixels a side) is stored with the run, so resume never needs the file.
             Islands: --run NAME --island K makes this process island K of archipelago NAME (its run is NAME.island-K, seed + K − 1). Every --migrate-every generations it sends its best through the database and takes in the newest best of every other island, which stays only if selection keeps it. Start islands on any machines sharing one PostgreSQL database (or one SQLite file on one machine):
               pareidolia evolve --class "rock crab" --search memetic --run crab --island 1 --db postgresql://me@dbhost/pareidolia
               pareidolia evolve --class "rock crab" --search memetic --run crab --island 2 --db postgresql://me@dbhost/pareidolia
@@ -32,6 +35,8 @@ struct Evolve: ParsableCommand {
     @Option(parsing: .unconditional, help: "Random seed: the same seed and settings give the same run.") var seed: UInt64 = 1
     @Option(help: "Initial population: random (random genomes of --family), library (genomes/library, topped up with random ones), or run:NAME (another run's population).")
     var seedFrom = "random"
+    @Option(help: "Start from a picture: the population begins as warps and recolourings of this PNG (stored with the run).")
+    var startFrom: String?
     @OptionGroup var plan: PopulationPlanOptions
     @OptionGroup(title: "Breeding") var mode: SearchModeOption
     @OptionGroup(title: "Stop") var stop: StopOptions
@@ -54,6 +59,9 @@ struct Evolve: ParsableCommand {
                 throw ValidationError("island \(island) of --run \(runName) is the run \(derived), and \(error); choose a shorter --run")
             }
         }
+        if startFrom != nil, seedFrom != "random" {
+            throw ValidationError("--start-from and --seed-from \(seedFrom) both choose the first population; give one of them")
+        }
         guard migrateEvery >= 1 else { throw ValidationError("--migrate-every must be at least 1, got \(migrateEvery)") }
     }
 
@@ -65,7 +73,7 @@ struct Evolve: ParsableCommand {
                                                 cache: cache, names: names)
         var settings = try plan.settings(target.objective, networks: networks, mode: mode.mode,
                                          stop: stop.condition(from: 0, elapsedSeconds: 0, until: until.until) ?? .default,
-                                         seededFrom: seedFrom)
+                                         seededFrom: startFrom.map { "photo:" + URL(fileURLWithPath: $0).lastPathComponent } ?? seedFrom)
         var seed = self.seed
         if let island, let archipelago = runName {
             settings.island = IslandSettings(archipelago: archipelago, island: island, migrateEvery: migrateEvery)
@@ -79,7 +87,12 @@ struct Evolve: ParsableCommand {
         let (settings, seed, target) = try settings(cache: cache, names: names)
         if dryRun { return print(try settings.json()) }
         let store = try database.open()
-        let seeds = try GenomeFiles.seeds(seedFrom, store: store)
+        var seeds = try GenomeFiles.seeds(seedFrom, store: store)
+        if let startFrom {
+            let picture = try RunPictures.read(startFrom)
+            var rng = SeededGenerator(seed: seed)
+            seeds = Genome.photoSeeds(picture, count: plan.breeding.population, limits: try Limits(maxDepth: settings.evolution.maxDepth, maxNodes: settings.evolution.maxNodes), using: &rng)
+        }
         let name = try settings.island.map { IslandSettings.runName(archipelago: $0.archipelago, island: $0.island) }
             ?? runName ?? Self.defaultRunName(target: target.leadName(names: names), store: store)
         var terminal = Terminal()

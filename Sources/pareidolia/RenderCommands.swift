@@ -14,6 +14,8 @@ struct RenderCommand: ParsableCommand {
             Examples:
               pareidolia render genomes/library/marble.genome -o marble.png
               pareidolia render marble.png --size 2048 --aa 4 -o marble-big.png
+              pareidolia render runs/cloud-1/best.png --picture photos/coffee.png -o big.png
+            A formula that samples a picture (photo@KEY, from evolve --start-from) needs that picture: pass the PNG it was made from with --picture.
             """)
 
     @Argument(help: "A .genome file or a PNG that carries a genome.") var source: String
@@ -22,9 +24,11 @@ struct RenderCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Output height in pixels.") var height: Int?
     @Option(parsing: .unconditional, help: "Anti-aliasing: k×k samples per pixel.") var aa = 3
     @Option(name: .shortAndLong, help: "Output PNG path.") var output: String
+    @Option(help: "A PNG the formula samples with photo (the one its run started from; repeatable).")
+    var picture: [String] = []
 
     func run() throws {
-        let genome = try GenomeFiles.load(source)
+        let genome = try GenomeFiles.load(source, pictures: Pictures(try picture.map(RunPictures.read)))
         let w = width ?? size, h = height ?? size
         let image = try Renderer.render(genome, width: w, height: h, supersample: aa, shouldStop: { Interrupt.requested })
         try PNGFile.write(image, to: output, text: [PNGTextKey.genome: genome.description, PNGTextKey.software: "pareidolia"])

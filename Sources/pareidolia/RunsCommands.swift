@@ -121,7 +121,8 @@ extension Show {
             throw CLIError.noFront(run: run.name, reason: "generation \(generation)'s population was pruned",
                                   fix: "resume it for a generation, then ask again")
         }
-        let front = try PopulationFront(population: population, generation: generation)
+        let front = try PopulationFront(population: population, generation: generation,
+                                        pictures: try RunPictures.load(run: run, from: store))
         print("Pareto front of generation \(generation) of \(run.name): \(front.front.count) of \(population.count) pictures "
               + "(confidence and naturalness as the search measured them)")
         printTable(header: ["#", "confidence", "naturalness", "nodes", "fitness"], rows: front.members.enumerated().map { k, p in

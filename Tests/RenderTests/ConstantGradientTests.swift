@@ -99,6 +99,19 @@ final class ConstantGradientTests: XCTestCase {
         try checkFamily(genomes, rng: &rng)
     }
 
+    /// Through `photo`: constants that warp the picture's coordinates (bilinear, so a warp
+    /// moves samples across cells) and recolour it.
+    func testGradientMatchesFiniteDifferencesThroughPhotoWarps() throws {
+        var rng = SeededGenerator(seed: 19)
+        let picture = try renderedPicture()
+        let key = picture.keyText
+        let limits = try Limits(maxDepth: 12, maxNodes: 80)
+        var genomes = Genome.photoSeeds(picture, count: 24, limits: limits, using: &rng).filter { !$0.constants.isEmpty }
+        genomes.append(try Genome(parsing: "(photo@\(key) (+ (* 0.83 x) (* 0.12 (sin (* 2.7 y)))) (- (* 0.91 y) 0.07))",
+                                  pictures: Pictures([picture])))
+        try checkFamily(genomes, rng: &rng)
+    }
+
     func testGradientMatchesFiniteDifferencesOnLayeredGenomes() throws {
         var rng = SeededGenerator(seed: 12)
         let limits = try Limits(maxDepth: 16, maxNodes: 400)

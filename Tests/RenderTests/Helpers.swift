@@ -37,3 +37,10 @@ func libraryGenomes() throws -> [(String, Genome)] {
         (name, try Genome(parsing: String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8)))
     }
 }
+
+/// A smooth picture made by rendering a formula at `side`² and quantising it to bytes.
+func renderedPicture(side: Int = 24) throws -> Picture {
+    let image = try Renderer.render(try Genome(parsing: "(rgb (sin (* 3 x)) (cos (* 2 (+ y (* 0.5 x)))) (* 1.5 (* x y)))"),
+                                    width: side, height: side, threads: 1)
+    return try Picture(side: side, bytes: image.pixels.map { UInt8(($0 * 255).rounded()) })
+}

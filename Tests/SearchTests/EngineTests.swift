@@ -34,13 +34,43 @@ final class EngineTests: XCTestCase {
     }
 
     func start(_ name: String, store: RunStore, generations: Int, framings: FramingSettings? = nil,
-               models: ModelCache = EngineTests.models,
+               models: ModelCache = EngineTests.models, seeds: [Genome] = [],
                configure: (inout RunSettings) -> Void = { _ in }) throws -> SearchRun {
         var settings = settings(generations: generations)
         settings.framings = framings
         configure(&settings)
         return try SearchRun.start(store: store, name: name, target: "rock crab", settings: settings,
-                            seed: 11, seeds: [], recordDirectory: directory + "/" + name, models: models)
+                            seed: 11, seeds: seeds, recordDirectory: directory + "/" + name, models: models)
+    }
+
+    /// A run started from a picture (`evolve --start-from`): the picture goes into the store
+    /// with the run, and a resume, which has no file, reads it from there: straight 2
+    /// generations = 1 generation, then a bare resume; the photo formulas survive breeding.
+    func testPhotoRunStoresItsPictureAndResumesExactlyWithoutTheFile() throws {
+        var bytes: [UInt8] = []
+        for c in 0..<3 {   // smooth, so that TV does not rule the photo out at once
+            for i in 0..<(48 * 48) {
+                bytes.append(UInt8(128 + 100 * sin(Double(i % 48) * 0.15 + Double(c)) * cos(Double(i / 48) * 0.1)))
+            }
+        }
+        let picture = try Picture(side: 48, bytes: bytes)
+        var rng = SeededGenerator(seed: 2)
+        let seeds = Genome.photoSeeds(picture, count: 6, limits: try Limits(maxDepth: 12, maxNodes: 400), using: &rng)
+        let store = try RunStore.inMemory()
+        let configure: (inout RunSettings) -> Void = { $0.evolution.waves = nil }
+        var straight = try start("straight", store: store, generations: 2, seeds: seeds, configure: configure)
+        XCTAssertEqual(try straight.run(), .reachedGenerations)
+        var interrupted = try start("interrupted", store: store, generations: 2, seeds: seeds, configure: configure)
+        var checks = 0
+        XCTAssertEqual(try interrupted.run(shouldStop: { checks += 1; return checks > 1 }), .interrupted)
+        try interrupted.finish(.interrupted)
+        let stored = try store.pictures(run: try store.run(named: "interrupted").id)
+        XCTAssertEqual(stored, [StoredPicture(key: picture.keyText, side: 48, bytes: bytes)])
+        var resumed = try SearchRun.resume(store: store, name: "interrupted", recordDirectory: directory + "/photo",
+                                           models: Self.models)
+        XCTAssertEqual(try resumed.run(), .reachedGenerations)
+        try assertSameRun("straight", "interrupted", store: store)
+        XCTAssertTrue(resumed.state.population.contains { $0.genome.usesPictures }, "photo formulas survive")
     }
 
     /// The thread count moves the last bits of the classifier's sums, and through them a run's

@@ -51,7 +51,7 @@ final class DatabaseFileTests: StoreTestCase {
         }
         let before = try fileState()
         for readOnly in [false, true] {
-            assertThrows(.schemaTooNew(path: dbPath(), unknown: ["v8", "v9"], supported: ["v1", "v2", "v3", "v4", "v5"])) {
+            assertThrows(.schemaTooNew(path: dbPath(), unknown: ["v8", "v9"], supported: ["v1", "v2", "v3", "v4", "v5", "v6"])) {
                 try RunStore(path: dbPath(), readOnly: readOnly)
             }
             // A WAL-mode file: a read-only SQLite connection needs its -shm index and leaves it
@@ -61,7 +61,7 @@ final class DatabaseFileTests: StoreTestCase {
             let wal = try? FileManager.default.attributesOfItem(atPath: dbPath() + "-wal")[.size] as? Int
             XCTAssertEqual(wal ?? 0, 0, "the -wal holds writes")
         }
-        XCTAssertEqual(RunStore.supportedSchema, ["v1", "v2", "v3", "v4", "v5"])
+        XCTAssertEqual(RunStore.supportedSchema, ["v1", "v2", "v3", "v4", "v5", "v6"])
         let message = StoreError.schemaTooNew(path: "p", unknown: ["v9"], supported: ["v1"])
             .description
         XCTAssertTrue(message.contains("upgrade pareidolia") && message.contains("v9"), message)

@@ -86,7 +86,7 @@ final class ReadOnlyTests: StoreTestCase {
         let applied = try DatabaseQueue(path: dbPath()).read { db in
             try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier")
         }
-        XCTAssertEqual(applied, ["v1", "v2", "v3", "v4", "v5"])
+        XCTAssertEqual(applied, ["v1", "v2", "v3", "v4", "v5", "v6"])
     }
 
     func testDamagedValuesNameTheDatabaseRunAndGeneration() throws {

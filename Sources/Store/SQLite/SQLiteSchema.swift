@@ -16,6 +16,7 @@ enum SQLiteSchema {
         migrator.registerMigration("v3", migrate: v3)
         migrator.registerMigration("v4", migrate: v4)
         migrator.registerMigration("v5", migrate: v5)
+        migrator.registerMigration("v6", migrate: v6)
         return migrator
     }()
 
@@ -173,6 +174,21 @@ enum SQLiteSchema {
                 naturalness,     -- score (no type: keeps -0.0)
                 sent_at     TEXT    NOT NULL,
                 PRIMARY KEY (archipelago, island, generation)
+            );
+            """)
+    }
+
+    /// Version 6: the pictures a run's formulas sample (`photo@KEY`), stored with the run so
+    /// that resuming it never needs the file it came from. `data` is the picture's planar RGB
+    /// bytes in base64.
+    private static func v6(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE pictures (
+                run_id      INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                picture_key TEXT    NOT NULL CHECK (length(picture_key) = 6),
+                side        INTEGER NOT NULL CHECK (side >= 1),
+                data        TEXT    NOT NULL,
+                PRIMARY KEY (run_id, picture_key)
             );
             """)
     }
