@@ -20,7 +20,7 @@ struct Evolve: ParsableCommand {
               pareidolia evolve --objective "match(photo.png)" --model lite0 --model lite1
               pareidolia evolve --class goldfish --family waves --waves 24 --tv 0.3
               pareidolia evolve --class "king penguin" --start-from cloud.png --generations 20
-            Starting from a photo: --start-from PNG seeds the population with the picture as formulas (photo@KEY: the picture sampled at formula coordinates) warped and recoloured; breeding and polish bend it toward the target. The picture (its centred square, at most 512 pixels a side) is stored with the run, so resume never needs the file.
+            Starting from a photo: --start-from PNG seeds the population with the picture as formulas (photo@KEY: the picture sampled at formula coordinates) warped and recoloured; breeding and polish bend it toward the target. The picture (its centred square, at most 512 pixels a side) is stored with the run, so resume never needs the file. Unless --tv is given, such a run has no TV penalty (the photo's own detail would cost more than any shape gains).
             Islands: --run NAME --island K makes this process island K of archipelago NAME (its run is NAME.island-K, seed + K − 1). Every --migrate-every generations it sends its best through the database and takes in the newest best of every other island, which stays only if selection keeps it. Start islands on any machines sharing one PostgreSQL database (or one SQLite file on one machine):
               pareidolia evolve --class "rock crab" --search memetic --run crab --island 1 --db postgresql://me@dbhost/pareidolia
               pareidolia evolve --class "rock crab" --search memetic --run crab --island 2 --db postgresql://me@dbhost/pareidolia
@@ -74,6 +74,11 @@ struct Evolve: ParsableCommand {
         var settings = try plan.settings(target.objective, networks: networks, mode: mode.mode,
                                          stop: stop.condition(from: 0, elapsedSeconds: 0, until: until.until) ?? .default,
                                          seededFrom: startFrom.map { "photo:" + URL(fileURLWithPath: $0).lastPathComponent } ?? seedFrom)
+        if startFrom != nil, plan.scoring.tv == nil {
+            // A photo's own detail costs more TV than any shape gains: with the default 0.05
+            // a gravel start fell to one flat colour in 2 generations (README, "Photo leaves").
+            settings.fitness.tvWeight = 0
+        }
         var seed = self.seed
         if let island, let archipelago = runName {
             settings.island = IslandSettings(archipelago: archipelago, island: island, migrateEvery: migrateEvery)

@@ -121,15 +121,16 @@ extension Show {
             throw CLIError.noFront(run: run.name, reason: "generation \(generation)'s population was pruned",
                                   fix: "resume it for a generation, then ask again")
         }
-        let front = try PopulationFront(population: population, generation: generation,
-                                        pictures: try RunPictures.load(run: run, from: store))
+        let pictures = try RunPictures.load(run: run, from: store)
+        let front = try PopulationFront(population: population, generation: generation, pictures: pictures)
         print("Pareto front of generation \(generation) of \(run.name): \(front.front.count) of \(population.count) pictures "
               + "(confidence and naturalness as the search measured them)")
         printTable(header: ["#", "confidence", "naturalness", "nodes", "fitness"], rows: front.members.enumerated().map { k, p in
             [String(k + 1), String(format: "%.4g%%", p.confidence * 100), String(format: "%.4g", p.naturalness),
              String(p.nodes), String(format: "%.3f", p.fitness)]
         })
-        print("\nformulas (save one as NAME.genome, then pareidolia render NAME.genome):")
+        let picture = pictures.isEmpty ? "" : " --picture PNG (the PNG the run started from)"
+        print("\nformulas (save one as NAME.genome, then pareidolia render NAME.genome\(picture)):")
         for (k, p) in front.members.enumerated() { print("\(k + 1) \(p.genome)") }
     }
 
