@@ -79,7 +79,10 @@ public struct Genome: Hashable, Sendable {
                     throw GenomeError.constantOutOfRange(text: "\(node.value)", line: 0, column: 0)
                 }
             } else if node.op == .photo {
-                guard pictures[node.pictureKey] != nil, node.value == Float(node.pictureKey) else {
+                guard node.value >= 0, node.value < 16_777_216, node.value.rounded() == node.value else {
+                    throw GenomeError.invalidNodes(reason: "photo node at index \(i) carries \(node.value), not a 24-bit picture key")
+                }
+                guard pictures[node.pictureKey] != nil else {
                     throw GenomeError.missingPicture(key: Picture.text(ofKey: node.pictureKey),
                                                      available: pictures.all.map(\.keyText), line: 0, column: 0)
                 }

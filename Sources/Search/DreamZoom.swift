@@ -58,9 +58,9 @@ public enum DreamZoom {
         if zoomConstant(of: genome) != nil {
             var out = genome.nodes
             out[out.count - 1] = .constant(Genome.admissible(Float(Double(out[out.count - 1].value) / zoom)))
-            return (try? Genome(nodes: out)) ?? genome
+            return (try? Genome(nodes: out, pictures: genome.pictures)) ?? genome
         }
-        return (try? Genome(nodes: [Node(.scale)] + genome.nodes + [.constant(Float(1 / zoom))])) ?? genome
+        return (try? Genome(nodes: [Node(.scale)] + genome.nodes + [.constant(Float(1 / zoom))], pictures: genome.pictures)) ?? genome
     }
 
     /// The index in `Genome.constants` of an outer `(scale BODY c)`'s constant c, if it has one.

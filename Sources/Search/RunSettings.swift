@@ -125,14 +125,19 @@ public struct PolishSchedule: Codable, Equatable, Sendable {
     /// Framed runs: each polish step ascends fresh random framings instead of the run's own
     /// (nil, stored before it existed: the run's own).
     public var freshFramings: Bool?
+    /// The polish takes turns over this many elites of the population that look different
+    /// (`DiverseElites`: the best, then the fitter half's members farthest from those taken),
+    /// so it climbs more than one basin. nil (or 1; runs stored before it existed): the best.
+    public var basins: Int?
 
     /// Every 2 generations (measured on rock crab against every 5: README, search).
     public static let defaultEvery = 2
 
     public init(every: Int = PolishSchedule.defaultEvery, steps: Int = PolishDefaults.constantSteps,
                 learningRate: Float = PolishDefaults.constantLearningRate, preconditioning: Preconditioning? = nil,
-                freshFramings: Bool? = nil) {
+                freshFramings: Bool? = nil, basins: Int? = nil) {
         self.freshFramings = freshFramings
+        self.basins = basins
         self.every = every
         self.steps = steps
         self.learningRate = learningRate

@@ -188,11 +188,24 @@ public struct SearchRun {
     /// scores better (same evaluator, gate included), puts it into the population.
     /// Deterministic, so resumed runs repeat it exactly. Returns whether it improved the best.
     ///
+    /// With `basins` k > 1 the polish takes turns over k diverse elites (`DiverseElites`, chosen
+    /// afresh each time; the m-th polish of the run takes elite m mod k): a polished elite that
+    /// beats its own start joins the population in front of it (the least fit leaves), and
+    /// counts as progress only if it beats the best.
+    ///
     /// Each polish starts Adam afresh, and its first steps move every constant by about the
     /// learning rate: right far from an optimum, too coarse near one. So the budget follows
     /// the stored stagnation count (`PolishSchedule.budget`), and a resumed run repeats it.
     mutating func polishBest(_ schedule: PolishSchedule) throws -> Bool {
         let best = state.best
+        var target = 0
+        if let basins = schedule.basins, basins > 1 {
+            let elites = DiverseElites.choose(count: basins, descriptors: try state.population.map {
+                try DiverseElites.descriptor($0.genome)
+            })
+            target = elites[(state.generation / max(schedule.every, 1)) % elites.count]
+        }
+        let start = state.population[target]
         let budget = schedule.budget(stagnantGenerations: state.stagnantGenerations)
         var polishSettings = ConstantPolishSettings(steps: budget.steps, learningRate: budget.learningRate,
                                                     tvWeight: settings.fitness.tvWeight, views: settings.views,
@@ -202,18 +215,21 @@ public struct SearchRun {
                 ranges: framing.ranges, seed: SeedStream.polishFramings.seed(evaluator.seed, item: state.generation + 1))
         }
         let polished = try evaluator.framed.map {
-            try ConstantPolish.run(genome: best.genome, objective: evaluator.fitness.objective, framed: $0,
+            try ConstantPolish.run(genome: start.genome, objective: evaluator.fitness.objective, framed: $0,
                                    settings: polishSettings)
-        } ?? ConstantPolish.run(genome: best.genome, objective: evaluator.fitness.objective, scorer: evaluator.scorer,
+        } ?? ConstantPolish.run(genome: start.genome, objective: evaluator.fitness.objective, scorer: evaluator.scorer,
                                 settings: polishSettings)
-        guard polished.genome != best.genome else { return false }
+        guard polished.genome != start.genome else { return false }
         let known = state.knownEvaluations
         let evaluation = try evaluator.evaluate([polished.genome], known: known, survivalFloor: -.infinity)[0]
-        guard evaluation.fitness > best.evaluation.fitness else { return false }
-        // Its phenotype is new (a known one would score no better than the best) and it is the
-        // fittest: it goes first, the least fit member makes room.
-        state.population = Array(([Evolution.Individual(genome: polished.genome, evaluation: evaluation)]
-            + state.population).prefix(evolver.config.populationSize))
+        guard evaluation.fitness > start.evaluation.fitness else { return false }
+        // Its phenotype is new (a known one would score no better than its start): the fittest
+        // goes first, a polished elite in front of its start; the least fit member makes room.
+        let improvesBest = evaluation.fitness > best.evaluation.fitness
+        var population = state.population
+        population.insert(Evolution.Individual(genome: polished.genome, evaluation: evaluation), at: improvesBest ? 0 : target)
+        state.population = Array(population.prefix(evolver.config.populationSize))
+        guard improvesBest else { return false }
         state.stagnantGenerations = 0
         return true
     }

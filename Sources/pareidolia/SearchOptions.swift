@@ -280,6 +280,7 @@ struct RunPolishOptions: ParsableArguments {
         if let polishEvery, polishEvery < 1 { throw ValidationError("--polish-every must be at least 1, got \(polishEvery)") }
         if let polishSteps, polishSteps < 1 { throw ValidationError("--polish-steps must be at least 1, got \(polishSteps)") }
         if let polishLr, !(polishLr > 0 && polishLr.isFinite) { throw ValidationError("--polish-lr must be positive, got \(polishLr)") }
+
     }
 
     /// The options given, by name: a search that never polishes refuses them.
@@ -390,6 +391,28 @@ struct PopulationScoringOptions: ParsableArguments {
     }
 }
 
+/// The polish option only a population has (an atlas's cells are its diverse elites).
+struct PopulationPolishOptions: ParsableArguments {
+    @Option(parsing: .unconditional, help: "Diverse elites the constant polish takes turns on (1, the default: the best only; k: the best, then the fitter half's members that look most unlike those taken, one per polish).")
+    var polishBasins: Int?
+
+    func validate() throws {
+        if let polishBasins, !(1...16).contains(polishBasins) {
+            throw ValidationError("--polish-basins must be 1…16, got \(polishBasins)")
+        }
+    }
+
+    /// `schedule` with these options applied (nil: a search that never polishes, which refuses them).
+    func apply(to schedule: PolishSchedule?) throws -> PolishSchedule? {
+        guard let polishBasins else { return schedule }
+        guard var schedule else {
+            throw ValidationError("--polish-basins sets the constant polish, and --search gp never polishes: drop it, or use --search memetic (GP with polish)")
+        }
+        schedule.basins = polishBasins > 1 ? polishBasins : nil
+        return schedule
+    }
+}
+
 /// Everything that makes a population's plan (`evolve`, `morph`, `opposite`, `bench evolve`):
 /// one group, so one spelling per setting.
 struct PopulationPlanOptions: ParsableArguments {
@@ -398,6 +421,7 @@ struct PopulationPlanOptions: ParsableArguments {
     @OptionGroup(title: "Breeding") var breeding: BreedingOptions
     @OptionGroup(title: "Breeding") var selection: SelectionOptions
     @OptionGroup(title: "Polish") var polish: RunPolishOptions
+    @OptionGroup(title: "Polish") var populationPolish: PopulationPolishOptions
     @OptionGroup var threads: ThreadsOption
 
     func validate() throws { _ = try population.scoring(scoring) }
@@ -407,7 +431,8 @@ struct PopulationPlanOptions: ParsableArguments {
                   morph: MorphSchedule? = nil, seededFrom: String = "random") throws -> RunSettings {
         try polish.validate(mode: mode)
         let (views, framings) = try population.scoring(scoring)
-        let (evolution, schedule) = mode.apply(selection.apply(to: breeding.config), polish: polish.schedule)
+        let (evolution, polished) = mode.apply(selection.apply(to: breeding.config), polish: polish.schedule)
+        let schedule = try populationPolish.apply(to: polished)
         return RunSettings(evolution: evolution, fitness: scoring.function(objective, family: breeding.family), models: networks, views: views,
                            framings: framings, polish: schedule, stop: stop, seededFrom: seededFrom, morph: morph,
                            threads: threads.count)

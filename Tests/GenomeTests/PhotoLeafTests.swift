@@ -84,6 +84,9 @@ final class PhotoLeafTests: XCTestCase {
         XCTAssertThrowsError(try Genome(nodes: [.photo(key: 5), Node(.x), Node(.y)])) { error in
             XCTAssertEqual(error as? GenomeError, .missingPicture(key: "000005", available: [], line: 0, column: 0))
         }
+        var bad = Node.photo(key: 0)
+        bad.value = -2.5
+        XCTAssertThrowsError(try Genome(nodes: [bad, Node(.x), Node(.y)], pictures: Pictures([picture])))
         XCTAssertThrowsError(try PrimitiveSet(functions: [.photo], terminals: [.x]))
     }
 

@@ -202,17 +202,20 @@ final class EngineTests: XCTestCase {
 
     /// Framings with every kind of input diversity (renewed each generation, and fresh in each
     /// polish step) resume exactly: the shrink, keystone, blur, colour and noise all come from
-    /// the run's seed.
+    /// the run's seed. The polish takes turns over 3 diverse elites (chosen from the stored
+    /// population, so a resume chooses the same).
     func testDiverseFramingsResumeExactly() throws {
         let store = try RunStore.inMemory()
         var ranges = Framing.Ranges.standard
         ranges.diversity = .mild
         let framings = FramingSettings(count: 2, renewal: .generation, ranges: ranges)
-        var straight = try start("straight", store: store, generations: 2, framings: framings) {
+        let configure: (inout RunSettings) -> Void = {
             $0.polish?.freshFramings = true
+            $0.polish?.basins = 3
         }
+        var straight = try start("straight", store: store, generations: 2, framings: framings, configure: configure)
         XCTAssertEqual(try straight.run(), .reachedGenerations)
-        var split = try start("split", store: store, generations: 2, framings: framings) { $0.polish?.freshFramings = true }
+        var split = try start("split", store: store, generations: 2, framings: framings, configure: configure)
         var checks = 0
         XCTAssertEqual(try split.run(shouldStop: { checks += 1; return checks > 1 }), .interrupted)
         var resumed = try SearchRun.resume(store: store, name: "split", recordDirectory: directory + "/s", models: Self.models)
