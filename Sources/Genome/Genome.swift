@@ -25,6 +25,10 @@ public struct Node: Hashable, Sendable {
 
     /// The picture key of a `photo` node.
     @inlinable public var pictureKey: UInt32 { UInt32(value) }
+
+    /// How the text format names an operator node: its name, with the key for `photo`
+    /// (`photo@1a2b3c`).
+    public var operatorText: String { op == .photo ? "photo@" + Picture.text(ofKey: pictureKey) : op.name }
 }
 
 /// An expression tree over pixel coordinates, stored as a flat prefix-order array of nodes.
@@ -237,10 +241,8 @@ public struct Genome: Hashable, Sendable {
                 mix(0x23)   // '#'
                 let bits = node.value == 0 ? 0 : node.value.bitPattern
                 for shift in stride(from: 0, to: 32, by: 8) { mix(UInt8(truncatingIfNeeded: bits >> UInt32(shift))) }
-            } else if node.op == .photo {
-                for byte in "photo@\(Picture.text(ofKey: node.pictureKey))".utf8 { mix(byte) }
             } else {
-                for byte in node.op.name.utf8 { mix(byte) }
+                for byte in node.operatorText.utf8 { mix(byte) }
             }
             mix(0x20)       // separator
         }

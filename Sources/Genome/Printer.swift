@@ -16,7 +16,7 @@ extension Genome: CustomStringConvertible {
                 out += node.op == .constant ? node.value.description : node.op.name
             } else {
                 out += "("
-                out += node.op == .photo ? "photo@" + Picture.text(ofKey: node.pictureKey) : node.op.name
+                out += node.operatorText
                 remaining.append(arity)
             }
             while let last = remaining.last, last == 0 {
@@ -39,8 +39,7 @@ extension Genome: CustomStringConvertible {
                 lines.append(pad + flat)
                 return end
             }
-            let op = nodes[index].op
-            lines.append(pad + "(" + (op == .photo ? "photo@" + Picture.text(ofKey: nodes[index].pictureKey) : op.name))
+            lines.append(pad + "(" + nodes[index].operatorText)
             var j = index + 1
             for _ in 0..<nodes[index].op.arity { j = emit(j, indent: indent + 2) }
             lines[lines.count - 1] += ")"
