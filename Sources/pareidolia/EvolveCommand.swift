@@ -91,12 +91,14 @@ struct Evolve: ParsableCommand {
         let names = try ImageNetClasses.bundled(), cache = plan.threads.cache()
         let (settings, seed, target) = try settings(cache: cache, names: names)
         if dryRun { return print(try settings.json()) }
+        // The picture first: a missing or bad PNG is reported before any database is made.
+        let picture = try startFrom.map(RunPictures.read)
         let store = try database.open()
         var seeds = try GenomeFiles.seeds(seedFrom, store: store)
-        if let startFrom {
-            let picture = try RunPictures.read(startFrom)
+        if let picture {
             var rng = SeededGenerator(seed: seed)
-            seeds = Genome.photoSeeds(picture, count: plan.breeding.population, limits: try Limits(maxDepth: settings.evolution.maxDepth, maxNodes: settings.evolution.maxNodes), using: &rng)
+            let limits = try Limits(maxDepth: settings.evolution.maxDepth, maxNodes: settings.evolution.maxNodes)
+            seeds = Genome.photoSeeds(picture, count: plan.breeding.population, limits: limits, using: &rng)
         }
         let name = try settings.island.map { IslandSettings.runName(archipelago: $0.archipelago, island: $0.island) }
             ?? runName ?? Self.defaultRunName(target: target.leadName(names: names), store: store)
