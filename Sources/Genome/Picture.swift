@@ -116,6 +116,11 @@ public struct Pictures: Sendable, Hashable {
     /// The picture with `key`, if present.
     public subscript(key: UInt32) -> Picture? { all.first { $0.key == key } }
 
+    /// The pictures of all of `genomes`.
+    public static func of(_ genomes: some Sequence<Genome>) -> Pictures {
+        genomes.reduce(Pictures.none) { $0.union($1.pictures) }
+    }
+
     /// These pictures and `other`'s.
     public func union(_ other: Pictures) -> Pictures {
         if other.isEmpty || other == self { return self }

@@ -33,7 +33,7 @@ extension Genome {
             build(slice[middle...])
         }
         build(terms[...])
-        return Genome(validNodes: nodes, pictures: terms.reduce(Pictures.none) { $0.union($1.pictures) })
+        return Genome(validNodes: nodes, pictures: Pictures.of(terms))
     }
 
     /// Uniform term crossover: term k of the first child is `a`'s or `b`'s term k with even

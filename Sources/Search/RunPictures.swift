@@ -25,7 +25,7 @@ public enum RunPictures {
 
     /// Stores the pictures `genomes` sample with run `id`.
     public static func save(_ genomes: [Genome], run id: Int64, in store: RunStore) throws {
-        let all = genomes.reduce(Pictures.none) { $0.union($1.pictures) }
+        let all = Pictures.of(genomes)
         try store.savePictures(all.all.map { StoredPicture(key: $0.keyText, side: $0.side, bytes: $0.bytes) }, run: id)
     }
 

@@ -24,7 +24,7 @@ extension SearchRun {
                               archipelago: island.archipelago, run: run.id)
         let present = Set(state.population.map(\.genome))
         var incoming: [Genome] = []
-        let pictures = state.population.reduce(Pictures.none) { $0.union($1.genome.pictures) }
+        let pictures = Pictures.of(state.population.lazy.map(\.genome))
         for migrant in try store.latestMigrants(archipelago: island.archipelago, excluding: island.island) {
             let genome: Genome
             do { genome = try Genome(parsing: migrant.individual.genome, pictures: pictures) } catch {
