@@ -39,20 +39,32 @@ struct Breeding {
                                                   limits: limits, using: &rng)
     }
 
+    /// A child and how it was made: its origin, its operator and the parents it was made from
+    /// (none for an immigrant; only the layered parent when a layer mutation of it replaced a
+    /// child that lost the shape).
+    struct Bred {
+        var genome: Genome
+        var origin: Origin
+        var kind: VariationKind?
+        var parents: [Genome]
+    }
+
     /// `count` children and what made each: `immigrants` random genomes first, then children of
     /// parents drawn by `pick`. A structural duplicate of a genome in `known` or of an earlier
     /// child would only cost an evaluation, so it is drawn again, up to 8·`count` draws in all.
     /// A population and an atlas both breed through this.
     func children(_ count: Int, immigrants: Int, known: Set<Genome>, parents pick: (inout SeededGenerator) -> Genome,
-                  using rng: inout SeededGenerator) -> [(genome: Genome, origin: Origin)] {
-        var children = randomGenomes(min(immigrants, count), using: &rng).map { (genome: $0, origin: Origin.immigrant) }
+                  using rng: inout SeededGenerator) -> [Bred] {
+        var children = randomGenomes(min(immigrants, count), using: &rng).map {
+            Bred(genome: $0, origin: .immigrant, kind: nil, parents: [])
+        }
         var seen = known
         seen.formUnion(children.map(\.genome))
         var attempts = 0
         while children.count < count {
-            let (child, origin) = child(parents: pick, using: &rng)
+            let bred = child(parents: pick, using: &rng)
             attempts += 1
-            if seen.insert(child).inserted || attempts > 8 * count { children.append((child, origin)) }
+            if seen.insert(bred.genome).inserted || attempts > 8 * count { children.append(bred) }
         }
         return children
     }
@@ -68,49 +80,55 @@ struct Breeding {
     /// hoist, a shrink or a subtree crossover at the root) is replaced by a layer mutation of that parent: otherwise a
     /// population with no class signal yet drifts to the smallest, flattest genomes, which TV
     /// and parsimony pay best (README, "Figures on a ground").
-    func child(parents pick: (inout SeededGenerator) -> Genome, using rng: inout SeededGenerator) -> (Genome, Origin) {
-        guard let layers = config.layers, layers.keepsShape == true else { return anyChild(parents: pick, using: &rng) }
-        var layeredParent: Genome?
+    func child(parents pick: (inout SeededGenerator) -> Genome, using rng: inout SeededGenerator) -> Bred {
+        var parents: [Genome] = []
         let made = anyChild(parents: { rng in
             let parent = pick(&rng)
-            if layeredParent == nil, parent.isLayered { layeredParent = parent }
+            parents.append(parent)
             return parent
         }, using: &rng)
-        guard let parent = layeredParent, !made.0.isLayered else { return made }
-        return (layerMutation(of: parent, layers, using: &rng), .mutation)
+        guard let layers = config.layers, layers.keepsShape == true,
+              let parent = parents.first(where: \.isLayered), !made.genome.isLayered else {
+            return Bred(genome: made.genome, origin: made.kind.isCrossover ? .crossover : .mutation, kind: made.kind,
+                        parents: parents)
+        }
+        let (child, kind) = layerMutation(of: parent, layers, using: &rng)
+        return Bred(genome: child, origin: .mutation, kind: kind, parents: [parent])
     }
 
     /// One layer mutation of `parent`, its kind drawn uniformly, new parts drawn with `layers`' texture.
-    private func layerMutation(of parent: Genome, _ layers: LayerSeeding, using rng: inout SeededGenerator) -> Genome {
+    private func layerMutation(of parent: Genome, _ layers: LayerSeeding,
+                               using rng: inout SeededGenerator) -> (Genome, VariationKind) {
         let kinds = Genome.LayerMutation.allCases
-        return parent.layerMutated(kinds[rng.below(kinds.count)], limits: limits, texture: layers.texture, using: &rng)
+        let kind = kinds[rng.below(kinds.count)]
+        return (parent.layerMutated(kind, limits: limits, texture: layers.texture, using: &rng), VariationKind(kind))
     }
 
     /// A child by any of the configured operators.
-    private func anyChild(parents pick: (inout SeededGenerator) -> Genome, using rng: inout SeededGenerator) -> (Genome, Origin) {
+    private func anyChild(parents pick: (inout SeededGenerator) -> Genome, using rng: inout SeededGenerator) -> (genome: Genome, kind: VariationKind) {
         if Double.random(in: 0..<1, using: &rng) < config.crossoverRate {
             let a = pick(&rng), b = pick(&rng)
             if let layers = config.layers, a.isLayered, b.isLayered,
                Double.random(in: 0..<1, using: &rng) < layers.crossover {
-                return (Genome.layerCrossover(a, b, limits: limits, using: &rng).0, .crossover)
+                return (Genome.layerCrossover(a, b, limits: limits, using: &rng).0, .layerCrossover)
             }
             if let cppn = config.cppn, a.isCPPN, b.isCPPN, Double.random(in: 0..<1, using: &rng) < cppn.crossover,
                let children = Genome.unitCrossover(a, b, limits: limits, using: &rng) {
-                return (children.0, .crossover)
+                return (children.0, .unitCrossover)
             }
             if let share = config.termOperators?.crossover, Double.random(in: 0..<1, using: &rng) < share,
                a.isSum, b.isSum {
-                return (Genome.termCrossover(a, b, limits: limits, using: &rng).0, .crossover)
+                return (Genome.termCrossover(a, b, limits: limits, using: &rng).0, .termCrossover)
             }
-            return (Genome.crossover(a, b, limits: limits, using: &rng).0, .crossover)
+            return (Genome.crossover(a, b, limits: limits, using: &rng).0, .subtreeCrossover)
         }
         let parent = pick(&rng)
         if let layers = config.layers, parent.isLayered, Double.random(in: 0..<1, using: &rng) < layers.mutation {
-            return (layerMutation(of: parent, layers, using: &rng), .mutation)
+            return layerMutation(of: parent, layers, using: &rng)
         }
         if let cppn = config.cppn, parent.isCPPN, Double.random(in: 0..<1, using: &rng) < cppn.mutation {
             let kinds = Genome.CPPNMutation.allCases
-            return (parent.cppnMutated(kinds[rng.below(kinds.count)], weight: cppn.weight, limits: limits, using: &rng), .mutation)
+            return (parent.cppnMutated(kinds[rng.below(kinds.count)], weight: cppn.weight, limits: limits, using: &rng), .cppnMutation)
         }
         if let share = config.termOperators?.mutation, let waves = config.waves,
            Double.random(in: 0..<1, using: &rng) < share {
@@ -119,10 +137,11 @@ struct Breeding {
                 terms[rng.below(terms.count)] = Genome.waves(terms: 1, frequency: waves.frequency, falloff: waves.falloff,
                                                              warp: waves.warp, limits: limits, using: &rng)
                 let child = Genome.sum(of: terms)
-                if limits.admits(child) { return (child, .mutation) }
+                if limits.admits(child) { return (child, .termMutation) }
             }
         }
-        return (parent.mutated(mutationKind(using: &rng), limits: limits, using: &rng), .mutation)
+        let kind = mutationKind(using: &rng)
+        return (parent.mutated(kind, limits: limits, jittered: config.jitteredConstants, using: &rng), VariationKind(kind))
     }
 
     /// A mutation operator drawn by the configured weights.

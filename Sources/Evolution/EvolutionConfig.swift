@@ -45,6 +45,9 @@ public struct EvolutionConfig: Codable, Sendable, Equatable {
     /// How the μ survivors are chosen from parents and children; nil (configs stored before it
     /// existed) is `.fitness`.
     public var survivors: SurvivorSelection?
+    /// How many constants a constant-jitter mutation moves; nil (configs stored before it
+    /// existed): every constant.
+    public var jitteredConstants: Int?
 
     public init() {}
 }
@@ -55,6 +58,10 @@ public enum SurvivorSelection: String, Codable, Sendable, CaseIterable {
     case fitness
     /// NSGA-II over confidence, naturalness and size (`Pareto.survivors`), the fittest kept.
     case pareto
+    /// The fittest distinct pictures that do not look like a fitter one kept (Pétrowski's
+    /// clearing on `Evaluation.look`, `Selection.cleared`): near-copies of the best fill places
+    /// only when too few pictures look different.
+    case clearing
 }
 
 /// How many random genomes are CPPN-like, their first-layer weight scale, and how often

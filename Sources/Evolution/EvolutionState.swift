@@ -67,4 +67,9 @@ public struct GenerationReport: Sendable {
     public var restarted: Bool
     /// How a new best was made (nil when the best did not change).
     public var bestOrigin: Origin?
+    /// The best fitness before this generation's children (the parents scored on this
+    /// generation's terms): the bar a child had to beat to be a record.
+    public var bestBefore: Float = -.infinity
+    /// What became of each child bred this generation, in breeding order.
+    public var offspring: [OffspringOutcome] = []
 }

@@ -36,7 +36,7 @@ public struct Evolver: Sendable {
             state.population = survivors(zip(genomes, evaluations).map(Individual.init),
                                                    count: config.populationSize)
         }
-        let previousBest = state.best.evaluation.fitness
+        let previousBest = state.best.evaluation.fitness, previousBestGenome = state.best.genome
         var restarted = false
         var parents = state.population
         if state.stagnantGenerations >= config.restartAfter {
@@ -51,13 +51,14 @@ public struct Evolver: Sendable {
             : Int((Double(config.offspringPerGeneration) * config.immigrantRate).rounded())
         let bred = breeding.children(config.offspringPerGeneration, immigrants: immigrants, known: Set(parents.map(\.genome)),
                                      parents: { rng in breeding.tournamentWinner(parents, using: &rng) }, using: &state.rng)
-        let children = bred.map(\.genome), origins = bred.map(\.origin)
+        let children = bred.map(\.genome)
 
         let known = state.knownEvaluations
         // (μ+λ) keeps the μ best distinct phenotypes, so a child worse than every current member
         // cannot survive (after a restart the old population is not in the pool: no floor).
-        // Under Pareto selection a less fit child may survive (smaller, more natural): no floor.
-        let floor = restarted || config.survivors == .pareto
+        // Under Pareto selection a less fit child may survive (smaller, more natural), under
+        // clearing one that looks unlike the fitter members: no floor.
+        let floor = restarted || config.survivors == .pareto || config.survivors == .clearing
             ? -Float.infinity : (state.population.last?.evaluation.fitness ?? -.infinity)
         let evaluations = try evaluator.evaluate(children, known: known, survivalFloor: floor)
         state.evaluations += children.count
@@ -69,7 +70,7 @@ public struct Evolver: Sendable {
         let best = state.best
         let improved = best.evaluation.fitness > previousBest
         // A new best is one of this generation's children (parents were all below the old best).
-        let bestOrigin = improved ? children.firstIndex(of: best.genome).map { origins[$0] } : nil
+        let bestOrigin = improved ? children.firstIndex(of: best.genome).map { bred[$0].origin } : nil
         state.stagnantGenerations = improved ? 0 : state.stagnantGenerations + 1
         let n = Float(state.population.count)
         return GenerationReport(
@@ -77,13 +78,34 @@ public struct Evolver: Sendable {
             meanFitness: state.population.reduce(0) { $0 + $1.evaluation.fitness } / n,
             meanConfidence: state.population.reduce(0) { $0 + $1.evaluation.confidence } / n,
             meanNodes: Double(state.population.reduce(0) { $0 + $1.genome.nodeCount }) / Double(n),
-            evaluated: children.count, restarted: restarted, bestOrigin: bestOrigin)
+            evaluated: children.count, restarted: restarted, bestOrigin: bestOrigin, bestBefore: previousBest,
+            offspring: Self.outcomes(bred, evaluations: evaluations, parents: parents, previousBest: previousBestGenome,
+                                     bar: previousBest, survivors: state.population))
+    }
+
+    /// What became of each child beside its parents (looked up among `parents`, the
+    /// individuals it was bred from).
+    static func outcomes(_ bred: [Breeding.Bred], evaluations: [Evaluation], parents: [Individual], previousBest: Genome,
+                         bar: Float, survivors: [Individual]) -> [OffspringOutcome] {
+        let byGenome = Dictionary(parents.map { ($0.genome, $0.evaluation) }, uniquingKeysWith: { a, _ in a })
+        let kept = Set(survivors.map(\.genome))
+        return zip(bred, evaluations).map { child, evaluation in
+            let parentEvaluations = child.parents.compactMap { byGenome[$0] }
+            return OffspringOutcome(
+                origin: child.origin, kind: child.kind, parentFitness: parentEvaluations.map(\.fitness).max(),
+                parentWasBest: child.parents.contains(previousBest), fitness: evaluation.fitness,
+                sameImageAsParent: parentEvaluations.contains { $0.phenotype == evaluation.phenotype },
+                survived: kept.contains(child.genome), beatBest: evaluation.fitness > bar)
+        }
     }
 
     /// The configured survivor selection of `candidates`.
     func survivors(_ candidates: [Individual], count: Int) -> [Individual] {
-        config.survivors == .pareto ? Pareto.survivors(candidates, count: count)
-            : Selection.survivors(candidates, count: count)
+        switch config.survivors {
+        case .pareto: Pareto.survivors(candidates, count: count)
+        case .clearing: Selection.cleared(candidates, count: count, radius: Selection.clearingRadius)
+        case .fitness, nil: Selection.survivors(candidates, count: count)
+        }
     }
 
     /// Puts evaluated `newcomers` (an island's immigrants) through the same (μ+λ) selection as

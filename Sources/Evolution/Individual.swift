@@ -10,12 +10,20 @@ public struct Evaluation: Codable, Sendable, Equatable {
     public var naturalness: Float
     /// A hash of the rendered image: equal images have equal phenotypes.
     public var phenotype: UInt64
+    /// How the image looks at a glance: its `Evaluation.lookSide`² area-averaged RGB (channel
+    /// planes), for telling pictures of different layouts apart (`SurvivorSelection.clearing`);
+    /// empty when the evaluator gives none.
+    public var look: [Float]
 
-    public init(fitness: Float, confidence: Float, naturalness: Float, phenotype: UInt64) {
+    /// Side of `look`.
+    public static let lookSide = 8
+
+    public init(fitness: Float, confidence: Float, naturalness: Float, phenotype: UInt64, look: [Float] = []) {
         self.fitness = fitness
         self.confidence = confidence
         self.naturalness = naturalness
         self.phenotype = phenotype
+        self.look = look
     }
 }
 

@@ -108,6 +108,11 @@ public struct RunEvaluator: Evaluator {
         try Renderer.render(genome, width: renderSize, height: renderSize, supersample: 1, threads: scorer.threads)
     }
 
+    /// How `image` looks at a glance (`Evaluation.look`): its 8² area average.
+    public static func look(of image: Image) -> [Float] {
+        image.resized(width: Evaluation.lookSide, height: Evaluation.lookSide).pixels
+    }
+
     /// View `v` ≥ 1 of a genome (see `ScoringView`).
     func view(_ v: Int, of genome: Genome) throws -> Image {
         try ScoringView(index: v, resolution: scorer.resolution(of: 0)).render(genome, threads: scorer.threads)
@@ -144,7 +149,8 @@ public struct RunEvaluator: Evaluator {
             case .known(let e): return e
             case .scored(let slot):
                 let s = scores[slot]
-                return Evaluation(fitness: s.fitness, confidence: s.confidence, naturalness: s.naturalness, phenotype: p)
+                return Evaluation(fitness: s.fitness, confidence: s.confidence, naturalness: s.naturalness, phenotype: p,
+                                  look: Self.look(of: images[toScore[slot]]))
             }
         }
     }

@@ -44,6 +44,11 @@ public struct SearchRun {
         public var confidenceKind: Objective.ConfidenceKind = .sought
         /// An island's migration this generation, if one happened.
         public var migration: Migration?
+        /// The fitness this generation's polish added to the best (0 when it found nothing
+        /// better; nil when no polish was due).
+        public var polishGain: Float?
+        /// The population after this generation (best first).
+        public var population: [Evolution.Individual] = []
     }
 
     /// Creates run `name` in `store` (holding its write lease), evaluates the initial
@@ -113,9 +118,10 @@ public struct SearchRun {
                 throw StoreError.damagedGenome(path: store.path, run: run.name, generation: snapshot.stats.index,
                                                position: position, reason: "\(error)")
             }
-            let phenotype = Phenotype.hash(try evaluator.image(of: genome))
+            let image = try evaluator.image(of: genome)
             return Evolution.Individual(genome: genome, evaluation: Evaluation(
-                fitness: row.fitness, confidence: row.confidence, naturalness: row.naturalness, phenotype: phenotype))
+                fitness: row.fitness, confidence: row.confidence, naturalness: row.naturalness,
+                phenotype: Phenotype.hash(image), look: RunEvaluator.look(of: image)))
         }
         try store.setStatus(.running, run: run.id)
         RunRecorder.removeStaleTemporaryFiles(in: recordDirectory)
@@ -155,8 +161,11 @@ public struct SearchRun {
             if settings.morph?.endsFrame(generation: state.generation) == true { report.isNewRecord = true }
             var polished = false
             var origin = report.bestOrigin
+            var polishGain: Float?
             if let schedule = settings.polish, state.generation % schedule.every == 0 {
+                let before = state.best.evaluation.fitness
                 polished = try polishBest(schedule)
+                polishGain = state.best.evaluation.fitness - before
                 report.isNewRecord = report.isNewRecord || polished
                 report.best = state.best
                 if polished { origin = .polish }
@@ -180,7 +189,8 @@ public struct SearchRun {
             progress(Progress(report: report, polished: polished,
                               evaluationsPerSecond: session.evaluationsPerSecond(state.evaluations),
                               secondsLeft: session.secondsLeft(lastStep: state.generation), judgement: judgement,
-                              confidenceKind: evaluator.fitness.objective.confidenceKind, migration: migration))
+                              confidenceKind: evaluator.fitness.objective.confidenceKind, migration: migration,
+                              polishGain: polishGain, population: state.population))
         }
     }
 

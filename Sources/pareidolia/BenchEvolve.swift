@@ -15,6 +15,7 @@ struct BenchEvolve: ParsableCommand {
         abstract: "Search quality: per class and seed, how the best image holds up after --minutes (or once it reaches --until).",
         discussion: """
             Each seed is a fresh run in a throw-away database; the final best image of each is written to --output. The gate defaults to 0.05 here. Per seed it prints: the objective's value before penalties (objective=, over the run's framings), what its confidences are (confidence_is=target_p, one_minus_p, or image_top1_p for an objective of inner features, whose confidences are only the image's top-1 probability), the training confidence (what the search bred for), the robust confidence (the run's networks on 16 random framings of the 448² anti-aliased render that no run scores), the held-out network's confidence and how many of those framings it calls the target (top-1), the feature-statistics prior P of the render on those framings (prior=, lower is more like the training images), who made the records (records_by= per origin, variation_records= the share made by crossover or mutation, variation_gain= their share of the fitness gained from record to record), the old exact-framing figure (Lite0 on the gallery's centre crop), evaluations, evaluations/s and how busy the classifier was.
+            Below each seed's line, its "breeding" lines say why the records came from where they did: polishes run, how many raised the best and the fitness they added, beside the fitness that crossover/mutation children and immigrants added to the best; the share of children bred from the best; the population's diversity (mean distance between the members' 16² renders) and the best's lead over the median fitness at 0, 1/4, 1/2, 3/4 of the run and its end; then per parent group (the best, the others), for immigrants and per operator: children, how many beat their fitter parent, rendered the same image, survived selection, beat the best, and the median fitness change from the parent (locality).
             --search compares the engine with its parts at equal wall time: memetic (the default, as in evolve: crossover and mutation with constant polish), polish (no crossover or mutation, every child a fresh random genome, the best polished) and gp (no polish). Repeat it to run each seed once per search (the ablation rows).
             Examples:
               swift run -c release pareidolia bench evolve --class "rock crab" --class goldfish --seeds 3 --minutes 10
@@ -117,8 +118,15 @@ struct BenchEvolve: ParsableCommand {
                                       settings: settings, seed: seed, seeds: context.library,
                                       recordDirectory: (out as NSString).appendingPathComponent(runName),
                                       models: context.models, shouldStop: { Interrupt.requested })
-        let ending = try run.run(shouldStop: { Interrupt.requested }) { terminal.progress(RunReporting.line($0)) }
+        // Why the records came from where they came from: per operator, children against parents.
+        var diagnosis = BreedingDiagnosis()
+        var diagnosisError: Error?
+        let ending = try run.run(shouldStop: { Interrupt.requested }) { progress in
+            terminal.progress(RunReporting.line(progress))
+            do { try diagnosis.add(progress) } catch { diagnosisError = error }
+        }
         terminal.endLiveLine()
+        if let diagnosisError { throw diagnosisError }
         let seconds = (clock.now - start).seconds
         let (path, j) = try run.writeBestImage()
         let best = run.state.best
@@ -156,6 +164,7 @@ struct BenchEvolve: ParsableCommand {
                           galleryView, best.evaluation.naturalness, prior, share.recordsText as NSString, share.variationRecords,
                           (share.variationGain.map { String(format: "%.2f", $0) } ?? "none") as NSString,
                           best.genome.nodeCount, path as NSString)
-        return line
+        let prefix = "bench evolve class=\(index) seed=\(seed) search=\(mode.rawValue) "
+        return ([line] + diagnosis.lines.map { prefix + $0 }).joined(separator: "\n")
     }
 }

@@ -12,6 +12,8 @@ import Search
 struct BreedingOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Population size (μ; also the number of children per generation, λ; an atlas's batch size).") var population = 32
     @Option(parsing: .unconditional, help: "Probability that a child comes from crossover (else from one mutation).") var crossoverRate = 0.3
+    @Option(parsing: .unconditional, help: "Constants a constant-jitter mutation moves (default: every one; measured in the README, \"Why crossover and mutation add little\").")
+    var jitterConstants: Int?
     @Option(parsing: .unconditional, help: "Largest genome, in nodes (default \(GenomeFamily.layered.defaultMaxNodes) for the layered family, room for its textured shapes; \(GenomeFamily.waves.defaultMaxNodes) for the others).")
     var maxNodes: Int?
     @Option(parsing: .unconditional, help: "Largest genome depth (default 12; 16 with --family layered or cppn).")
@@ -119,6 +121,9 @@ struct BreedingOptions: ParsableArguments {
             throw ValidationError("--population must be 4…\(BreedingOptions.maxPopulation) (each member and child keeps its render in memory, about 1 MB), got \(population)")
         }
         guard (0...1).contains(crossoverRate) else { throw ValidationError("--crossover-rate must be in [0, 1], got \(crossoverRate)") }
+        if let jitterConstants, jitterConstants < 1 {
+            throw ValidationError("--jitter-constants must be at least 1 (leave it out to jitter every constant), got \(jitterConstants)")
+        }
         guard (3...2000).contains(nodes) else { throw ValidationError("--max-nodes must be 3…2000, got \(nodes)") }
         guard (2...64).contains(depth) else { throw ValidationError("--max-depth must be 2…64, got \(depth)") }
         if family != .waves, let first = waveOnlyGiven.first {
@@ -169,6 +174,7 @@ struct BreedingOptions: ParsableArguments {
         c.crossoverRate = crossoverRate
         c.maxNodes = nodes
         c.maxDepth = depth
+        c.jitteredConstants = jitterConstants
         if family == .layered {
             c.layers = layerSeeding
             return c
@@ -194,7 +200,7 @@ struct SelectionOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Selection penalty per node (against bloat).") var parsimony: Float = 0.0005
     @Option(parsing: .unconditional, help: "Generations without improvement before the population is reseeded around its elite.")
     var restartAfter = 30
-    @Option(help: "Survivors: fitness (the fittest distinct pictures) or pareto (NSGA-II fronts over confidence, naturalness and size, the fittest always kept).")
+    @Option(help: "Survivors: fitness (the fittest distinct pictures), pareto (NSGA-II fronts over confidence, naturalness and size, the fittest always kept) or clearing (the fittest pictures that do not look like a fitter one kept; near-copies only fill places left).")
     var select: SurvivorSelection = .fitness
 
     func validate() throws {

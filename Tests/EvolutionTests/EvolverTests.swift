@@ -64,6 +64,58 @@ final class EvolverTests: XCTestCase {
         }
     }
 
+    /// Every child of a generation is accounted for, beside its parents: one outcome per
+    /// evaluation; immigrants have no operator and no parent, crossovers a crossover operator,
+    /// mutants a mutation; every other child's fitter parent is a member of the population it
+    /// was bred from; the children that survived are exactly the new members; a child beat the
+    /// best exactly when its fitness passed the bar, and a record means one did. Layered and
+    /// tree genomes, restarts included.
+    func testOffspringOutcomesAccountForEveryChild() throws {
+        var config = smallConfig()
+        config.maxNodes = 200
+        config.maxDepth = 14
+        config.crossoverRate = 0.5
+        config.layers = LayerSeeding(share: 0.5, layers: 2, keepsShape: true)
+        config.restartAfter = 2
+        let evolver = Evolver(config: config)
+        var evaluator = SyntheticEvaluator()
+        var state = try evolver.initialState(seed: 21, seeds: [], evaluator: &evaluator)
+        var kinds = Set<VariationKind>()
+        var restarts = 0
+        for _ in 0..<10 {
+            let before = state.population
+            let report = try evolver.step(&state, evaluator: &evaluator)
+            if report.restarted { restarts += 1 }
+            XCTAssertEqual(report.offspring.count, report.evaluated)
+            XCTAssertEqual(report.bestBefore, before[0].evaluation.fitness)
+            let parentFitness = Set(before.map(\.evaluation.fitness))
+            for o in report.offspring {
+                switch o.origin {
+                case .immigrant:
+                    XCTAssertNil(o.kind)
+                    XCTAssertNil(o.parentFitness)
+                    XCTAssertFalse(o.parentWasBest)
+                case .crossover, .mutation:
+                    let kind = try XCTUnwrap(o.kind)
+                    kinds.insert(kind)
+                    XCTAssertEqual(kind.isCrossover, o.origin == .crossover)
+                    XCTAssertTrue(parentFitness.contains(try XCTUnwrap(o.parentFitness)))
+                    if o.sameImageAsParent { XCTAssertLessThanOrEqual(o.fitness, o.parentFitness!) }
+                default: XCTFail("a child made by \(o.origin)")
+                }
+                XCTAssertEqual(o.beatBest, o.fitness > report.bestBefore)
+            }
+            let old = Set(before.map(\.genome))
+            XCTAssertEqual(report.offspring.filter(\.survived).count, state.population.filter { !old.contains($0.genome) }.count)
+            XCTAssertEqual(report.isNewRecord, report.offspring.contains(where: \.beatBest))
+        }
+        XCTAssertGreaterThan(restarts, 0)
+        XCTAssertTrue(kinds.contains(.layerCrossover) && kinds.contains(.subtreeCrossover), "\(kinds)")
+        XCTAssertTrue(kinds.contains { VariationKind.allCases.firstIndex(of: $0)! >= VariationKind.allCases.firstIndex(of: .replaceLayer)! },
+                      "layer mutations: \(kinds)")
+        XCTAssertTrue(kinds.contains(.pointMutation) || kinds.contains(.subtreeMutation), "\(kinds)")
+    }
+
     /// With term operators, wave populations stay wave sums within the limits: children of term
     /// crossover and term mutation are sums of whole wave terms, and the search still climbs.
     func testTermOperatorsKeepWaveSumsWhole() throws {

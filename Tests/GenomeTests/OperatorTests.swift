@@ -47,6 +47,30 @@ final class OperatorTests: XCTestCase {
         for kind in Mutation.allCases { XCTAssertGreaterThan(changed[kind, default: 0], 200, "\(kind) rarely changes anything") }
     }
 
+    /// A jitter of `count` constants moves exactly that many (a uniform draw: every constant is
+    /// moved sometimes) and keeps the shape; without a count, or with one at least the number of
+    /// constants, it moves every constant.
+    func testSparseJitterMovesExactlyItsCountOfConstants() throws {
+        var rng = SeededGenerator(seed: 8)
+        let big = try Limits(maxDepth: 16, maxNodes: 600)
+        let layered = Genome.layered(layers: 4, limits: big,
+                                     texture: LayerTexture(groundWaves: 8, colourWaves: 2, frequency: 8), using: &rng)
+        let constants = layered.nodes.indices.filter { layered.nodes[$0].op == .constant }
+        XCTAssertGreaterThan(constants.count, 100)
+        func moved(_ g: Genome) -> [Int] { constants.filter { g.nodes[$0].value != layered.nodes[$0].value } }
+        var touched = Set<Int>()
+        for _ in 0..<400 {
+            let child = layered.mutated(.constantJitter, limits: big, jittered: 4, using: &rng)
+            XCTAssertEqual(child.nodes.map(\.op), layered.nodes.map(\.op))
+            let m = moved(child)
+            XCTAssertEqual(m.count, 4)
+            touched.formUnion(m)
+        }
+        XCTAssertGreaterThan(touched.count, constants.count * 9 / 10, "the draw reaches (nearly) every constant")
+        XCTAssertEqual(moved(layered.constantsJittered(using: &rng)).count, constants.count)
+        XCTAssertEqual(moved(layered.constantsJittered(count: constants.count + 5, using: &rng)).count, constants.count)
+    }
+
     func testOversizedParentsAreFittedIntoLimits() throws {
         var rng = SeededGenerator(seed: 3)
         let big = try Limits(maxDepth: 14, maxNodes: 2000)
