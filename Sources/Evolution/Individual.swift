@@ -18,6 +18,15 @@ public struct Evaluation: Codable, Sendable, Equatable {
     /// Side of `look`.
     public static let lookSide = 8
 
+    /// Root mean square difference of two looks (or of any two pictures' pixels); infinitely far
+    /// when either is empty or they differ in size.
+    public static func distance(_ a: [Float], _ b: [Float]) -> Float {
+        guard !a.isEmpty, a.count == b.count else { return .infinity }
+        var sum: Float = 0
+        for i in a.indices { sum += (a[i] - b[i]) * (a[i] - b[i]) }
+        return (sum / Float(a.count)).squareRoot()
+    }
+
     public init(fitness: Float, confidence: Float, naturalness: Float, phenotype: UInt64, look: [Float] = []) {
         self.fitness = fitness
         self.confidence = confidence

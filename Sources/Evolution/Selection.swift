@@ -49,7 +49,7 @@ enum Selection {
         var kept: [Int] = [], cleared: [Int] = []
         for (i, individual) in distinct.enumerated() {
             if kept.count == count { break }
-            let apart = kept.allSatisfy { lookDistance(distinct[$0].evaluation.look, individual.evaluation.look) >= radius }
+            let apart = kept.allSatisfy { Evaluation.distance(distinct[$0].evaluation.look, individual.evaluation.look) >= radius }
             if apart { kept.append(i) } else { cleared.append(i) }
         }
         // Too few niches: the nearest copies come back, fittest first (then the unexamined rest).
@@ -57,13 +57,5 @@ enum Selection {
         let fill = cleared + Array(examined..<distinct.count)
         kept += fill.prefix(count - kept.count)
         return kept.sorted().map { distinct[$0] }
-    }
-
-    /// Root mean square difference of two looks (infinitely far when either has none).
-    static func lookDistance(_ a: [Float], _ b: [Float]) -> Float {
-        guard !a.isEmpty, a.count == b.count else { return .infinity }
-        var sum: Float = 0
-        for i in a.indices { sum += (a[i] - b[i]) * (a[i] - b[i]) }
-        return (sum / Float(a.count)).squareRoot()
     }
 }

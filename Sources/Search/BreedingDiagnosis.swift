@@ -90,7 +90,7 @@ public struct BreedingDiagnosis: Sendable {
         var sum: Float = 0, pairs = 0
         for i in descriptors.indices {
             for j in (i + 1)..<descriptors.count {
-                sum += DiverseElites.distance(descriptors[i], descriptors[j])
+                sum += Evaluation.distance(descriptors[i], descriptors[j])
                 pairs += 1
             }
         }

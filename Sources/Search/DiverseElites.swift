@@ -25,21 +25,14 @@ public enum DiverseElites {
         let pool = max(1, (descriptors.count + 1) / 2)
         var chosen = [0]
         // Distance of each pool member to its nearest chosen elite.
-        var nearest = (0..<pool).map { distance(descriptors[$0], descriptors[0]) }
+        var nearest = (0..<pool).map { Evaluation.distance(descriptors[$0], descriptors[0]) }
         while chosen.count < min(count, pool) {
             var pick = -1
             for i in 0..<pool where !chosen.contains(i) && (pick < 0 || nearest[i] > nearest[pick]) { pick = i }
             guard pick >= 0, nearest[pick] > 0 else { break }   // the rest look like an elite
             chosen.append(pick)
-            for i in 0..<pool { nearest[i] = min(nearest[i], distance(descriptors[i], descriptors[pick])) }
+            for i in 0..<pool { nearest[i] = min(nearest[i], Evaluation.distance(descriptors[i], descriptors[pick])) }
         }
         return chosen
-    }
-
-    /// Root mean square difference of two descriptors.
-    static func distance(_ a: [Float], _ b: [Float]) -> Float {
-        var sum: Float = 0
-        for i in a.indices { sum += (a[i] - b[i]) * (a[i] - b[i]) }
-        return (sum / Float(max(a.count, 1))).squareRoot()
     }
 }

@@ -224,6 +224,29 @@ final class EngineTests: XCTestCase {
         try assertSameRun("straight", "split", store: store)
     }
 
+    /// Clearing survivors (which compare the members' looks, restored on resume by rendering)
+    /// and a sparse constant jitter resume exactly: straight 3 generations = 1, then a bare
+    /// resume; both are part of the stored plan.
+    func testClearingAndSparseJitterResumeExactly() throws {
+        let store = try RunStore.inMemory()
+        let configure: (inout RunSettings) -> Void = {
+            $0.evolution.survivors = .clearing
+            $0.evolution.jitteredConstants = 3
+            $0.evolution.crossoverRate = 0
+        }
+        var straight = try start("straight", store: store, generations: 3, configure: configure)
+        XCTAssertEqual(try straight.run(), .reachedGenerations)
+        var split = try start("split", store: store, generations: 3, configure: configure)
+        var checks = 0
+        XCTAssertEqual(try split.run(shouldStop: { checks += 1; return checks > 1 }), .interrupted)
+        var resumed = try SearchRun.resume(store: store, name: "split", recordDirectory: directory + "/s", models: Self.models)
+        XCTAssertEqual(resumed.settings.evolution.survivors, .clearing)
+        XCTAssertEqual(resumed.settings.evolution.jitteredConstants, 3)
+        XCTAssertEqual(try resumed.run(), .reachedGenerations)
+        try assertSameRun("straight", "split", store: store)
+        XCTAssertTrue(straight.state.population.allSatisfy { $0.evaluation.look.count == 3 * 64 })
+    }
+
     /// The `evolve` defaults' search (term crossover and mutation, polish on fresh framings each
     /// step) resumes exactly too, and its polish does change the run.
     func testTermOperatorsAndFreshPolishResumeExactly() throws {
