@@ -109,7 +109,8 @@ public struct BreedingDiagnosis: Sendable {
         let variationChildren = ofBest.children + ofOthers.children
         var lines = [String(format: "breeding polishes=%d polish_gains=%d polish_gain=%.3f variation_gain=%.3f immigrant_gain=%.3f children_of_best=%.2f diversity=%@ lead=%@",
                             polishes, polishGains, polishGain, variationGain, immigrantGain,
-                            variationChildren == 0 ? 0 : Double(ofBest.children) / Double(variationChildren),
+                            // Always a Double (a ternary with a literal 0 would pass an Int vararg and shift the rest).
+                            Double(ofBest.children) / Double(max(variationChildren, 1)),
                             series(diversity) as NSString, series(lead) as NSString)]
         lines.append("breeding parent=best \(ofBest.text)")
         lines.append("breeding parent=other \(ofOthers.text)")

@@ -48,4 +48,15 @@ final class BreedingDiagnosisTests: XCTestCase {
         XCTAssertTrue(diagnosis.lead.allSatisfy { $0 >= 0 })
         XCTAssertEqual(diagnosis.lines.count, 4 + diagnosis.byKind.count)
     }
+
+    /// Before any generation (and in a run without variation children, polish alone) every
+    /// figure prints in its own place.
+    func testAnEmptyDiagnosisPrintsEveryFieldInPlace() {
+        XCTAssertEqual(BreedingDiagnosis().lines, [
+            "breeding polishes=0 polish_gains=0 polish_gain=0.000 variation_gain=0.000 immigrant_gain=0.000 children_of_best=0.00 diversity=none lead=none",
+            "breeding parent=best children=0 improved=0 neutral=0 survived=0 beat_best=0 median_delta=none",
+            "breeding parent=other children=0 improved=0 neutral=0 survived=0 beat_best=0 median_delta=none",
+            "breeding immigrant children=0 improved=0 neutral=0 survived=0 beat_best=0 median_delta=none",
+        ])
+    }
 }
