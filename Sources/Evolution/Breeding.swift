@@ -39,14 +39,15 @@ struct Breeding {
                                                   limits: limits, using: &rng)
     }
 
-    /// A child and how it was made: its origin, its operator and the parents it was made from
-    /// (none for an immigrant; only the layered parent when a layer mutation of it replaced a
-    /// child that lost the shape).
+    /// A child and how it was made: its operator (nil for an immigrant) and the parents it was
+    /// made from (none for an immigrant; only the layered parent when a layer mutation of it
+    /// replaced a child that lost the shape).
     struct Bred {
         var genome: Genome
-        var origin: Origin
         var kind: VariationKind?
         var parents: [Genome]
+
+        var origin: Origin { VariationKind.origin(of: kind) }
     }
 
     /// `count` children and what made each: `immigrants` random genomes first, then children of
@@ -56,7 +57,7 @@ struct Breeding {
     func children(_ count: Int, immigrants: Int, known: Set<Genome>, parents pick: (inout SeededGenerator) -> Genome,
                   using rng: inout SeededGenerator) -> [Bred] {
         var children = randomGenomes(min(immigrants, count), using: &rng).map {
-            Bred(genome: $0, origin: .immigrant, kind: nil, parents: [])
+            Bred(genome: $0, kind: nil, parents: [])
         }
         var seen = known
         seen.formUnion(children.map(\.genome))
@@ -89,11 +90,10 @@ struct Breeding {
         }, using: &rng)
         guard let layers = config.layers, layers.keepsShape == true,
               let parent = parents.first(where: \.isLayered), !made.genome.isLayered else {
-            return Bred(genome: made.genome, origin: made.kind.isCrossover ? .crossover : .mutation, kind: made.kind,
-                        parents: parents)
+            return Bred(genome: made.genome, kind: made.kind, parents: parents)
         }
         let (child, kind) = layerMutation(of: parent, layers, using: &rng)
-        return Bred(genome: child, origin: .mutation, kind: kind, parents: [parent])
+        return Bred(genome: child, kind: kind, parents: [parent])
     }
 
     /// One layer mutation of `parent`, its kind drawn uniformly, new parts drawn with `layers`' texture.

@@ -36,7 +36,7 @@ public struct Evolver: Sendable {
             state.population = survivors(zip(genomes, evaluations).map(Individual.init),
                                                    count: config.populationSize)
         }
-        let previousBest = state.best.evaluation.fitness, previousBestGenome = state.best.genome
+        let previous = state.best, previousBest = previous.evaluation.fitness
         var restarted = false
         var parents = state.population
         if state.stagnantGenerations >= config.restartAfter {
@@ -79,23 +79,23 @@ public struct Evolver: Sendable {
             meanConfidence: state.population.reduce(0) { $0 + $1.evaluation.confidence } / n,
             meanNodes: Double(state.population.reduce(0) { $0 + $1.genome.nodeCount }) / Double(n),
             evaluated: children.count, restarted: restarted, bestOrigin: bestOrigin, bestBefore: previousBest,
-            offspring: Self.outcomes(bred, evaluations: evaluations, parents: parents, previousBest: previousBestGenome,
-                                     bar: previousBest, survivors: state.population))
+            offspring: Self.outcomes(bred, evaluations: evaluations, parents: parents, best: previous,
+                                     survivors: state.population))
     }
 
     /// What became of each child beside its parents (looked up among `parents`, the
-    /// individuals it was bred from).
-    static func outcomes(_ bred: [Breeding.Bred], evaluations: [Evaluation], parents: [Individual], previousBest: Genome,
-                         bar: Float, survivors: [Individual]) -> [OffspringOutcome] {
+    /// individuals it was bred from) and `best`, the best before it.
+    static func outcomes(_ bred: [Breeding.Bred], evaluations: [Evaluation], parents: [Individual], best: Individual,
+                         survivors: [Individual]) -> [OffspringOutcome] {
         let byGenome = Dictionary(parents.map { ($0.genome, $0.evaluation) }, uniquingKeysWith: { a, _ in a })
         let kept = Set(survivors.map(\.genome))
         return zip(bred, evaluations).map { child, evaluation in
             let parentEvaluations = child.parents.compactMap { byGenome[$0] }
             return OffspringOutcome(
-                origin: child.origin, kind: child.kind, parentFitness: parentEvaluations.map(\.fitness).max(),
-                parentWasBest: child.parents.contains(previousBest), fitness: evaluation.fitness,
+                kind: child.kind, parentFitness: parentEvaluations.map(\.fitness).max(),
+                parentWasBest: child.parents.contains(best.genome), fitness: evaluation.fitness,
                 sameImageAsParent: parentEvaluations.contains { $0.phenotype == evaluation.phenotype },
-                survived: kept.contains(child.genome), beatBest: evaluation.fitness > bar)
+                survived: kept.contains(child.genome), beatBest: evaluation.fitness > best.evaluation.fitness)
         }
     }
 

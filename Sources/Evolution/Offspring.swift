@@ -40,6 +40,12 @@ public enum VariationKind: String, Codable, Sendable, CaseIterable {
     /// Wave sums: one term replaced by a fresh wave.
     case termMutation = "term_mutation"
 
+    /// The origin of a child made by `kind` (nil: an immigrant).
+    static func origin(of kind: VariationKind?) -> Origin {
+        guard let kind else { return .immigrant }
+        return kind.isCrossover ? .crossover : .mutation
+    }
+
     /// Whether it takes two parents.
     public var isCrossover: Bool {
         switch self {
@@ -77,8 +83,8 @@ public enum VariationKind: String, Codable, Sendable, CaseIterable {
 /// measuring operator locality (how far a child lands from its parent) and selection (whether
 /// it survived, whether it beat the best).
 public struct OffspringOutcome: Sendable, Equatable {
-    /// How it was made: crossover, mutation or immigrant.
-    public var origin: Origin
+    /// How it was made: crossover, mutation or immigrant (from `kind`).
+    public var origin: Origin { VariationKind.origin(of: kind) }
     /// Which operator made it (nil for immigrants).
     public var kind: VariationKind?
     /// The fitness of its fitter parent (nil for immigrants).
@@ -95,9 +101,8 @@ public struct OffspringOutcome: Sendable, Equatable {
     /// Whether it beat the best of the generation before.
     public var beatBest: Bool
 
-    public init(origin: Origin, kind: VariationKind?, parentFitness: Float?, parentWasBest: Bool, fitness: Float,
+    public init(kind: VariationKind?, parentFitness: Float?, parentWasBest: Bool, fitness: Float,
                 sameImageAsParent: Bool, survived: Bool, beatBest: Bool) {
-        self.origin = origin
         self.kind = kind
         self.parentFitness = parentFitness
         self.parentWasBest = parentWasBest

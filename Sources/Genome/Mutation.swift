@@ -99,9 +99,10 @@ extension Genome {
         var out = nodes
         var chosen = out.indices.filter { out[$0].op == .constant }
         if let count, count < chosen.count {
-            // A partial Fisher–Yates shuffle: the first `count` are a uniform draw.
-            for k in 0..<Swift.max(count, 0) { chosen.swapAt(k, k + rng.below(chosen.count - k)) }
-            chosen.removeLast(chosen.count - Swift.max(count, 0))
+            // A partial Fisher–Yates shuffle: the first `n` are a uniform draw.
+            let n = Swift.max(count, 0)
+            for k in 0..<n { chosen.swapAt(k, k + rng.below(chosen.count - k)) }
+            chosen.removeLast(chosen.count - n)
         }
         for i in chosen {
             let c = out[i].value
